@@ -1,0 +1,93 @@
+/**
+ * The discrete-event loop: virtual time in integer milliseconds, one EventQueue, and an event-count limit that
+ * stops runaway runs. It knows nothing of the client model; a handler receives each event in order.
+ *
+ * Guarantees: events fire in (time, priority, insertion) order; `runUntil(t)` fires every event at or before `t`
+ * and none after it, then leaves `now` at `t`; time never goes backwards. No horizon limit of its own: times are
+ * safe integers, so years of simulated time work.
+ */
+import { EventQueue, type QueueHandle } from './EventQueue.js';
+
+export interface SimulatorOptions {
+  /** Stop with `EventLimitError` after firing this many events (default 5,000,000). */
+  readonly maxEvents?: number;
+}
+
+export type TimerHandle<T> = QueueHandle<T>;
+
+export class EventLimitError extends Error {
+  constructor(
+    readonly limit: number,
+    readonly atMs: number,
+  ) {
+    super(
+      `Aborting after ${limit} events at simulation time ${atMs} ms, assuming a runaway scenario ` +
+        '(an interval too short for the horizon, or a repeat storm); raise the limit with --max-events.',
+    );
+    this.name = 'EventLimitError';
+  }
+}
+
+export const DEFAULT_MAX_EVENTS = 5_000_000;
+
+export class Simulator<T> {
+  private readonly queue = new EventQueue<T>();
+  private nowMs = 0;
+  private fired = 0;
+  private readonly maxEvents: number;
+
+  constructor(options: SimulatorOptions = {}) {
+    this.maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
+  }
+
+  get now(): number {
+    return this.nowMs;
+  }
+
+  /** How many events have fired so far. */
+  get eventCount(): number {
+    return this.fired;
+  }
+
+  get pending(): number {
+    return this.queue.size;
+  }
+
+  /** Schedules `payload` at absolute time `atMs` (not before now). */
+  schedule(atMs: number, priority: number, payload: T): TimerHandle<T> {
+    if (atMs < this.nowMs) {
+      throw new RangeError(`cannot schedule at ${atMs} ms: the simulation is already at ${this.nowMs} ms`);
+    }
+    return this.queue.push(atMs, priority, payload);
+  }
+
+  cancel(handle: TimerHandle<T>): boolean {
+    return this.queue.cancel(handle);
+  }
+
+  /** Fires the next event, if any; returns false when the queue is empty. */
+  step(handler: (payload: T, nowMs: number) => void): boolean {
+    const entry = this.queue.pop();
+    if (entry === undefined) return false;
+    this.fire(entry.timeMs, entry.payload, handler);
+    return true;
+  }
+
+  /** Fires every event at or before `untilMs`, in order, then sets the clock to `untilMs`. */
+  runUntil(untilMs: number, handler: (payload: T, nowMs: number) => void): void {
+    for (;;) {
+      const next = this.queue.peek();
+      if (next === undefined || next.timeMs > untilMs) break;
+      this.queue.pop();
+      this.fire(next.timeMs, next.payload, handler);
+    }
+    if (untilMs > this.nowMs) this.nowMs = untilMs;
+  }
+
+  private fire(atMs: number, payload: T, handler: (payload: T, nowMs: number) => void): void {
+    if (this.fired >= this.maxEvents) throw new EventLimitError(this.maxEvents, atMs);
+    this.fired++;
+    this.nowMs = atMs;
+    handler(payload, atMs);
+  }
+}

@@ -1,0 +1,3 @@
+export { EventQueue, type QueueEntry, type QueueHandle } from './EventQueue.js';
+export { createRandom, type Random } from './Random.js';
+export { DEFAULT_MAX_EVENTS, EventLimitError, Simulator, type SimulatorOptions, type TimerHandle } from './Simulator.js';

@@ -1,0 +1,67 @@
+import { test as fcTest } from '@fast-check/vitest';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EventQueue } from '../../sim/kernel/EventQueue.js';
+
+const entry = fc.record({ time: fc.integer({ min: 0, max: 50 }), priority: fc.integer({ min: 0, max: 3 }) });
+
+function drain<T>(q: EventQueue<T>): T[] {
+  const out: T[] = [];
+  for (let e = q.pop(); e !== undefined; e = q.pop()) out.push(e.payload);
+  return out;
+}
+
+describe('EventQueue', () => {
+  it('fires simultaneous events in priority order, then insertion order', () => {
+    const q = new EventQueue<string>();
+    q.push(10, 1, 'b1');
+    q.push(10, 0, 'a1');
+    q.push(5, 9, 'early');
+    q.push(10, 1, 'b2');
+    q.push(10, 0, 'a2');
+    expect(drain(q)).toEqual(['early', 'a1', 'a2', 'b1', 'b2']);
+  });
+
+  fcTest.prop([fc.array(entry, { maxLength: 200 })])('pops in (time, priority, insertion) order', (entries) => {
+    const q = new EventQueue<number>();
+    entries.forEach((e, i) => q.push(e.time, e.priority, i));
+    const expected = entries
+      .map((e, i) => ({ ...e, i }))
+      .sort((a, b) => a.time - b.time || a.priority - b.priority || a.i - b.i)
+      .map((e) => e.i);
+    expect(drain(q)).toEqual(expected);
+  });
+
+  fcTest.prop([fc.array(entry, { maxLength: 200 }), fc.array(fc.nat(), { maxLength: 100 })])(
+    'cancelled entries never come out, and the rest keep their order',
+    (entries, cancels) => {
+      const q = new EventQueue<number>();
+      const handles = entries.map((e, i) => q.push(e.time, e.priority, i));
+      const cancelled = new Set<number>();
+      for (const c of cancels) {
+        if (handles.length === 0) break;
+        const i = c % handles.length;
+        expect(q.cancel(handles[i] as (typeof handles)[number])).toBe(!cancelled.has(i));
+        cancelled.add(i);
+      }
+      const expected = entries
+        .map((e, i) => ({ ...e, i }))
+        .filter((e) => !cancelled.has(e.i))
+        .sort((a, b) => a.time - b.time || a.priority - b.priority || a.i - b.i)
+        .map((e) => e.i);
+      expect(q.size).toBe(expected.length);
+      expect(drain(q)).toEqual(expected);
+    },
+  );
+
+  it('refuses to cancel an entry that already came out', () => {
+    const q = new EventQueue<string>();
+    const h = q.push(1, 0, 'x');
+    q.pop();
+    expect(q.cancel(h)).toBe(false);
+  });
+
+  it('refuses a time that is not an integer', () => {
+    expect(() => new EventQueue<string>().push(1.5, 0, 'x')).toThrow(/integer number of milliseconds/);
+  });
+});

@@ -1,0 +1,71 @@
+import { test as fcTest } from '@fast-check/vitest';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EventLimitError, Simulator } from '../../sim/kernel/Simulator.js';
+
+describe('Simulator', () => {
+  fcTest.prop([fc.array(fc.integer({ min: 0, max: 1000 }), { maxLength: 100 }), fc.integer({ min: 0, max: 1000 })])(
+    'runs until t and never fires an event after t',
+    (times, until) => {
+      const sim = new Simulator<number>();
+      for (const t of times) sim.schedule(t, 0, t);
+      const fired: number[] = [];
+      sim.runUntil(until, (payload, now) => {
+        expect(now).toBe(payload);
+        fired.push(now);
+      });
+      expect(fired).toEqual(times.filter((t) => t <= until).sort((a, b) => a - b));
+      expect(sim.now).toBe(until);
+      expect(sim.pending).toBe(times.filter((t) => t > until).length);
+    },
+  );
+
+  it('lets a handler schedule at the current instant, after what is already due then', () => {
+    const sim = new Simulator<string>();
+    const seen: string[] = [];
+    sim.schedule(5, 0, 'a');
+    sim.schedule(5, 0, 'b');
+    sim.runUntil(10, (p, now) => {
+      seen.push(p);
+      if (p === 'a') sim.schedule(now, 0, 'a-child');
+    });
+    expect(seen).toEqual(['a', 'b', 'a-child']);
+  });
+
+  it('refuses to schedule in the past', () => {
+    const sim = new Simulator<string>();
+    sim.runUntil(100, () => {});
+    expect(() => sim.schedule(99, 0, 'late')).toThrow(/already at 100 ms/);
+  });
+
+  it('steps one event at a time', () => {
+    const sim = new Simulator<string>();
+    sim.schedule(7, 0, 'x');
+    const seen: [string, number][] = [];
+    expect(sim.step((p, now) => seen.push([p, now]))).toBe(true);
+    expect(sim.step(() => {})).toBe(false);
+    expect(seen).toEqual([['x', 7]]);
+    expect(sim.eventCount).toBe(1);
+  });
+
+  it('stops a runaway run at the event limit with a message naming the limit', () => {
+    const loop = () => {
+      const sim = new Simulator<string>({ maxEvents: 100 });
+      sim.schedule(0, 0, 'tick');
+      sim.runUntil(1_000_000, (_, now) => sim.schedule(now + 1, 0, 'tick'));
+    };
+    expect(loop).toThrow(EventLimitError);
+    expect(loop).toThrow(/Aborting after 100 events/);
+  });
+
+  it('runs years of simulated time with no horizon limit of its own', () => {
+    const sim = new Simulator<string>();
+    const tenYears = 10 * 365 * 86_400_000;
+    sim.schedule(tenYears, 0, 'far');
+    let at = -1;
+    sim.runUntil(tenYears, (_, now) => {
+      at = now;
+    });
+    expect(at).toBe(tenYears);
+  });
+});
