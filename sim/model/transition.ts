@@ -1,0 +1,693 @@
+/**
+ * The client model as a pure transition: `transition(config, state, event, nowMs)` returns the next state, the
+ * timer effects for a driver to apply, and the trace entries of what happened. It reads no clock, touches no
+ * global, and never mutates its input state, so the same model runs on the kernel, on a fake-timers clock and, for
+ * fleets, many clients at once.
+ *
+ * Sources, cited on each rule: [fr] the French seed (2019), [en] the English seed (2021), [ts-flow] and
+ * [client-flow] the two flow diagrams, [spec] `../shared/spec/model.md` where it fixes a detail the seeds leave
+ * open, and [assumption X] for the switches. Choices of ours are marked [provsim] and listed in docs/model.md.
+ *
+ * Gotchas: timers run on simulation time and a clock jump moves none of them; timestamps are read from the wall
+ * clock. The effective mode survives a CcmExec stop (it is what the client obeyed last) and is re-read from the
+ * registry only when CcmExec starts.
+ */
+import type { Scenario, ScenarioEvent } from '../scenario/Scenario.js';
+import {
+  type ClientState,
+  type DeviceDownCause,
+  type Effect,
+  type EntryCause,
+  type ModelEvent,
+  Priority,
+  type Registry,
+  type ServiceStartCause,
+  type TimerKey,
+  type TraceBody,
+  type TraceEntry,
+} from './types.js';
+
+/** What the model needs of a scenario: everything but the scripted events (the driver schedules those). */
+export type ModelConfig = Pick<Scenario, 'startMs' | 'client' | 'assumptions' | 'taskSequence'>;
+
+export interface Transition {
+  readonly state: ClientState;
+  readonly effects: readonly Effect[];
+  readonly trace: readonly TraceEntry[];
+}
+
+/** [spec] The tasks excluded while in provisioning mode (registry `SystemTaskExcludes`). */
+export const PROVISIONING_EXCLUDES =
+  'SchedulerStartup;SchedulerShutdown;SchedulerLogon;SchedulerLogoff;ClientRegistrationStartup';
+
+/** [en] "If this value doesn't exist or is 0, the client uses the default 48 hours." */
+export const DEFAULT_MAX_MINUTES = 2880;
+
+/** [fr] "À compter de la version 1902": the timestamp and the timeout exist from release 1902 on. */
+export function hasTimeout(version: string): boolean {
+  return Number(version) >= 1902;
+}
+
+/** [en] `ProvisioningMaxMinutes` where present and > 0, else 48 hours. */
+export function maxMinutesOf(registry: Registry): number {
+  const v = registry.ProvisioningMaxMinutes;
+  return v !== undefined && v > 0 ? v : DEFAULT_MAX_MINUTES;
+}
+
+/** [spec] The registry value is read case-insensitively. */
+export function registrySaysProvisioning(registry: Registry): boolean {
+  return registry.ProvisioningMode?.toLowerCase() === 'true';
+}
+
+/** [spec] Registry says "false" (or nothing) while tasks are still excluded: what a registry-only edit leaves. */
+export function isRegistryInconsistent(registry: Registry): boolean {
+  return !registrySaysProvisioning(registry) && (registry.SystemTaskExcludes ?? '') !== '';
+}
+
+export function initialState(config: ModelConfig): ClientState {
+  // [spec] ProvisioningMode defaults to "false" and SystemTaskExcludes to ""; the other two values are absent.
+  const registry: Registry = { ProvisioningMode: 'false', SystemTaskExcludes: '', ...config.client.registry };
+  return {
+    device: config.client.poweredOn ? 'on' : 'off',
+    registry,
+    service: { startup: config.client.startup, status: 'stopped', maxMinutesAtStart: maxMinutesOf(registry) },
+    // [provsim] Before anything runs, the client obeys what its registry says (it was last run with it).
+    effectiveMode: registrySaysProvisioning(registry),
+    checkLoopActive: false,
+    clockOffsetMs: 0,
+    lastEntryMs: null,
+    taskSequence: {
+      status: config.taskSequence === null ? 'none' : 'scheduled',
+      stepIndex: 0,
+      inStep: false,
+      awaitingBoot: false,
+      holdsDisabled: false,
+      entered: false,
+      startedAtMs: null,
+      endedAtMs: null,
+    },
+    deployments: [],
+    raised: { clientDisabled: false, noTimestamp: false, inconsistent: false, exceeded: false },
+  };
+}
+
+function cloneState(s: ClientState): ClientState {
+  return {
+    ...s,
+    registry: { ...s.registry },
+    service: { ...s.service },
+    taskSequence: { ...s.taskSequence },
+    deployments: s.deployments.map((d) => ({ ...d })),
+    raised: { ...s.raised },
+  };
+}
+
+export function transition(config: ModelConfig, state: ClientState, event: ModelEvent, nowMs: number): Transition {
+  const step = new Step(config, cloneState(state), nowMs);
+  step.handle(event);
+  step.monitor();
+  return { state: step.s, effects: step.effects, trace: step.trace };
+}
+
+/** The hazard a run still in provisioning mode at its end reports (the driver calls this once, at the horizon). */
+export function finish(state: ClientState, horizonMs: number): readonly TraceEntry[] {
+  if (!state.effectiveMode) return [];
+  return [
+    {
+      atMs: horizonMs,
+      type: 'hazard',
+      kind: 'stuck-at-horizon',
+      detail: 'still in provisioning mode when the run ends',
+    },
+  ];
+}
+
+/** One transition's working area: a private copy of the state, and the effects and trace it produces. */
+class Step {
+  readonly effects: Effect[] = [];
+  readonly trace: TraceEntry[] = [];
+
+  constructor(
+    private readonly config: ModelConfig,
+    readonly s: ClientState,
+    private readonly now: number,
+  ) {}
+
+  // -- plumbing ------------------------------------------------------------------------------------------------
+
+  private log(body: TraceBody): void {
+    this.trace.push({ atMs: this.now, ...body });
+  }
+
+  private schedule(key: TimerKey, atMs: number, priority: number, event: ModelEvent): void {
+    this.effects.push({ type: 'schedule', key, atMs, priority, event });
+  }
+
+  private cancel(key: TimerKey): void {
+    this.effects.push({ type: 'cancel', key });
+  }
+
+  private get wallMs(): number {
+    // [spec] Wall clock = start + simulation time + every clock jump so far.
+    return this.config.startMs + this.now + this.s.clockOffsetMs;
+  }
+
+  private get timeoutApplies(): boolean {
+    return hasTimeout(this.config.client.version);
+  }
+
+  // -- dispatch ------------------------------------------------------------------------------------------------
+
+  handle(event: ModelEvent): void {
+    switch (event.type) {
+      case 'init':
+        return this.init();
+      case 'scripted':
+        return this.scripted(event.event);
+      case 'boot-end':
+        return this.bootEnd();
+      case 'service-start':
+        return this.startService('restart');
+      case 'ts-start':
+        return this.taskSequenceStart();
+      case 'ts-resume':
+        return this.taskSequenceResume();
+      case 'ts-step-end':
+        return this.stepEnd();
+      case 'policy-tick':
+        return this.policyTick();
+      case 'check':
+        return this.evaluate();
+      case 'ccmeval-tick':
+        return this.ccmevalTick();
+      case 'watchdog':
+        return this.watchdog();
+    }
+  }
+
+  private init(): void {
+    const { client, taskSequence } = this.config;
+    if (this.s.effectiveMode) {
+      this.log({ type: 'provisioning-enter', cause: 'initial', newInterval: true, timestampSeconds: this.s.registry.ProvisioningEnabledTime ?? null });
+      this.s.lastEntryMs = this.now;
+      this.scheduleWatchdog();
+    }
+    if (client.poweredOn) {
+      // [spec] Powered on at time 0: already booted, CcmExec running if its startup is auto.
+      if (this.s.service.startup === 'auto') this.startService('boot');
+    } else {
+      // [provsim] A device off at time 0 is switched on then: its boot ends at `bootTime`.
+      this.deviceDown('powered-off', 0);
+    }
+    if (taskSequence !== null) this.schedule('ts', taskSequence.startAtMs, Priority.taskSequence, { type: 'ts-start' });
+    if (client.ccmeval.enabled) {
+      // [client-flow] ccmeval runs on its own schedule, first at `first`, then every `every`.
+      this.schedule('ccmeval', client.ccmeval.firstMs, Priority.ccmeval, { type: 'ccmeval-tick' });
+    }
+  }
+
+  private scripted(e: ScenarioEvent): void {
+    switch (e.type) {
+      case 'power-loss':
+      case 'reboot':
+        this.deviceDown(e.type, e.downtimeMs);
+        this.interruptTaskSequence(e.type, e.recoverable);
+        return;
+      case 'deployment':
+        // [spec] A deployment event publishes a required deployment at its time.
+        this.s.deployments.push({ name: e.name, publishedAtMs: this.now, processedAtMs: null });
+        this.log({ type: 'deployment-published', name: e.name });
+        return;
+      case 'admin-wmi':
+        this.log({ type: 'admin-wmi', enable: e.enable });
+        if (this.s.device === 'off') {
+          this.log({ type: 'ignored', what: 'SetClientProvisioningMode', reason: 'the device is off' });
+        } else if (e.enable) {
+          // [en] SetClientProvisioningMode($true) enters, and resets the timestamp even when already in the mode.
+          this.enter('manual');
+        } else {
+          // [en] SetClientProvisioningMode($false) is the supported way out.
+          this.exit('manual');
+        }
+        return;
+      case 'registry-set':
+        this.writeRegistry(e.name, e.value);
+        return;
+      case 'registry-delete':
+        this.writeRegistry(e.name, null);
+        return;
+      case 'clock-jump':
+        // [spec] A clock jump moves the wall clock only; timers keep running on simulation time.
+        this.s.clockOffsetMs += e.byMs;
+        this.log({ type: 'clock-jump', byMs: e.byMs, wallMs: this.wallMs });
+        return;
+      case 'service-restart':
+        this.serviceRestartCommand();
+        return;
+      case 'ts-crash':
+        if (this.s.taskSequence.status === 'running') this.abandon('ts-crash');
+        else this.log({ type: 'ignored', what: 'ts-crash', reason: 'no task sequence is running' });
+        return;
+      case 'ccmeval':
+        this.ccmeval(true);
+        return;
+    }
+  }
+
+  // -- device --------------------------------------------------------------------------------------------------
+
+  /**
+   * The device goes off now and is up again after `downtimeMs` plus a boot of `bootTime`. [provsim] An outage
+   * while the device is already off starts the outage over from now.
+   */
+  private deviceDown(cause: DeviceDownCause, downtimeMs: number): void {
+    if (this.s.service.status === 'running') this.stopService(cause, null);
+    this.cancel('service-start');
+    this.s.device = 'off';
+    const upAtMs = this.now + downtimeMs + this.config.client.bootTimeMs;
+    this.log({ type: 'device-down', cause, downtimeMs, upAtMs });
+    this.schedule('boot', upAtMs, Priority.boot, { type: 'boot-end' });
+  }
+
+  private bootEnd(): void {
+    this.s.device = 'on';
+    this.log({ type: 'device-up' });
+    // [spec] At the end of a boot CcmExec starts if its startup type is auto.
+    if (this.s.service.startup === 'auto') this.startService('boot');
+    const ts = this.s.taskSequence;
+    // [spec] The task sequence resumes (or starts) when the boot ends; it does not wait for CcmExec.
+    if (ts.awaitingBoot) this.schedule('ts', this.now, Priority.taskSequence, { type: 'ts-resume' });
+  }
+
+  // -- CcmExec -------------------------------------------------------------------------------------------------
+
+  private startService(cause: ServiceStartCause): void {
+    const s = this.s;
+    if (s.device === 'off' || s.service.status === 'running') return;
+    if (s.service.startup === 'disabled') {
+      this.log({ type: 'ignored', what: 'CcmExec start', reason: 'its startup type is disabled' });
+      return;
+    }
+    this.cancel('service-start');
+    s.service.status = 'running';
+    this.log({ type: 'service-start', cause });
+
+    // 1. [spec] The effective mode is read from the registry each time CcmExec starts.
+    const before = s.effectiveMode;
+    s.effectiveMode = registrySaysProvisioning(s.registry);
+    if (s.effectiveMode && !before) {
+      this.log({ type: 'provisioning-enter', cause: 'registry-edit', newInterval: true, timestampSeconds: null });
+      s.lastEntryMs = this.now;
+      s.raised.exceeded = false;
+      this.scheduleWatchdog();
+    } else if (!s.effectiveMode && before) {
+      this.log({ type: 'provisioning-exit', reason: 'registry-edit', closedInterval: true });
+      this.cancel('watchdog');
+    }
+    // 2. [en] "Just changing the registry value doesn't fully take the client out of provisioning mode."
+    if (isRegistryInconsistent(s.registry) && !s.raised.inconsistent) {
+      s.raised.inconsistent = true;
+      this.hazard('inconsistent-registry', `ProvisioningMode is "${s.registry.ProvisioningMode ?? ''}" but SystemTaskExcludes still holds "${s.registry.SystemTaskExcludes}"`);
+    }
+    // [assumption maxMinutesRead] The value a `service-start` reading keeps for this run of CcmExec.
+    s.service.maxMinutesAtStart = maxMinutesOf(s.registry);
+    // 4. [spec] The policy timer ticks every policyInterval from now; out of provisioning mode, retrieve now.
+    this.schedule('policy', this.now + this.config.client.policyIntervalMs, Priority.policy, { type: 'policy-tick' });
+    if (!s.effectiveMode) this.retrievePolicy('service-start');
+    // 3. [client-flow] "Ccmexec starts -> Is client in provisioning mode?": a check loop starts with an evaluation.
+    else if (this.timeoutApplies) {
+      s.checkLoopActive = true;
+      this.log({ type: 'check-loop', action: 'start', firstAtMs: this.now });
+      this.evaluate();
+    }
+  }
+
+  /** CcmExec stops; `restartAtMs` is when it starts again, if a restart is under way. */
+  private stopService(cause: string, restartAtMs: number | null): void {
+    const s = this.s;
+    s.service.status = 'stopped';
+    // [spec] A stop ends the check loop and the policy timer; the next start begins new ones.
+    s.checkLoopActive = false;
+    this.cancel('check');
+    this.cancel('policy');
+    this.log({ type: 'service-stop', cause, restartAtMs });
+  }
+
+  /** Stops a running CcmExec and starts it again after `serviceRestart`. */
+  private restartService(cause: string): void {
+    const at = this.now + this.config.client.serviceRestartMs;
+    this.stopService(cause, at);
+    this.schedule('service-start', at, Priority.serviceStart, { type: 'service-start' });
+  }
+
+  /** A scripted `service-restart`: [provsim] restarts a running CcmExec, starts a stopped auto one after the delay. */
+  private serviceRestartCommand(): void {
+    const s = this.s;
+    if (s.device === 'off') {
+      this.log({ type: 'ignored', what: 'service-restart', reason: 'the device is off' });
+    } else if (s.service.status === 'running') {
+      this.restartService('service-restart');
+    } else if (s.service.startup === 'disabled') {
+      this.log({ type: 'ignored', what: 'service-restart', reason: "CcmExec's startup type is disabled" });
+    } else {
+      this.schedule('service-start', this.now + this.config.client.serviceRestartMs, Priority.serviceStart, { type: 'service-start' });
+    }
+  }
+
+  private setStartup(startup: 'auto' | 'disabled', cause: string): void {
+    if (this.s.service.startup === startup) return;
+    this.s.service.startup = startup;
+    this.log({ type: 'startup-type', startup, cause });
+  }
+
+  // -- provisioning mode ---------------------------------------------------------------------------------------
+
+  /** [ts-flow] "Client placed in provisioning mode -> Timestamped"; [en] `$true` does the same. */
+  private enter(cause: EntryCause): void {
+    const s = this.s;
+    const newInterval = !s.effectiveMode;
+    // 1. [spec] Registry ProvisioningMode = "true", SystemTaskExcludes = the five tasks; effective mode on.
+    s.registry.ProvisioningMode = 'true';
+    s.registry.SystemTaskExcludes = PROVISIONING_EXCLUDES;
+    s.effectiveMode = true;
+    s.raised.inconsistent = false;
+    // 2. [fr][en] From 1902, the timestamp: Unix seconds, UTC, reset at every entry.
+    let timestampSeconds: number | null = null;
+    if (this.timeoutApplies) {
+      timestampSeconds = Math.floor(this.wallMs / 1000);
+      s.registry.ProvisioningEnabledTime = timestampSeconds;
+    }
+    this.log({ type: 'provisioning-enter', cause, newInterval, timestampSeconds });
+    s.lastEntryMs = this.now;
+    s.raised.exceeded = false;
+    this.scheduleWatchdog();
+    if (s.service.status !== 'running') return;
+    if (this.config.assumptions.setRestartsService) {
+      // 3. [assumption setRestartsService] A running CcmExec restarts (and so begins a new check loop).
+      this.restartService('provisioning-enter');
+    } else if (this.config.assumptions.checkLoop === 'continuous' && !s.checkLoopActive && this.timeoutApplies) {
+      // [assumption checkLoop: continuous] Entry while running begins a loop, first evaluation one interval on.
+      s.checkLoopActive = true;
+      const firstAtMs = this.now + this.config.client.checkIntervalMs;
+      this.log({ type: 'check-loop', action: 'start', firstAtMs });
+      this.schedule('check', firstAtMs, Priority.check, { type: 'check' });
+    }
+  }
+
+  /** [ts-flow] "Task sequence finishes -> Provisioning mode exits"; [en] `$false`; [client-flow] the timeout. */
+  private exit(reason: 'ts-success' | 'ts-failure' | 'manual' | 'timeout'): void {
+    const s = this.s;
+    const closedInterval = s.effectiveMode;
+    // 1. [spec] Registry "false" and no excluded tasks; the timestamp stays (it records the last entry).
+    s.registry.ProvisioningMode = 'false';
+    s.registry.SystemTaskExcludes = '';
+    s.effectiveMode = false;
+    this.log({ type: 'provisioning-exit', reason, closedInterval });
+    this.cancel('watchdog');
+    if (reason === 'timeout' && s.taskSequence.status === 'running') {
+      this.hazard('premature-exit', `the timeout ended provisioning mode while the task sequence was at step ${s.taskSequence.stepIndex + 1}`);
+    }
+    if (s.service.status !== 'running') return;
+    if (reason === 'timeout' || this.config.assumptions.setRestartsService) {
+      // 2. [en] the timeout "exits provisioning mode and restarts its process"; [assumption setRestartsService].
+      //    The restart's start retrieves policy (rule 3, after the restart).
+      this.restartService(reason === 'timeout' ? 'timeout' : 'provisioning-exit');
+    } else {
+      // 3. [spec] Policy is retrieved at once when running and out of provisioning mode.
+      this.retrievePolicy('exit');
+    }
+  }
+
+  // -- check loop ----------------------------------------------------------------------------------------------
+
+  /** One evaluation of [client-flow]: "Is client in provisioning mode? -> Greater than 48 hours? -> WAIT 60 minutes". */
+  private evaluate(): void {
+    const s = this.s;
+    const { assumptions, client } = this.config;
+    // 1. Effective mode off: the loop ends.
+    if (!s.effectiveMode) {
+      s.checkLoopActive = false;
+      this.log({ type: 'check-loop', action: 'end', firstAtMs: null });
+      return;
+    }
+    // 2. [assumption maxMinutesRead] The max read now, or as read when CcmExec started.
+    const maxMinutes = assumptions.maxMinutesRead === 'each-check' ? maxMinutesOf(s.registry) : s.service.maxMinutesAtStart;
+    const stamp = s.registry.ProvisioningEnabledTime;
+    let elapsedSeconds: number | null = null;
+    let expired: boolean;
+    if (stamp === undefined) {
+      // 3. [assumption missingTimestamp]
+      expired = assumptions.missingTimestamp === 'expired';
+    } else {
+      // 4. [en] "more than 48 hours": strictly more. A clock set back makes `elapsed` smaller, even negative.
+      elapsedSeconds = Math.floor(this.wallMs / 1000) - stamp;
+      expired = elapsedSeconds > maxMinutes * 60;
+    }
+    this.log({ type: 'check', wallMs: this.wallMs, elapsedSeconds, maxMinutes, expired });
+    if (expired) this.exit('timeout');
+    else this.schedule('check', this.now + client.checkIntervalMs, Priority.check, { type: 'check' });
+  }
+
+  /**
+   * [spec] `exceeded-timeout`: in provisioning mode for longer than `max + checkInterval` of simulation time since
+   * the last entry. [provsim] The watchdog fires one millisecond after that bound, before anything else at that
+   * instant, and reads `max` from the registry as it is then.
+   */
+  private scheduleWatchdog(): void {
+    const s = this.s;
+    if (!this.timeoutApplies || s.lastEntryMs === null || s.raised.exceeded) return;
+    const at = Math.max(this.now, s.lastEntryMs + this.exceededBoundMs() + 1);
+    this.schedule('watchdog', at, Priority.first, { type: 'watchdog' });
+  }
+
+  private exceededBoundMs(): number {
+    return maxMinutesOf(this.s.registry) * 60_000 + this.config.client.checkIntervalMs;
+  }
+
+  private watchdog(): void {
+    const s = this.s;
+    if (!s.effectiveMode || s.lastEntryMs === null || s.raised.exceeded) return;
+    if (this.now - s.lastEntryMs > this.exceededBoundMs()) {
+      s.raised.exceeded = true;
+      this.hazard('exceeded-timeout', `in provisioning mode for more than ProvisioningMaxMinutes (${maxMinutesOf(s.registry)}) + checkInterval since the last entry`);
+    } else {
+      this.scheduleWatchdog();
+    }
+  }
+
+  // -- policy --------------------------------------------------------------------------------------------------
+
+  private policyTick(): void {
+    if (this.s.service.status !== 'running') return;
+    this.schedule('policy', this.now + this.config.client.policyIntervalMs, Priority.policy, { type: 'policy-tick' });
+    // [fr][en] In provisioning mode "the client doesn't process policy from the site": the tick is skipped.
+    if (this.s.effectiveMode) this.log({ type: 'policy-skipped' });
+    else this.retrievePolicy('tick');
+  }
+
+  /** [spec] Each unprocessed deployment published at or before now is processed, exactly once. */
+  private retrievePolicy(cause: 'service-start' | 'exit' | 'tick'): void {
+    const processed: string[] = [];
+    for (const d of this.s.deployments) {
+      if (d.processedAtMs === null && d.publishedAtMs <= this.now) {
+        d.processedAtMs = this.now;
+        processed.push(d.name);
+      }
+    }
+    this.log({ type: 'policy-retrieval', cause, processed });
+  }
+
+  // -- registry edits ------------------------------------------------------------------------------------------
+
+  /** A scripted registry edit: the value changes, the running client does not notice until CcmExec starts. */
+  private writeRegistry(name: keyof Registry, value: string | number | null): void {
+    const reg = this.s.registry as Record<string, string | number | undefined>;
+    if (value === null) delete reg[name];
+    else reg[name] = value;
+    this.log({ type: 'registry-edit', name, value });
+    if (name === 'ProvisioningMaxMinutes' && this.s.effectiveMode) this.scheduleWatchdog();
+  }
+
+  // -- ccmeval -------------------------------------------------------------------------------------------------
+
+  private ccmevalTick(): void {
+    const { ccmeval } = this.config.client;
+    this.schedule('ccmeval', this.now + ccmeval.everyMs, Priority.ccmeval, { type: 'ccmeval-tick' });
+    this.ccmeval(false);
+  }
+
+  /** [client-flow] "Is ccmexec disabled? -> YES -> Ccmeval enables ccmexec -> Ccmexec starts". */
+  private ccmeval(manual: boolean): void {
+    const s = this.s;
+    if (s.device === 'off') {
+      // [spec] A run missed while the device is off is skipped.
+      this.log({ type: 'ccmeval', manual, action: 'skipped-device-off' });
+    } else if (s.service.startup === 'disabled') {
+      this.log({ type: 'ccmeval', manual, action: 'enabled-and-started' });
+      this.setStartup('auto', 'ccmeval');
+      this.startService('ccmeval');
+    } else if (s.service.status === 'stopped') {
+      // [spec] Startup auto but stopped: ccmeval starts it.
+      this.log({ type: 'ccmeval', manual, action: 'started' });
+      this.startService('ccmeval');
+    } else {
+      this.log({ type: 'ccmeval', manual, action: 'healthy' });
+    }
+  }
+
+  // -- task sequence -------------------------------------------------------------------------------------------
+
+  private get steps() {
+    return this.config.taskSequence?.steps ?? [];
+  }
+
+  /** [spec] The sequence starts at `startAt` if the device is on, otherwise at the end of the next boot. */
+  private taskSequenceStart(): void {
+    const ts = this.s.taskSequence;
+    if (this.s.device === 'off') {
+      ts.status = 'waiting-boot';
+      ts.awaitingBoot = true;
+      this.log({ type: 'ts-wait-boot' });
+      return;
+    }
+    this.beginTaskSequence();
+  }
+
+  private beginTaskSequence(): void {
+    const ts = this.s.taskSequence;
+    const config = this.config.taskSequence;
+    if (config === null) return;
+    ts.status = 'running';
+    ts.startedAtMs = this.now;
+    ts.awaitingBoot = false;
+    this.log({ type: 'ts-start', name: config.name });
+    // [ts-flow] "Task sequence starts -> Client placed in provisioning mode", unless a later step does it.
+    if (config.provisioningAtStep === null) {
+      ts.entered = true;
+      this.enter('task-sequence');
+    }
+    this.startStep(0, false);
+  }
+
+  private taskSequenceResume(): void {
+    const ts = this.s.taskSequence;
+    if (!ts.awaitingBoot) return;
+    if (ts.status === 'waiting-boot') return this.beginTaskSequence();
+    ts.awaitingBoot = false;
+    // [spec] A recoverable interruption resumes at the start of the interrupted step; a planned restart, at the next.
+    this.startStep(ts.stepIndex, true);
+  }
+
+  private startStep(index: number, resumed: boolean): void {
+    const ts = this.s.taskSequence;
+    const step = this.steps[index];
+    if (step === undefined) return;
+    ts.stepIndex = index;
+    ts.inStep = true;
+    this.log({ type: 'ts-step-start', index, name: step.name, resumed });
+    // [spec] With `provisioningAt`, that step's start enters (Upgrade OS: "Setting the client into provisioning mode").
+    if (this.config.taskSequence?.provisioningAtStep === index) {
+      ts.entered = true;
+      this.enter('task-sequence-step');
+    }
+    if (step.disablesClient) {
+      // [spec] Setup disables the client at the step's start.
+      ts.holdsDisabled = true;
+      this.setStartup('disabled', 'task-sequence step');
+      if (this.s.service.status === 'running') this.stopService('task-sequence step', null);
+      this.cancel('service-start');
+    }
+    this.schedule('ts', this.now + step.durationMs, Priority.taskSequence, { type: 'ts-step-end' });
+  }
+
+  private stepEnd(): void {
+    const ts = this.s.taskSequence;
+    const index = ts.stepIndex;
+    const step = this.steps[index];
+    if (step === undefined) return;
+    ts.inStep = false;
+    const stops = step.fails && !step.continueOnError;
+    this.log({ type: 'ts-step-end', index, name: step.name, failed: step.fails, continued: step.fails && step.continueOnError });
+    if (step.disablesClient) {
+      // [spec] At the step's end CcmExec becomes auto and starts ("Resume SCCM Client" in real logs).
+      ts.holdsDisabled = false;
+      this.setStartup('auto', 'task-sequence step');
+      this.startService('task-sequence');
+    }
+    if (stops) {
+      // [spec] A handled failure: the sequence ends `failed` and leaves provisioning mode properly.
+      // [provsim] The failing step's planned restart does not happen: the sequence stops there.
+      return this.endTaskSequence('failed');
+    }
+    const last = index === this.steps.length - 1;
+    if (last) this.endTaskSequence('success');
+    if (step.restart) {
+      // [spec] A planned restart after the step (after the exit, on the last step); resume with the next step.
+      ts.stepIndex = index + 1;
+      ts.awaitingBoot = !last;
+      this.deviceDown('planned-restart', 0);
+    } else if (!last) {
+      this.startStep(index + 1, false);
+    }
+  }
+
+  private endTaskSequence(outcome: 'success' | 'failed'): void {
+    const ts = this.s.taskSequence;
+    ts.status = outcome;
+    ts.endedAtMs = this.now;
+    ts.awaitingBoot = false;
+    this.log({ type: 'ts-end', outcome });
+    // [ts-flow][en] "When the task sequence completes, either success or handled failure, it exits client
+    // provisioning mode" -- [spec] unless it ended before the step that would have entered it.
+    if (ts.entered) this.exit(outcome === 'success' ? 'ts-success' : 'ts-failure');
+  }
+
+  /** [ts-flow] "Task sequence fails -> END": an unexpected failure leaves provisioning mode as it is. */
+  private abandon(cause: 'power-loss' | 'reboot' | 'ts-crash'): void {
+    const ts = this.s.taskSequence;
+    this.log({ type: 'ts-abandoned', cause, stepIndex: ts.stepIndex });
+    ts.status = 'abandoned';
+    ts.inStep = false;
+    ts.awaitingBoot = false;
+    // [spec] CcmExec keeps whatever startup type it had (disabled inside a disablesClient step).
+    ts.holdsDisabled = false;
+    this.cancel('ts');
+  }
+
+  private interruptTaskSequence(cause: 'power-loss' | 'reboot', recoverable: boolean): void {
+    const ts = this.s.taskSequence;
+    if (ts.status !== 'running') return;
+    if (!recoverable) return this.abandon(cause);
+    // [spec] Recoverable (the default): the sequence resumes after the boot at the start of the interrupted step.
+    if (ts.inStep) {
+      ts.inStep = false;
+      this.cancel('ts');
+    }
+    ts.awaitingBoot = true;
+  }
+
+  // -- hazards -------------------------------------------------------------------------------------------------
+
+  private hazard(kind: Extract<TraceBody, { type: 'hazard' }>['kind'], detail: string): void {
+    this.log({ type: 'hazard', kind, detail });
+  }
+
+  /** After every transition: raise the state-based hazards when their condition begins, once per episode. */
+  monitor(): void {
+    const s = this.s;
+    const ts = s.taskSequence;
+    // [spec] `client-disabled`: CcmExec disabled while no task-sequence step holds it disabled.
+    const disabled = s.service.startup === 'disabled' && !(ts.status === 'running' && ts.holdsDisabled);
+    if (disabled && !s.raised.clientDisabled) {
+      this.hazard('client-disabled', 'CcmExec is disabled and no task-sequence step holds it so; only ccmeval or an administrator can start it');
+    }
+    s.raised.clientDisabled = disabled;
+    // [spec] `no-timestamp`: in provisioning mode with no ProvisioningEnabledTime (release 1902 or later).
+    const noStamp = s.effectiveMode && this.timeoutApplies && s.registry.ProvisioningEnabledTime === undefined;
+    if (noStamp && !s.raised.noTimestamp) {
+      this.hazard('no-timestamp', `in provisioning mode with no ProvisioningEnabledTime (missingTimestamp: ${this.config.assumptions.missingTimestamp})`);
+    }
+    s.raised.noTimestamp = noStamp;
+    if (!isRegistryInconsistent(s.registry)) s.raised.inconsistent = false;
+  }
+}

@@ -1,0 +1,429 @@
+/**
+ * Each rule of spec/model.md in its own small scenario, with the expected times computed by hand in the comments.
+ * Defaults unless stated: start 2026-01-01T00:00:00Z, boot 2m, service restart 10s, check and policy every 60m,
+ * ccmeval every 24h, release 2403, default assumptions.
+ */
+import { describe, expect, it } from 'vitest';
+import { runModel } from '../../sim/model/runModel.js';
+import type { TraceEntry } from '../../sim/model/types.js';
+import { buildReport, type Report } from '../../sim/report/Report.js';
+import { createScenario, type ScenarioOptions } from '../../sim/scenario/createScenario.js';
+import type { ScenarioEvent } from '../../sim/scenario/Scenario.js';
+
+const S = 1000;
+const M = 60 * S;
+const H = 60 * M;
+const D = 24 * H;
+const START_S = Date.UTC(2026, 0, 1) / 1000;
+
+function simulate(options: ScenarioOptions): Report {
+  return buildReport(runModel(createScenario(options)));
+}
+
+function at<T extends TraceEntry['type']>(r: Report, type: T): number[] {
+  return r.trace.filter((e) => e.type === type).map((e) => e.atMs);
+}
+
+const kinds = (r: Report) => [...new Set(r.hazards.map((h) => h.kind))].sort();
+const crash = (atMs: number): ScenarioEvent => ({ type: 'ts-crash', atMs });
+const powerLoss = (atMs: number, downtimeMs: number, recoverable = true): ScenarioEvent => ({ type: 'power-loss', atMs, downtimeMs, recoverable });
+
+describe('the timeout (worked example of the issue)', () => {
+  // Entered at 20m (task sequence start). CcmExec restarts: back at 20m10s, checks at 20m10s + k*1h.
+  // Power loss at 2h, 10m down, 3m boot: CcmExec back at 2h13m, checks at 2h13m + k*1h.
+  // Deadline: entry + 48h = 48h20m; elapsed must be strictly more than 48h: first at 49h13m.
+  const r = simulate({
+    horizonMs: 72 * H,
+    client: { bootTimeMs: 3 * M },
+    taskSequence: { startAtMs: 20 * M, steps: [{ name: 'Upgrade', durationMs: 5 * H }] },
+    events: [powerLoss(2 * H, 10 * M, false), { type: 'deployment', atMs: 3 * H, name: 'Office' }],
+  });
+
+  it('brings CcmExec back at 2h13m and exits at exactly 49h13m by timeout', () => {
+    expect(at(r, 'service-start')).toContain(2 * H + 13 * M);
+    expect(r.provisioning.intervals).toEqual([{ enteredAtMs: 20 * M, exitedAtMs: 49 * H + 13 * M, exitReason: 'timeout', enteredBy: 'task-sequence' }]);
+    expect(r.taskSequence).toMatchObject({ outcome: 'abandoned', startedAtMs: 20 * M, endedAtMs: null, abandonedAtMs: 2 * H });
+  });
+
+  it('stamps the entry second and checks strictly more than 48 hours', () => {
+    expect(r.final.registry.ProvisioningEnabledTime).toBe(START_S + 20 * 60);
+    const last2 = r.checks.slice(-2);
+    expect(last2).toEqual([
+      { atMs: 48 * H + 13 * M, elapsedSeconds: (47 * 3600 + 53 * 60), maxMinutes: 2880, expired: false },
+      { atMs: 49 * H + 13 * M, elapsedSeconds: (48 * 3600 + 53 * 60), maxMinutes: 2880, expired: true },
+    ]);
+    expect(r.checks[0]).toEqual({ atMs: 20 * M + 10 * S, elapsedSeconds: 10, maxMinutes: 2880, expired: false });
+  });
+
+  it('restarts CcmExec after the timeout and processes the waiting deployment then', () => {
+    expect(r.deployments).toEqual([{ name: 'Office', publishedAtMs: 3 * H, processedAtMs: 49 * H + 13 * M + 10 * S, waitMs: 46 * H + 13 * M + 10 * S }]);
+    // Ticks: 1h20m10s (first run of CcmExec), then from 2h13m: 3h13m .. 49h13m = 47 ticks; all in provisioning
+    // mode (the one at 49h13m comes before the check at the same instant): 48.
+    expect(r.provisioning.policyCyclesSkipped).toBe(48);
+    expect(r.final).toMatchObject({ provisioningMode: false, consistent: true, service: { startup: 'auto', status: 'running' } });
+    expect(r.final.registry).toMatchObject({ ProvisioningMode: 'false', SystemTaskExcludes: '' });
+    expect(kinds(r)).toEqual([]);
+  });
+});
+
+describe('an in-place upgrade that succeeds', () => {
+  // startAt 10m. Download 10m-30m. Upgrade (provisioningAt, disablesClient, restart) 30m-1h45m: enters at 30m,
+  // the restart of CcmExec is cut short by the disable. At 1h45m: auto + start, then the planned restart, boot
+  // until 1h47m; Install apps 1h47m-2h17m; success and exit at 2h17m; CcmExec restarts, back at 2h17m10s.
+  const r = simulate({
+    taskSequence: {
+      startAtMs: 10 * M,
+      provisioningAtStep: 1,
+      steps: [
+        { name: 'Download', durationMs: 20 * M },
+        { name: 'Upgrade', durationMs: 75 * M, restart: true, disablesClient: true },
+        { name: 'Install apps', durationMs: 30 * M },
+      ],
+    },
+    events: [{ type: 'deployment', atMs: 40 * M, name: 'App' }],
+  });
+
+  it('enters at the upgrade step and leaves at the end with ts-success', () => {
+    expect(r.provisioning.intervals).toEqual([{ enteredAtMs: 30 * M, exitedAtMs: 2 * H + 17 * M, exitReason: 'ts-success', enteredBy: 'task-sequence-step' }]);
+    expect(r.taskSequence).toMatchObject({ outcome: 'success', startedAtMs: 10 * M, endedAtMs: 2 * H + 17 * M });
+    expect(r.final.registry.ProvisioningEnabledTime).toBe(START_S + 30 * 60);
+  });
+
+  it('keeps CcmExec stopped through the disabled step and restarts the device after it', () => {
+    expect(at(r, 'service-start')).toEqual([0, 105 * M, 107 * M, 137 * M + 10 * S]);
+    expect(at(r, 'device-down')).toEqual([105 * M]);
+    expect(at(r, 'ts-step-start')).toEqual([10 * M, 30 * M, 107 * M]);
+  });
+
+  it('processes the deployment right after the exit', () => {
+    expect(r.deployments[0]?.processedAtMs).toBe(137 * M + 10 * S);
+    expect(kinds(r)).toEqual([]);
+  });
+});
+
+describe('a handled failure', () => {
+  const steps = [
+    { name: 'Apply image', durationMs: 30 * M },
+    { name: 'Install driver', durationMs: 10 * M, fails: true },
+    { name: 'Apps', durationMs: 20 * M },
+  ];
+
+  it('ends the sequence failed and leaves provisioning mode at the failing step end', () => {
+    const r = simulate({ taskSequence: { startAtMs: 0, steps } });
+    // Entry at 0, Apply image 0-30m, Install driver 30m-40m fails: exit ts-failure at 40m; Apps never run.
+    expect(r.provisioning.intervals).toEqual([{ enteredAtMs: 0, exitedAtMs: 40 * M, exitReason: 'ts-failure', enteredBy: 'task-sequence' }]);
+    expect(r.taskSequence).toMatchObject({ outcome: 'failed', endedAtMs: 40 * M });
+    expect(at(r, 'ts-step-start')).toEqual([0, 30 * M]);
+  });
+
+  it('goes on after a failed step with continueOnError', () => {
+    const r = simulate({ taskSequence: { startAtMs: 0, steps: steps.map((s) => ({ ...s, continueOnError: true })) } });
+    expect(r.provisioning.intervals[0]).toMatchObject({ exitedAtMs: 60 * M, exitReason: 'ts-success' });
+    expect(r.taskSequence.outcome).toBe('success');
+  });
+
+  it('re-enables a client that the failing step had disabled, then exits', () => {
+    const r = simulate({ taskSequence: { startAtMs: 0, steps: [{ name: 'Setup', durationMs: 30 * M, disablesClient: true, fails: true }] } });
+    expect(r.final.service).toEqual({ startup: 'auto', status: 'running' });
+    expect(r.provisioning.intervals[0]).toMatchObject({ exitedAtMs: 30 * M, exitReason: 'ts-failure' });
+    expect(kinds(r)).toEqual([]);
+  });
+
+  it('ends a sequence that fails before its provisioning step without touching the mode', () => {
+    const r = simulate({
+      taskSequence: { startAtMs: 0, provisioningAtStep: 1, steps: [{ name: 'Pre', durationMs: 5 * M, fails: true }, { name: 'Upgrade', durationMs: 5 * M }] },
+    });
+    expect(r.provisioning.intervals).toEqual([]);
+    expect(r.taskSequence.outcome).toBe('failed');
+  });
+});
+
+describe('interruptions', () => {
+  const steps = [
+    { name: 'One', durationMs: 30 * M },
+    { name: 'Two', durationMs: 60 * M },
+    { name: 'Three', durationMs: 10 * M },
+  ];
+
+  it('resumes a recoverable interruption at the start of the interrupted step', () => {
+    // Two starts at 30m; power loss at 1h, 5m down, 2m boot: up at 1h07m, Two again 1h07m-2h07m, Three until 2h17m.
+    const r = simulate({ taskSequence: { startAtMs: 0, steps }, events: [powerLoss(H, 5 * M)] });
+    expect(at(r, 'ts-step-start')).toEqual([0, 30 * M, 67 * M, 127 * M]);
+    expect(r.taskSequence).toMatchObject({ outcome: 'success', endedAtMs: 137 * M });
+    expect(r.provisioning.intervals[0]).toMatchObject({ exitedAtMs: 137 * M, exitReason: 'ts-success' });
+  });
+
+  it('abandons the sequence on an unrecoverable reboot and leaves the client in provisioning mode', () => {
+    const r = simulate({ horizonMs: 24 * H, taskSequence: { startAtMs: 0, steps }, events: [{ type: 'reboot', atMs: H, downtimeMs: 0, recoverable: false }] });
+    expect(r.taskSequence).toMatchObject({ outcome: 'abandoned', abandonedAtMs: H });
+    expect(r.provisioning.intervals).toEqual([{ enteredAtMs: 0, exitedAtMs: null, exitReason: null, enteredBy: 'task-sequence' }]);
+    expect(kinds(r)).toEqual(['stuck-at-horizon']);
+    expect(r.hazards.find((h) => h.kind === 'stuck-at-horizon')?.atMs).toBe(24 * H);
+  });
+
+  it('abandons on ts-crash and ignores a crash when no sequence runs', () => {
+    const r = simulate({ horizonMs: 4 * H, taskSequence: { startAtMs: 0, steps }, events: [crash(40 * M), crash(50 * M)] });
+    expect(r.taskSequence).toMatchObject({ outcome: 'abandoned', abandonedAtMs: 40 * M });
+    expect(r.trace.filter((e) => e.type === 'ignored').map((e) => e.atMs)).toEqual([50 * M]);
+  });
+
+  it('starts a sequence due while the device is off at the end of the boot', () => {
+    // Power loss at 5m, 10m down, 2m boot: up at 17m; the sequence due at 10m starts then.
+    const r = simulate({ taskSequence: { startAtMs: 10 * M, steps: [{ name: 'One', durationMs: 5 * M }] }, events: [powerLoss(5 * M, 10 * M)] });
+    expect(r.taskSequence).toMatchObject({ startedAtMs: 17 * M, endedAtMs: 22 * M, outcome: 'success' });
+  });
+
+  it('boots a device that is off at time 0 and starts CcmExec at the end of the boot', () => {
+    const r = simulate({ client: { poweredOn: false }, horizonMs: H });
+    expect(at(r, 'service-start')).toEqual([2 * M]);
+  });
+});
+
+describe('ccmeval', () => {
+  // Entry at 10m; the first step disables the client (the CcmExec restart is cut short); crash at 1h: CcmExec
+  // stays disabled. ccmeval at 24h enables and starts it: checks at 24h + k*1h; deadline 48h10m: exit at 49h.
+  const base: ScenarioOptions = {
+    horizonMs: 4 * D,
+    taskSequence: { startAtMs: 10 * M, steps: [{ name: 'Setup Windows and ConfigMgr', durationMs: 2 * H, disablesClient: true }] },
+    events: [crash(H)],
+  };
+
+  it('rescues a client left disabled: enabled at 24h, timeout at 49h', () => {
+    const r = simulate(base);
+    expect(r.trace.filter((e) => e.type === 'ccmeval').map((e) => [e.atMs, 'action' in e && e.action])).toContainEqual([24 * H, 'enabled-and-started']);
+    expect(r.provisioning.intervals[0]).toMatchObject({ enteredAtMs: 10 * M, exitedAtMs: 49 * H, exitReason: 'timeout' });
+    expect(r.hazards.map((h) => [h.kind, h.atMs])).toEqual([['client-disabled', H]]);
+  });
+
+  it('leaves a disabled client stuck for good when ccmeval is off', () => {
+    const r = simulate({ ...base, client: { ccmeval: { enabled: false } } });
+    expect(r.provisioning.intervals[0]?.exitedAtMs).toBeNull();
+    // Bound: max + checkInterval = 49h after the entry at 10m; flagged one millisecond later.
+    expect(r.hazards.map((h) => [h.kind, h.atMs])).toEqual([
+      ['client-disabled', H],
+      ['exceeded-timeout', 49 * H + 10 * M + 1],
+      ['stuck-at-horizon', 4 * D],
+    ]);
+  });
+
+  it('skips a run while the device is off', () => {
+    const r = simulate({ horizonMs: 25 * H, events: [powerLoss(24 * H - M, 0)] });
+    expect(r.trace.filter((e) => e.type === 'ccmeval').map((e) => 'action' in e && e.action)).toEqual(['skipped-device-off']);
+  });
+});
+
+describe('clients before 1902', () => {
+  it('never time out and leave only by SetClientProvisioningMode($false)', () => {
+    const r = simulate({
+      horizonMs: 5 * D,
+      client: { version: '1810' },
+      taskSequence: { startAtMs: 0, steps: [{ name: 'Upgrade', durationMs: 2 * H }] },
+      events: [powerLoss(H, 0, false), { type: 'admin-wmi', atMs: 100 * H, enable: false }],
+    });
+    expect(r.checks).toEqual([]);
+    expect(r.final.registry.ProvisioningEnabledTime).toBeUndefined();
+    expect(r.provisioning.intervals).toEqual([{ enteredAtMs: 0, exitedAtMs: 100 * H, exitReason: 'manual', enteredBy: 'task-sequence' }]);
+    expect(kinds(r)).toEqual([]);
+  });
+});
+
+describe('administrator actions and registry edits', () => {
+  const stuck: ScenarioOptions = {
+    horizonMs: 6 * D,
+    taskSequence: { startAtMs: 0, steps: [{ name: 'Upgrade', durationMs: 2 * H }] },
+    events: [crash(H)],
+  };
+
+  it('resets the timestamp on SetClientProvisioningMode($true), which restarts the 48 hours', () => {
+    // Entry at 0 (checks at 10s + k*1h). $true at 30h: stamp = start + 30h, CcmExec back at 30h0m10s,
+    // checks at 30h0m10s + k*1h; deadline 78h: the check at 78h0m10s has elapsed 48h0m10s > 48h.
+    const r = simulate({ ...stuck, events: [crash(H), { type: 'admin-wmi', atMs: 30 * H, enable: true }] });
+    expect(r.final.registry.ProvisioningEnabledTime).toBe(START_S + 30 * 3600);
+    expect(r.provisioning.intervals).toEqual([{ enteredAtMs: 0, exitedAtMs: 78 * H + 10 * S, exitReason: 'timeout', enteredBy: 'task-sequence' }]);
+  });
+
+  it('leaves a registry-only fix unnoticed until CcmExec restarts, then inconsistent', () => {
+    // ProvisioningMode set to "false" at 5h: the running client goes on obeying provisioning mode. A service
+    // restart at 6h: stopped, back at 6h0m10s, reads "false" with SystemTaskExcludes still set.
+    const r = simulate({
+      ...stuck,
+      horizonMs: D,
+      events: [crash(H), { type: 'registry-set', atMs: 5 * H, name: 'ProvisioningMode', value: 'false' }, { type: 'service-restart', atMs: 6 * H }],
+    });
+    expect(r.provisioning.intervals).toEqual([{ enteredAtMs: 0, exitedAtMs: 6 * H + 10 * S, exitReason: 'registry-edit', enteredBy: 'task-sequence' }]);
+    expect(r.provisioning.policyCyclesSkipped).toBe(5);
+    expect(r.hazards.map((h) => [h.kind, h.atMs])).toEqual([['inconsistent-registry', 6 * H + 10 * S]]);
+    expect(r.final.consistent).toBe(false);
+    expect(r.final.registry.SystemTaskExcludes).toContain('SchedulerStartup');
+  });
+
+  it('reads ProvisioningMode case-insensitively', () => {
+    const r = simulate({ horizonMs: H, client: { registry: { ProvisioningMode: 'TRUE', ProvisioningEnabledTime: START_S } } });
+    expect(r.provisioning.intervals[0]).toMatchObject({ enteredAtMs: 0, enteredBy: 'initial' });
+    expect(r.checks[0]).toMatchObject({ atMs: 0, elapsedSeconds: 0 });
+  });
+
+  it('re-reads ProvisioningMaxMinutes at each check by default, once per start with service-start', () => {
+    // Entry at 0, checks at 10s + k*1h. Max set to 60 at 2h30m: the check at 3h0m10s (elapsed 3h0m10s) expires.
+    const events: ScenarioEvent[] = [crash(H), { type: 'registry-set', atMs: 2 * H + 30 * M, name: 'ProvisioningMaxMinutes', value: 60 }];
+    const each = simulate({ ...stuck, events });
+    expect(each.provisioning.intervals[0]).toMatchObject({ exitedAtMs: 3 * H + 10 * S, exitReason: 'timeout' });
+    // service-start: the 2880 read at 10s holds until CcmExec starts again; a restart at 10h reads 60: exit at 10h0m10s.
+    const once = simulate({ ...stuck, assumptions: { maxMinutesRead: 'service-start' }, events: [...events, { type: 'service-restart', atMs: 10 * H }] });
+    expect(once.provisioning.intervals[0]).toMatchObject({ exitedAtMs: 10 * H + 10 * S, exitReason: 'timeout' });
+  });
+
+  it('treats ProvisioningMaxMinutes 0 as 48 hours and compares strictly', () => {
+    // Entry at 0, CcmExec back at 10s: checks at 10s + k*1h; max 1 minute given, so elapsed 3610 > 60 at 1h0m10s.
+    // With max 0 the default 2880 holds: exit at 48h0m10s + 1h = 49h0m10s (48h0m10s has elapsed 172810 > 172800).
+    const zero = simulate({ ...stuck, client: { registry: { ProvisioningMaxMinutes: 0 } } });
+    expect(zero.provisioning.intervals[0]?.exitedAtMs).toBe(48 * H + 10 * S);
+    // Exactly equal is not more: a timestamp 10s ahead of the entry makes elapsed exactly 172800 at 48h0m10s.
+    const equal = simulate({ ...stuck, events: [crash(H), { type: 'registry-set', atMs: 2 * H, name: 'ProvisioningEnabledTime', value: START_S + 10 }] });
+    expect(equal.checks.find((c) => c.atMs === 48 * H + 10 * S)).toMatchObject({ elapsedSeconds: 172800, expired: false });
+    expect(equal.provisioning.intervals[0]?.exitedAtMs).toBe(49 * H + 10 * S);
+  });
+
+  it('waits forever with no timestamp by default, and exits at the next check with missingTimestamp: expired', () => {
+    const events: ScenarioEvent[] = [crash(H), { type: 'registry-delete', atMs: 2 * H, name: 'ProvisioningEnabledTime' }];
+    const never = simulate({ ...stuck, events });
+    expect(never.provisioning.intervals[0]?.exitedAtMs).toBeNull();
+    expect(never.hazards.map((h) => [h.kind, h.atMs])).toContainEqual(['no-timestamp', 2 * H]);
+    const expired = simulate({ ...stuck, events, assumptions: { missingTimestamp: 'expired' } });
+    expect(expired.provisioning.intervals[0]).toMatchObject({ exitedAtMs: 2 * H + 10 * S, exitReason: 'timeout' });
+  });
+});
+
+describe('clock changes', () => {
+  it('delays the timeout by a clock set back, while timers keep simulation time', () => {
+    // Entry at 0 (stamp = start), checks at 10s + k*1h. Clock set back 24h at 10h: elapsed is 24h smaller,
+    // elapsed = t - 24h, more than 48h from t > 72h: the check at 72h0m10s. Bound for exceeded-timeout: 49h.
+    const r = simulate({
+      horizonMs: 5 * D,
+      taskSequence: { startAtMs: 0, steps: [{ name: 'Upgrade', durationMs: 2 * H }] },
+      events: [crash(H), { type: 'clock-jump', atMs: 10 * H, byMs: -24 * H }],
+    });
+    expect(r.provisioning.intervals[0]).toMatchObject({ exitedAtMs: 72 * H + 10 * S, exitReason: 'timeout' });
+    expect(r.hazards.map((h) => [h.kind, h.atMs])).toEqual([['exceeded-timeout', 49 * H + 1]]);
+    expect(r.checks.find((c) => c.atMs === 10 * H + 10 * S)?.elapsedSeconds).toBe(10 * 3600 + 10 - 24 * 3600);
+  });
+
+  it('brings the timeout forward with a clock set forward', () => {
+    // Clock +40h at 5h: elapsed = t + 40h, more than 48h from t > 8h: the check at 8h0m10s.
+    const r = simulate({
+      horizonMs: 3 * D,
+      taskSequence: { startAtMs: 0, steps: [{ name: 'Upgrade', durationMs: 2 * H }] },
+      events: [crash(H), { type: 'clock-jump', atMs: 5 * H, byMs: 40 * H }],
+    });
+    expect(r.provisioning.intervals[0]?.exitedAtMs).toBe(8 * H + 10 * S);
+  });
+});
+
+describe('assumptions about the check loop', () => {
+  const admin: ScenarioOptions = { horizonMs: 5 * D, events: [{ type: 'admin-wmi', atMs: 30 * M, enable: true }] };
+
+  it('never checks a client entered without a CcmExec restart under flow (the documented gap)', () => {
+    const r = simulate({ ...admin, assumptions: { setRestartsService: false } });
+    expect(r.checks).toEqual([]);
+    expect(kinds(r)).toEqual(['exceeded-timeout', 'stuck-at-horizon']);
+  });
+
+  it('begins a loop one interval after entry under continuous', () => {
+    // Entry at 30m, first evaluation at 1h30m, then hourly; deadline 48h30m: exit at 49h30m.
+    const r = simulate({ ...admin, assumptions: { setRestartsService: false, checkLoop: 'continuous' } });
+    expect(r.checks[0]?.atMs).toBe(90 * M);
+    expect(r.provisioning.intervals[0]).toMatchObject({ enteredAtMs: 30 * M, exitedAtMs: 49 * H + 30 * M, exitReason: 'timeout' });
+  });
+
+  it('retrieves policy at once on an exit without restart', () => {
+    const r = simulate({
+      horizonMs: 2 * H,
+      assumptions: { setRestartsService: false },
+      events: [{ type: 'admin-wmi', atMs: 10 * M, enable: true }, { type: 'deployment', atMs: 20 * M, name: 'D' }, { type: 'admin-wmi', atMs: 40 * M, enable: false }],
+    });
+    expect(r.deployments[0]?.processedAtMs).toBe(40 * M);
+  });
+});
+
+describe('the ordering of simultaneous events', () => {
+  it('processes a deployment published at the instant of a policy tick at that tick', () => {
+    // CcmExec starts at 0: ticks at 1h, 2h, ...
+    const r = simulate({ horizonMs: 3 * H, events: [{ type: 'deployment', atMs: 2 * H, name: 'D' }] });
+    expect(r.deployments[0]?.processedAtMs).toBe(2 * H);
+  });
+
+  it('skips the policy tick that falls at the instant of the timeout', () => {
+    // Preset in provisioning mode 47h ago: checks at 0, 1h (elapsed 48h, not more), 2h (expired). Ticks at 1h, 2h.
+    const r = simulate({ horizonMs: 3 * H, client: { registry: { ProvisioningMode: 'true', ProvisioningEnabledTime: START_S - 47 * 3600 } } });
+    expect(r.provisioning.intervals[0]?.exitedAtMs).toBe(2 * H);
+    expect(r.provisioning.policyCyclesSkipped).toBe(2);
+  });
+
+  it('ends a step before a power loss at the same instant, so the next step is the interrupted one', () => {
+    const r = simulate({
+      taskSequence: { startAtMs: 0, steps: [{ name: 'One', durationMs: H }, { name: 'Two', durationMs: H }] },
+      events: [powerLoss(H, 0)],
+    });
+    // One 0-1h; Two starts at 1h, power lost at 1h; up at 1h02m; Two again 1h02m-2h02m.
+    expect(at(r, 'ts-step-start')).toEqual([0, H, 62 * M]);
+    expect(r.taskSequence.endedAtMs).toBe(122 * M);
+  });
+
+  it('applies a registry edit before a CcmExec start at the same instant', () => {
+    const r = simulate({
+      horizonMs: H,
+      events: [{ type: 'service-restart', atMs: 10 * M }, { type: 'registry-set', atMs: 10 * M + 10 * S, name: 'ProvisioningMode', value: 'true' }],
+    });
+    expect(r.provisioning.intervals[0]).toMatchObject({ enteredAtMs: 10 * M + 10 * S, enteredBy: 'registry-edit' });
+  });
+
+  it('keeps file order for scripted events of the same kind at the same instant', () => {
+    const r = simulate({
+      horizonMs: H,
+      events: [
+        { type: 'admin-wmi', atMs: 10 * M, enable: true },
+        { type: 'admin-wmi', atMs: 10 * M, enable: false },
+      ],
+    });
+    expect(r.provisioning.intervals).toEqual([{ enteredAtMs: 10 * M, exitedAtMs: 10 * M, exitReason: 'manual', enteredBy: 'manual' }]);
+  });
+});
+
+describe('restart storms and repeats', () => {
+  it('checks at every CcmExec start, so a storm of power losses still times out', () => {
+    // Entry at 0; power loss every 50m from 30m, 1m down + 2m boot: CcmExec starts at 33m, 1h23m, ... (30m+3m+50m*k).
+    // It never runs a full hour, so every check is a start check. Deadline 48h = 2880m: the first start with
+    // 33m + 50m*k > 2880m is k = 57: 2883m = 48h3m. Power losses within 72h: 30m + 50m*k <= 4320m, k <= 85: 86.
+    const r = simulate({
+      horizonMs: 3 * D,
+      taskSequence: { startAtMs: 0, steps: [{ name: 'Upgrade', durationMs: 10 * H }] },
+      events: [{ type: 'power-loss', atMs: 30 * M, downtimeMs: M, recoverable: false, repeat: { everyMs: 50 * M, count: 100 } }],
+    });
+    expect(r.provisioning.intervals[0]).toMatchObject({ exitedAtMs: 48 * H + 3 * M, exitReason: 'timeout' });
+    expect(r.provisioning.policyCyclesSkipped).toBe(0);
+    expect(r.trace.filter((e) => e.type === 'device-down').length).toBe(86);
+  });
+});
+
+describe('premature exit', () => {
+  it('flags a timeout shorter than the running upgrade', () => {
+    // ProvisioningMaxMinutes 60; entry at 0, checks at 10s, 1h0m10s (elapsed 3610 > 3600): exit mid-step.
+    const r = simulate({
+      client: { registry: { ProvisioningMaxMinutes: 60 } },
+      taskSequence: { startAtMs: 0, steps: [{ name: 'Upgrade', durationMs: 3 * H }] },
+    });
+    expect(r.provisioning.intervals[0]).toMatchObject({ exitedAtMs: H + 10 * S, exitReason: 'timeout' });
+    expect(r.hazards.map((h) => [h.kind, h.atMs])).toEqual([['premature-exit', H + 10 * S]]);
+    expect(r.taskSequence.outcome).toBe('success');
+  });
+});
+
+describe('determinism', () => {
+  it('gives byte-identical reports for two runs of the same scenario', () => {
+    const options: ScenarioOptions = {
+      taskSequence: { startAtMs: 0, steps: [{ name: 'A', durationMs: H, restart: true }, { name: 'B', durationMs: H }] },
+      events: [powerLoss(30 * M, M), { type: 'clock-jump', atMs: 3 * H, byMs: -H }, crash(H + 30 * M)],
+    };
+    expect(JSON.stringify(simulate(options))).toBe(JSON.stringify(simulate(options)));
+  });
+});
