@@ -6,7 +6,14 @@
 import { Simulator, type SimulatorOptions, type TimerHandle } from '../kernel/index.js';
 import type { Scenario, ScenarioEvent } from '../scenario/Scenario.js';
 import { finish, initialState, transition } from './transition.js';
-import { type ClientState, type ModelEvent, Priority, scriptedPriority, type TimerKey, type TraceEntry } from './types.js';
+import {
+  type ClientState,
+  type ModelEvent,
+  Priority,
+  scriptedPriority,
+  type TimerKey,
+  type TraceEntry,
+} from './types.js';
 
 export interface RunResult {
   readonly scenario: Scenario;
@@ -46,13 +53,16 @@ export function runModel(scenario: Scenario, options: SimulatorOptions = {}): Ru
         timers.delete(effect.key);
       }
       if (effect.type === 'schedule') {
-        timers.set(effect.key, sim.schedule(effect.atMs, effect.priority, { kind: 'model', key: effect.key, event: effect.event }));
+        timers.set(
+          effect.key,
+          sim.schedule(effect.atMs, effect.priority, { kind: 'model', key: effect.key, event: effect.event }),
+        );
       }
     }
   };
 
   sim.schedule(0, Priority.first, { kind: 'model', key: null, event: { type: 'init' } });
-  scenario.events.forEach((_, index) => scheduleScripted(index, 0));
+  for (let index = 0; index < scenario.events.length; index++) scheduleScripted(index, 0);
 
   sim.runUntil(scenario.horizonMs, (payload, nowMs) => {
     if (payload.kind === 'scripted') {

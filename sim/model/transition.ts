@@ -188,7 +188,12 @@ class Step {
   private init(): void {
     const { client, taskSequence } = this.config;
     if (this.s.effectiveMode) {
-      this.log({ type: 'provisioning-enter', cause: 'initial', newInterval: true, timestampSeconds: this.s.registry.ProvisioningEnabledTime ?? null });
+      this.log({
+        type: 'provisioning-enter',
+        cause: 'initial',
+        newInterval: true,
+        timestampSeconds: this.s.registry.ProvisioningEnabledTime ?? null,
+      });
       this.s.lastEntryMs = this.now;
       this.scheduleWatchdog();
     }
@@ -307,7 +312,10 @@ class Step {
     // 2. [en] "Just changing the registry value doesn't fully take the client out of provisioning mode."
     if (isRegistryInconsistent(s.registry) && !s.raised.inconsistent) {
       s.raised.inconsistent = true;
-      this.hazard('inconsistent-registry', `ProvisioningMode is "${s.registry.ProvisioningMode ?? ''}" but SystemTaskExcludes still holds "${s.registry.SystemTaskExcludes}"`);
+      this.hazard(
+        'inconsistent-registry',
+        `ProvisioningMode is "${s.registry.ProvisioningMode ?? ''}" but SystemTaskExcludes still holds "${s.registry.SystemTaskExcludes}"`,
+      );
     }
     // [assumption maxMinutesRead] The value a `service-start` reading keeps for this run of CcmExec.
     s.service.maxMinutesAtStart = maxMinutesOf(s.registry);
@@ -350,7 +358,9 @@ class Step {
     } else if (s.service.startup === 'disabled') {
       this.log({ type: 'ignored', what: 'service-restart', reason: "CcmExec's startup type is disabled" });
     } else {
-      this.schedule('service-start', this.now + this.config.client.serviceRestartMs, Priority.serviceStart, { type: 'service-start' });
+      this.schedule('service-start', this.now + this.config.client.serviceRestartMs, Priority.serviceStart, {
+        type: 'service-start',
+      });
     }
   }
 
@@ -405,7 +415,10 @@ class Step {
     this.log({ type: 'provisioning-exit', reason, closedInterval });
     this.cancel('watchdog');
     if (reason === 'timeout' && s.taskSequence.status === 'running') {
-      this.hazard('premature-exit', `the timeout ended provisioning mode while the task sequence was at step ${s.taskSequence.stepIndex + 1}`);
+      this.hazard(
+        'premature-exit',
+        `the timeout ended provisioning mode while the task sequence was at step ${s.taskSequence.stepIndex + 1}`,
+      );
     }
     if (s.service.status !== 'running') return;
     if (reason === 'timeout' || this.config.assumptions.setRestartsService) {
@@ -431,7 +444,8 @@ class Step {
       return;
     }
     // 2. [assumption maxMinutesRead] The max read now, or as read when CcmExec started.
-    const maxMinutes = assumptions.maxMinutesRead === 'each-check' ? maxMinutesOf(s.registry) : s.service.maxMinutesAtStart;
+    const maxMinutes =
+      assumptions.maxMinutesRead === 'each-check' ? maxMinutesOf(s.registry) : s.service.maxMinutesAtStart;
     const stamp = s.registry.ProvisioningEnabledTime;
     let elapsedSeconds: number | null = null;
     let expired: boolean;
@@ -469,7 +483,10 @@ class Step {
     if (!s.effectiveMode || s.lastEntryMs === null || s.raised.exceeded) return;
     if (this.now - s.lastEntryMs > this.exceededBoundMs()) {
       s.raised.exceeded = true;
-      this.hazard('exceeded-timeout', `in provisioning mode for more than ProvisioningMaxMinutes (${maxMinutesOf(s.registry)}) + checkInterval since the last entry`);
+      this.hazard(
+        'exceeded-timeout',
+        `in provisioning mode for more than ProvisioningMaxMinutes (${maxMinutesOf(s.registry)}) + checkInterval since the last entry`,
+      );
     } else {
       this.scheduleWatchdog();
     }
@@ -607,7 +624,13 @@ class Step {
     if (step === undefined) return;
     ts.inStep = false;
     const stops = step.fails && !step.continueOnError;
-    this.log({ type: 'ts-step-end', index, name: step.name, failed: step.fails, continued: step.fails && step.continueOnError });
+    this.log({
+      type: 'ts-step-end',
+      index,
+      name: step.name,
+      failed: step.fails,
+      continued: step.fails && step.continueOnError,
+    });
     if (step.disablesClient) {
       // [spec] At the step's end CcmExec becomes auto and starts ("Resume SCCM Client" in real logs).
       ts.holdsDisabled = false;
@@ -679,13 +702,19 @@ class Step {
     // [spec] `client-disabled`: CcmExec disabled while no task-sequence step holds it disabled.
     const disabled = s.service.startup === 'disabled' && !(ts.status === 'running' && ts.holdsDisabled);
     if (disabled && !s.raised.clientDisabled) {
-      this.hazard('client-disabled', 'CcmExec is disabled and no task-sequence step holds it so; only ccmeval or an administrator can start it');
+      this.hazard(
+        'client-disabled',
+        'CcmExec is disabled and no task-sequence step holds it so; only ccmeval or an administrator can start it',
+      );
     }
     s.raised.clientDisabled = disabled;
     // [spec] `no-timestamp`: in provisioning mode with no ProvisioningEnabledTime (release 1902 or later).
     const noStamp = s.effectiveMode && this.timeoutApplies && s.registry.ProvisioningEnabledTime === undefined;
     if (noStamp && !s.raised.noTimestamp) {
-      this.hazard('no-timestamp', `in provisioning mode with no ProvisioningEnabledTime (missingTimestamp: ${this.config.assumptions.missingTimestamp})`);
+      this.hazard(
+        'no-timestamp',
+        `in provisioning mode with no ProvisioningEnabledTime (missingTimestamp: ${this.config.assumptions.missingTimestamp})`,
+      );
     }
     s.raised.noTimestamp = noStamp;
     if (!isRegistryInconsistent(s.registry)) s.raised.inconsistent = false;

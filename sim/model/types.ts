@@ -5,13 +5,7 @@
  * (the kernel in `runModel.ts`, or a fake-timers clock) applies the effects. Effects name their timer by a `TimerKey`:
  * scheduling a key replaces the pending timer of that key, so the model never holds a kernel handle.
  */
-import type {
-  ExitReason,
-  HazardKind,
-  RegistryName,
-  ScenarioEvent,
-  TaskSequenceOutcome,
-} from '../scenario/Scenario.js';
+import type { ExitReason, HazardKind, RegistryName, ScenarioEvent, TaskSequenceOutcome } from '../scenario/Scenario.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Priorities: the order of events at the same instant (the kernel's second sort key). Documented in docs/model.md.
@@ -140,7 +134,13 @@ export type ModelEvent =
 export type TimerKey = 'boot' | 'service-start' | 'ts' | 'policy' | 'check' | 'ccmeval' | 'watchdog';
 
 export type Effect =
-  | { readonly type: 'schedule'; readonly key: TimerKey; readonly atMs: number; readonly priority: number; readonly event: ModelEvent }
+  | {
+      readonly type: 'schedule';
+      readonly key: TimerKey;
+      readonly atMs: number;
+      readonly priority: number;
+      readonly event: ModelEvent;
+    }
   | { readonly type: 'cancel'; readonly key: TimerKey };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -151,7 +151,12 @@ export type EntryCause = 'initial' | 'task-sequence' | 'task-sequence-step' | 'm
 export type DeviceDownCause = 'power-loss' | 'reboot' | 'planned-restart' | 'powered-off';
 
 export type TraceBody =
-  | { readonly type: 'device-down'; readonly cause: DeviceDownCause; readonly downtimeMs: number; readonly upAtMs: number }
+  | {
+      readonly type: 'device-down';
+      readonly cause: DeviceDownCause;
+      readonly downtimeMs: number;
+      readonly upAtMs: number;
+    }
   | { readonly type: 'device-up' }
   | { readonly type: 'service-start'; readonly cause: ServiceStartCause }
   | { readonly type: 'service-stop'; readonly cause: string; readonly restartAtMs: number | null }
@@ -172,18 +177,32 @@ export type TraceBody =
       readonly expired: boolean;
     }
   | { readonly type: 'check-loop'; readonly action: 'start' | 'end'; readonly firstAtMs: number | null }
-  | { readonly type: 'policy-retrieval'; readonly cause: 'service-start' | 'exit' | 'tick'; readonly processed: readonly string[] }
+  | {
+      readonly type: 'policy-retrieval';
+      readonly cause: 'service-start' | 'exit' | 'tick';
+      readonly processed: readonly string[];
+    }
   | { readonly type: 'policy-skipped' }
   | { readonly type: 'deployment-published'; readonly name: string }
   | { readonly type: 'ts-start'; readonly name: string }
   | { readonly type: 'ts-wait-boot' }
   | { readonly type: 'ts-step-start'; readonly index: number; readonly name: string; readonly resumed: boolean }
-  | { readonly type: 'ts-step-end'; readonly index: number; readonly name: string; readonly failed: boolean; readonly continued: boolean }
+  | {
+      readonly type: 'ts-step-end';
+      readonly index: number;
+      readonly name: string;
+      readonly failed: boolean;
+      readonly continued: boolean;
+    }
   | { readonly type: 'ts-end'; readonly outcome: Extract<TaskSequenceOutcome, 'success' | 'failed'> }
   | { readonly type: 'ts-abandoned'; readonly cause: 'power-loss' | 'reboot' | 'ts-crash'; readonly stepIndex: number }
   | { readonly type: 'registry-edit'; readonly name: RegistryName; readonly value: string | number | null }
   | { readonly type: 'clock-jump'; readonly byMs: number; readonly wallMs: number }
-  | { readonly type: 'ccmeval'; readonly manual: boolean; readonly action: 'enabled-and-started' | 'started' | 'healthy' | 'skipped-device-off' }
+  | {
+      readonly type: 'ccmeval';
+      readonly manual: boolean;
+      readonly action: 'enabled-and-started' | 'started' | 'healthy' | 'skipped-device-off';
+    }
   | { readonly type: 'admin-wmi'; readonly enable: boolean }
   | { readonly type: 'hazard'; readonly kind: HazardKind; readonly detail: string }
   | { readonly type: 'ignored'; readonly what: string; readonly reason: string };

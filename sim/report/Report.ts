@@ -3,11 +3,7 @@
  * Pure: the same run gives the same report, key order included, so the serialized JSON is byte-identical.
  */
 import type { RunResult } from '../model/runModel.js';
-import {
-  isRegistryInconsistent,
-  maxMinutesOf,
-  registrySaysProvisioning,
-} from '../model/transition.js';
+import { isRegistryInconsistent, maxMinutesOf, registrySaysProvisioning } from '../model/transition.js';
 import type { EntryCause, TraceEntry } from '../model/types.js';
 import type { Assumptions, ExitReason, HazardKind, TaskSequenceOutcome } from '../scenario/Scenario.js';
 import { type ExpectationResult, judge } from './judge.js';
@@ -37,7 +33,12 @@ export interface Report {
   hazards: { kind: HazardKind; atMs: number; detail: string }[];
   final: {
     provisioningMode: boolean;
-    registry: { ProvisioningMode?: string; SystemTaskExcludes?: string; ProvisioningEnabledTime?: number; ProvisioningMaxMinutes?: number };
+    registry: {
+      ProvisioningMode?: string;
+      SystemTaskExcludes?: string;
+      ProvisioningEnabledTime?: number;
+      ProvisioningMaxMinutes?: number;
+    };
     service: { startup: 'auto' | 'disabled'; status: 'running' | 'stopped' };
     device: 'on' | 'off';
     consistent: boolean;
@@ -59,7 +60,8 @@ export function buildReport(run: RunResult): Report {
   for (const e of trace) {
     switch (e.type) {
       case 'provisioning-enter':
-        if (e.newInterval) intervals.push({ enteredAtMs: e.atMs, exitedAtMs: null, exitReason: null, enteredBy: e.cause });
+        if (e.newInterval)
+          intervals.push({ enteredAtMs: e.atMs, exitedAtMs: null, exitReason: null, enteredBy: e.cause });
         break;
       case 'provisioning-exit': {
         const open = intervals[intervals.length - 1];
@@ -125,7 +127,8 @@ export function buildReport(run: RunResult): Report {
       registry: { ...state.registry },
       service: { startup: state.service.startup, status: state.service.status },
       device: state.device,
-      consistent: !isRegistryInconsistent(state.registry) && state.effectiveMode === registrySaysProvisioning(state.registry),
+      consistent:
+        !isRegistryInconsistent(state.registry) && state.effectiveMode === registrySaysProvisioning(state.registry),
       wallClock: new Date(scenario.startMs + scenario.horizonMs + state.clockOffsetMs).toISOString(),
     },
     expectations: [],

@@ -12,7 +12,10 @@ import type { Report } from './Report.js';
 const KEY = 'ProvisioningEnabledTime';
 
 function wallText(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.000Z$/, 'Z');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.000Z$/, 'Z');
 }
 
 function epochText(seconds: number): string {
@@ -23,7 +26,12 @@ function epochText(seconds: number): string {
 export function describeEntry(e: TraceEntry): string {
   switch (e.type) {
     case 'device-down': {
-      const what = { 'power-loss': 'Power lost', reboot: 'Device restarts', 'planned-restart': 'Planned restart', 'powered-off': 'Device is off; powered on' }[e.cause];
+      const what = {
+        'power-loss': 'Power lost',
+        reboot: 'Device restarts',
+        'planned-restart': 'Planned restart',
+        'powered-off': 'Device is off; powered on',
+      }[e.cause];
       const down = e.downtimeMs > 0 ? `, down ${formatDuration(e.downtimeMs)}` : '';
       return `${what}${down}; boot ends at ${formatClock(e.upAtMs)}`;
     }
@@ -36,20 +44,35 @@ export function describeEntry(e: TraceEntry): string {
     case 'startup-type':
       return `CcmExec startup type -> ${e.startup} (${e.cause})`;
     case 'provisioning-enter': {
-      const by = { initial: 'already set at start', 'task-sequence': 'task sequence start', 'task-sequence-step': 'task-sequence step', manual: 'SetClientProvisioningMode($true)', 'registry-edit': 'registry read at CcmExec start' }[e.cause];
-      const stamp = e.timestampSeconds === null ? `no ${KEY}` : `${KEY} = ${e.timestampSeconds} (${epochText(e.timestampSeconds)})`;
-      return e.newInterval ? `ENTER provisioning mode (${by}); ${stamp}` : `Re-entry while in provisioning mode (${by}): ${stamp}`;
+      const by = {
+        initial: 'already set at start',
+        'task-sequence': 'task sequence start',
+        'task-sequence-step': 'task-sequence step',
+        manual: 'SetClientProvisioningMode($true)',
+        'registry-edit': 'registry read at CcmExec start',
+      }[e.cause];
+      const stamp =
+        e.timestampSeconds === null ? `no ${KEY}` : `${KEY} = ${e.timestampSeconds} (${epochText(e.timestampSeconds)})`;
+      return e.newInterval
+        ? `ENTER provisioning mode (${by}); ${stamp}`
+        : `Re-entry while in provisioning mode (${by}): ${stamp}`;
     }
     case 'provisioning-exit':
-      return e.closedInterval ? `EXIT provisioning mode: ${e.reason}` : `Exit call while not in provisioning mode (${e.reason}): registry rewritten`;
+      return e.closedInterval
+        ? `EXIT provisioning mode: ${e.reason}`
+        : `Exit call while not in provisioning mode (${e.reason}): registry rewritten`;
     case 'check': {
       const elapsed = e.elapsedSeconds === null ? `no ${KEY}` : `elapsed ${formatSeconds(e.elapsedSeconds)}`;
       return `Check: ${elapsed}, max ${e.maxMinutes} min -> ${e.expired ? 'EXPIRED' : 'wait'}`;
     }
     case 'check-loop':
-      return e.action === 'start' ? `Check loop begins (first evaluation at ${formatClock(e.firstAtMs ?? e.atMs)})` : 'Check loop ends (out of provisioning mode)';
+      return e.action === 'start'
+        ? `Check loop begins (first evaluation at ${formatClock(e.firstAtMs ?? e.atMs)})`
+        : 'Check loop ends (out of provisioning mode)';
     case 'policy-retrieval':
-      return e.processed.length > 0 ? `Policy retrieved: processed ${e.processed.map((n) => `"${n}"`).join(', ')}` : 'Policy retrieved (nothing pending)';
+      return e.processed.length > 0
+        ? `Policy retrieved: processed ${e.processed.map((n) => `"${n}"`).join(', ')}`
+        : 'Policy retrieved (nothing pending)';
     case 'policy-skipped':
       return 'Policy cycle skipped (provisioning mode)';
     case 'deployment-published':
@@ -67,7 +90,9 @@ export function describeEntry(e: TraceEntry): string {
     case 'ts-abandoned':
       return `Task sequence ABANDONED (${e.cause} in step ${e.stepIndex + 1}); provisioning mode stays`;
     case 'registry-edit':
-      return e.value === null ? `Registry edit: ${e.name} deleted` : `Registry edit: ${e.name} = ${JSON.stringify(e.value)}`;
+      return e.value === null
+        ? `Registry edit: ${e.name} deleted`
+        : `Registry edit: ${e.name} = ${JSON.stringify(e.value)}`;
     case 'clock-jump':
       return `Clock ${e.byMs < 0 ? 'set back' : 'set forward'} ${formatDuration(Math.abs(e.byMs))}: wall clock now ${wallText(e.wallMs)}`;
     case 'ccmeval':
@@ -109,7 +134,12 @@ export function timeline(report: Report): TimelineLine[] {
     if (run.length <= 3) {
       for (const { e, wallMs } of run) lines.push({ atMs: e.atMs, wallMs, text: describeEntry(e) });
     } else {
-      lines.push(foldRoutine(run.map((r) => r.e), run[0]?.wallMs ?? 0));
+      lines.push(
+        foldRoutine(
+          run.map((r) => r.e),
+          run[0]?.wallMs ?? 0,
+        ),
+      );
     }
     run = [];
   };
@@ -171,7 +201,12 @@ function resultLines(report: Report): string[] {
   } else {
     lines.push(`Timeout: none (release ${report.client.version} is before 1902)`);
   }
-  const tsWhen = ts.endedAtMs !== null ? ` at ${formatClock(ts.endedAtMs)}` : ts.abandonedAtMs !== null ? ` at ${formatClock(ts.abandonedAtMs)}` : '';
+  const tsWhen =
+    ts.endedAtMs !== null
+      ? ` at ${formatClock(ts.endedAtMs)}`
+      : ts.abandonedAtMs !== null
+        ? ` at ${formatClock(ts.abandonedAtMs)}`
+        : '';
   lines.push(`Task sequence: ${ts.outcome}${tsWhen}`);
   for (const d of report.deployments) {
     lines.push(
@@ -185,7 +220,9 @@ function resultLines(report: Report): string[] {
   const reg = Object.entries(final.registry)
     .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
     .join(' ');
-  lines.push(`Final: provisioning mode ${final.provisioningMode ? 'ON' : 'off'}; CcmExec ${final.service.status} (${final.service.startup}); ${final.consistent ? 'consistent' : 'INCONSISTENT'}; ${reg}`);
+  lines.push(
+    `Final: provisioning mode ${final.provisioningMode ? 'ON' : 'off'}; CcmExec ${final.service.status} (${final.service.startup}); ${final.consistent ? 'consistent' : 'INCONSISTENT'}; ${reg}`,
+  );
   return lines;
 }
 
@@ -195,7 +232,8 @@ function hazardKinds(report: Report): string {
 
 function expectationLines(report: Report): string[] {
   return report.expectations.map(
-    (x) => `${x.passed ? 'pass' : 'FAIL'} ${x.name}: expected ${JSON.stringify(x.expected)}, got ${JSON.stringify(x.actual)}`,
+    (x) =>
+      `${x.passed ? 'pass' : 'FAIL'} ${x.name}: expected ${JSON.stringify(x.expected)}, got ${JSON.stringify(x.actual)}`,
   );
 }
 
@@ -211,8 +249,13 @@ function header(report: Report): string[] {
 
 /** The terminal summary of one scenario. */
 export function formatSummary(report: Report): string {
-  const out = [...header(report).map((l, i) => (i === 0 ? `== ${l} ==` : l)), '', 'Timeline (simulation time | wall clock UTC)'];
-  for (const line of timeline(report)) out.push(`  ${formatClock(line.atMs).padStart(15)} | ${wallText(line.wallMs)}  ${line.text}`);
+  const out = [
+    ...header(report).map((l, i) => (i === 0 ? `== ${l} ==` : l)),
+    '',
+    'Timeline (simulation time | wall clock UTC)',
+  ];
+  for (const line of timeline(report))
+    out.push(`  ${formatClock(line.atMs).padStart(15)} | ${wallText(line.wallMs)}  ${line.text}`);
   out.push('', ...resultLines(report));
   const expectations = expectationLines(report);
   if (expectations.length > 0) out.push('Expectations:', ...expectations.map((l) => `  ${l}`));
@@ -222,7 +265,15 @@ export function formatSummary(report: Report): string {
 /** The Markdown report written beside the JSON one. */
 export function formatMarkdown(report: Report): string {
   const [title, ...rest] = header(report);
-  const out = [`# ${title}`, '', ...rest.map((l) => `${l}  `), '', '## Result', '', ...resultLines(report).map((l) => `- ${l}`)];
+  const out = [
+    `# ${title}`,
+    '',
+    ...rest.map((l) => `${l}  `),
+    '',
+    '## Result',
+    '',
+    ...resultLines(report).map((l) => `- ${l}`),
+  ];
   const expectations = expectationLines(report);
   if (expectations.length > 0) out.push('', '## Expectations', '', ...expectations.map((l) => `- ${l}`));
   out.push('', '## Timeline', '', '| simulation time | wall clock (UTC) | what happened |', '| ---: | --- | --- |');
@@ -248,6 +299,10 @@ export function formatRows(reports: readonly Report[]): string {
   });
   const head = ['scenario', 'task sequence', 'in prov. mode', 'exit', 'hazards', ''];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const fmt = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const fmt = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return `${[fmt(head), ...rows.map(fmt)].join('\n')}\n`;
 }

@@ -2,8 +2,9 @@
  * Judges a scenario's `expect` block against its report. Pure; one result per expectation, in the order of the
  * interface's list.
  */
-import type { Expect } from '../scenario/Scenario.js';
+
 import { formatDuration } from '../scenario/Duration.js';
+import type { Expect } from '../scenario/Scenario.js';
 import type { Report } from './Report.js';
 
 export interface ExpectationResult {

@@ -110,7 +110,11 @@ export type ScenarioEvent =
   | (EventBase & { readonly type: 'reboot'; readonly downtimeMs: number; readonly recoverable: boolean })
   | (EventBase & { readonly type: 'deployment'; readonly name: string })
   | (EventBase & { readonly type: 'admin-wmi'; readonly enable: boolean })
-  | (EventBase & { readonly type: 'registry-set'; readonly name: 'ProvisioningMode' | 'SystemTaskExcludes'; readonly value: string })
+  | (EventBase & {
+      readonly type: 'registry-set';
+      readonly name: 'ProvisioningMode' | 'SystemTaskExcludes';
+      readonly value: string;
+    })
   | (EventBase & {
       readonly type: 'registry-set';
       readonly name: 'ProvisioningEnabledTime' | 'ProvisioningMaxMinutes';

@@ -24,9 +24,7 @@ export interface ScenarioOptions {
   readonly seed?: number;
   readonly client?: Partial<Omit<ClientConfig, 'ccmeval'>> & { readonly ccmeval?: Partial<ClientConfig['ccmeval']> };
   readonly assumptions?: Partial<Assumptions>;
-  readonly taskSequence?:
-    | (Partial<Omit<TaskSequence, 'steps'>> & { readonly steps: readonly StepOptions[] })
-    | null;
+  readonly taskSequence?: (Partial<Omit<TaskSequence, 'steps'>> & { readonly steps: readonly StepOptions[] }) | null;
   readonly events?: Scenario['events'];
   readonly expect?: Scenario['expect'];
 }

@@ -24,7 +24,9 @@ describe('EventQueue', () => {
 
   fcTest.prop([fc.array(entry, { maxLength: 200 })])('pops in (time, priority, insertion) order', (entries) => {
     const q = new EventQueue<number>();
-    entries.forEach((e, i) => q.push(e.time, e.priority, i));
+    entries.forEach((e, i) => {
+      q.push(e.time, e.priority, i);
+    });
     const expected = entries
       .map((e, i) => ({ ...e, i }))
       .sort((a, b) => a.time - b.time || a.priority - b.priority || a.i - b.i)

@@ -26,7 +26,12 @@ function at<T extends TraceEntry['type']>(r: Report, type: T): number[] {
 
 const kinds = (r: Report) => [...new Set(r.hazards.map((h) => h.kind))].sort();
 const crash = (atMs: number): ScenarioEvent => ({ type: 'ts-crash', atMs });
-const powerLoss = (atMs: number, downtimeMs: number, recoverable = true): ScenarioEvent => ({ type: 'power-loss', atMs, downtimeMs, recoverable });
+const powerLoss = (atMs: number, downtimeMs: number, recoverable = true): ScenarioEvent => ({
+  type: 'power-loss',
+  atMs,
+  downtimeMs,
+  recoverable,
+});
 
 describe('the timeout (worked example of the issue)', () => {
   // Entered at 20m (task sequence start). CcmExec restarts: back at 20m10s, checks at 20m10s + k*1h.
@@ -41,26 +46,44 @@ describe('the timeout (worked example of the issue)', () => {
 
   it('brings CcmExec back at 2h13m and exits at exactly 49h13m by timeout', () => {
     expect(at(r, 'service-start')).toContain(2 * H + 13 * M);
-    expect(r.provisioning.intervals).toEqual([{ enteredAtMs: 20 * M, exitedAtMs: 49 * H + 13 * M, exitReason: 'timeout', enteredBy: 'task-sequence' }]);
-    expect(r.taskSequence).toMatchObject({ outcome: 'abandoned', startedAtMs: 20 * M, endedAtMs: null, abandonedAtMs: 2 * H });
+    expect(r.provisioning.intervals).toEqual([
+      { enteredAtMs: 20 * M, exitedAtMs: 49 * H + 13 * M, exitReason: 'timeout', enteredBy: 'task-sequence' },
+    ]);
+    expect(r.taskSequence).toMatchObject({
+      outcome: 'abandoned',
+      startedAtMs: 20 * M,
+      endedAtMs: null,
+      abandonedAtMs: 2 * H,
+    });
   });
 
   it('stamps the entry second and checks strictly more than 48 hours', () => {
     expect(r.final.registry.ProvisioningEnabledTime).toBe(START_S + 20 * 60);
     const last2 = r.checks.slice(-2);
     expect(last2).toEqual([
-      { atMs: 48 * H + 13 * M, elapsedSeconds: (47 * 3600 + 53 * 60), maxMinutes: 2880, expired: false },
-      { atMs: 49 * H + 13 * M, elapsedSeconds: (48 * 3600 + 53 * 60), maxMinutes: 2880, expired: true },
+      { atMs: 48 * H + 13 * M, elapsedSeconds: 47 * 3600 + 53 * 60, maxMinutes: 2880, expired: false },
+      { atMs: 49 * H + 13 * M, elapsedSeconds: 48 * 3600 + 53 * 60, maxMinutes: 2880, expired: true },
     ]);
     expect(r.checks[0]).toEqual({ atMs: 20 * M + 10 * S, elapsedSeconds: 10, maxMinutes: 2880, expired: false });
   });
 
   it('restarts CcmExec after the timeout and processes the waiting deployment then', () => {
-    expect(r.deployments).toEqual([{ name: 'Office', publishedAtMs: 3 * H, processedAtMs: 49 * H + 13 * M + 10 * S, waitMs: 46 * H + 13 * M + 10 * S }]);
+    expect(r.deployments).toEqual([
+      {
+        name: 'Office',
+        publishedAtMs: 3 * H,
+        processedAtMs: 49 * H + 13 * M + 10 * S,
+        waitMs: 46 * H + 13 * M + 10 * S,
+      },
+    ]);
     // Ticks: 1h20m10s (first run of CcmExec), then from 2h13m: 3h13m .. 49h13m = 47 ticks; all in provisioning
     // mode (the one at 49h13m comes before the check at the same instant): 48.
     expect(r.provisioning.policyCyclesSkipped).toBe(48);
-    expect(r.final).toMatchObject({ provisioningMode: false, consistent: true, service: { startup: 'auto', status: 'running' } });
+    expect(r.final).toMatchObject({
+      provisioningMode: false,
+      consistent: true,
+      service: { startup: 'auto', status: 'running' },
+    });
     expect(r.final.registry).toMatchObject({ ProvisioningMode: 'false', SystemTaskExcludes: '' });
     expect(kinds(r)).toEqual([]);
   });
@@ -84,7 +107,9 @@ describe('an in-place upgrade that succeeds', () => {
   });
 
   it('enters at the upgrade step and leaves at the end with ts-success', () => {
-    expect(r.provisioning.intervals).toEqual([{ enteredAtMs: 30 * M, exitedAtMs: 2 * H + 17 * M, exitReason: 'ts-success', enteredBy: 'task-sequence-step' }]);
+    expect(r.provisioning.intervals).toEqual([
+      { enteredAtMs: 30 * M, exitedAtMs: 2 * H + 17 * M, exitReason: 'ts-success', enteredBy: 'task-sequence-step' },
+    ]);
     expect(r.taskSequence).toMatchObject({ outcome: 'success', startedAtMs: 10 * M, endedAtMs: 2 * H + 17 * M });
     expect(r.final.registry.ProvisioningEnabledTime).toBe(START_S + 30 * 60);
   });
@@ -111,7 +136,9 @@ describe('a handled failure', () => {
   it('ends the sequence failed and leaves provisioning mode at the failing step end', () => {
     const r = simulate({ taskSequence: { startAtMs: 0, steps } });
     // Entry at 0, Apply image 0-30m, Install driver 30m-40m fails: exit ts-failure at 40m; Apps never run.
-    expect(r.provisioning.intervals).toEqual([{ enteredAtMs: 0, exitedAtMs: 40 * M, exitReason: 'ts-failure', enteredBy: 'task-sequence' }]);
+    expect(r.provisioning.intervals).toEqual([
+      { enteredAtMs: 0, exitedAtMs: 40 * M, exitReason: 'ts-failure', enteredBy: 'task-sequence' },
+    ]);
     expect(r.taskSequence).toMatchObject({ outcome: 'failed', endedAtMs: 40 * M });
     expect(at(r, 'ts-step-start')).toEqual([0, 30 * M]);
   });
@@ -123,7 +150,9 @@ describe('a handled failure', () => {
   });
 
   it('re-enables a client that the failing step had disabled, then exits', () => {
-    const r = simulate({ taskSequence: { startAtMs: 0, steps: [{ name: 'Setup', durationMs: 30 * M, disablesClient: true, fails: true }] } });
+    const r = simulate({
+      taskSequence: { startAtMs: 0, steps: [{ name: 'Setup', durationMs: 30 * M, disablesClient: true, fails: true }] },
+    });
     expect(r.final.service).toEqual({ startup: 'auto', status: 'running' });
     expect(r.provisioning.intervals[0]).toMatchObject({ exitedAtMs: 30 * M, exitReason: 'ts-failure' });
     expect(kinds(r)).toEqual([]);
@@ -131,7 +160,14 @@ describe('a handled failure', () => {
 
   it('ends a sequence that fails before its provisioning step without touching the mode', () => {
     const r = simulate({
-      taskSequence: { startAtMs: 0, provisioningAtStep: 1, steps: [{ name: 'Pre', durationMs: 5 * M, fails: true }, { name: 'Upgrade', durationMs: 5 * M }] },
+      taskSequence: {
+        startAtMs: 0,
+        provisioningAtStep: 1,
+        steps: [
+          { name: 'Pre', durationMs: 5 * M, fails: true },
+          { name: 'Upgrade', durationMs: 5 * M },
+        ],
+      },
     });
     expect(r.provisioning.intervals).toEqual([]);
     expect(r.taskSequence.outcome).toBe('failed');
@@ -154,22 +190,35 @@ describe('interruptions', () => {
   });
 
   it('abandons the sequence on an unrecoverable reboot and leaves the client in provisioning mode', () => {
-    const r = simulate({ horizonMs: 24 * H, taskSequence: { startAtMs: 0, steps }, events: [{ type: 'reboot', atMs: H, downtimeMs: 0, recoverable: false }] });
+    const r = simulate({
+      horizonMs: 24 * H,
+      taskSequence: { startAtMs: 0, steps },
+      events: [{ type: 'reboot', atMs: H, downtimeMs: 0, recoverable: false }],
+    });
     expect(r.taskSequence).toMatchObject({ outcome: 'abandoned', abandonedAtMs: H });
-    expect(r.provisioning.intervals).toEqual([{ enteredAtMs: 0, exitedAtMs: null, exitReason: null, enteredBy: 'task-sequence' }]);
+    expect(r.provisioning.intervals).toEqual([
+      { enteredAtMs: 0, exitedAtMs: null, exitReason: null, enteredBy: 'task-sequence' },
+    ]);
     expect(kinds(r)).toEqual(['stuck-at-horizon']);
     expect(r.hazards.find((h) => h.kind === 'stuck-at-horizon')?.atMs).toBe(24 * H);
   });
 
   it('abandons on ts-crash and ignores a crash when no sequence runs', () => {
-    const r = simulate({ horizonMs: 4 * H, taskSequence: { startAtMs: 0, steps }, events: [crash(40 * M), crash(50 * M)] });
+    const r = simulate({
+      horizonMs: 4 * H,
+      taskSequence: { startAtMs: 0, steps },
+      events: [crash(40 * M), crash(50 * M)],
+    });
     expect(r.taskSequence).toMatchObject({ outcome: 'abandoned', abandonedAtMs: 40 * M });
     expect(r.trace.filter((e) => e.type === 'ignored').map((e) => e.atMs)).toEqual([50 * M]);
   });
 
   it('starts a sequence due while the device is off at the end of the boot', () => {
     // Power loss at 5m, 10m down, 2m boot: up at 17m; the sequence due at 10m starts then.
-    const r = simulate({ taskSequence: { startAtMs: 10 * M, steps: [{ name: 'One', durationMs: 5 * M }] }, events: [powerLoss(5 * M, 10 * M)] });
+    const r = simulate({
+      taskSequence: { startAtMs: 10 * M, steps: [{ name: 'One', durationMs: 5 * M }] },
+      events: [powerLoss(5 * M, 10 * M)],
+    });
     expect(r.taskSequence).toMatchObject({ startedAtMs: 17 * M, endedAtMs: 22 * M, outcome: 'success' });
   });
 
@@ -184,14 +233,24 @@ describe('ccmeval', () => {
   // stays disabled. ccmeval at 24h enables and starts it: checks at 24h + k*1h; deadline 48h10m: exit at 49h.
   const base: ScenarioOptions = {
     horizonMs: 4 * D,
-    taskSequence: { startAtMs: 10 * M, steps: [{ name: 'Setup Windows and ConfigMgr', durationMs: 2 * H, disablesClient: true }] },
+    taskSequence: {
+      startAtMs: 10 * M,
+      steps: [{ name: 'Setup Windows and ConfigMgr', durationMs: 2 * H, disablesClient: true }],
+    },
     events: [crash(H)],
   };
 
   it('rescues a client left disabled: enabled at 24h, timeout at 49h', () => {
     const r = simulate(base);
-    expect(r.trace.filter((e) => e.type === 'ccmeval').map((e) => [e.atMs, 'action' in e && e.action])).toContainEqual([24 * H, 'enabled-and-started']);
-    expect(r.provisioning.intervals[0]).toMatchObject({ enteredAtMs: 10 * M, exitedAtMs: 49 * H, exitReason: 'timeout' });
+    expect(r.trace.filter((e) => e.type === 'ccmeval').map((e) => [e.atMs, 'action' in e && e.action])).toContainEqual([
+      24 * H,
+      'enabled-and-started',
+    ]);
+    expect(r.provisioning.intervals[0]).toMatchObject({
+      enteredAtMs: 10 * M,
+      exitedAtMs: 49 * H,
+      exitReason: 'timeout',
+    });
     expect(r.hazards.map((h) => [h.kind, h.atMs])).toEqual([['client-disabled', H]]);
   });
 
@@ -208,7 +267,9 @@ describe('ccmeval', () => {
 
   it('skips a run while the device is off', () => {
     const r = simulate({ horizonMs: 25 * H, events: [powerLoss(24 * H - M, 0)] });
-    expect(r.trace.filter((e) => e.type === 'ccmeval').map((e) => 'action' in e && e.action)).toEqual(['skipped-device-off']);
+    expect(r.trace.filter((e) => e.type === 'ccmeval').map((e) => 'action' in e && e.action)).toEqual([
+      'skipped-device-off',
+    ]);
   });
 });
 
@@ -222,7 +283,9 @@ describe('clients before 1902', () => {
     });
     expect(r.checks).toEqual([]);
     expect(r.final.registry.ProvisioningEnabledTime).toBeUndefined();
-    expect(r.provisioning.intervals).toEqual([{ enteredAtMs: 0, exitedAtMs: 100 * H, exitReason: 'manual', enteredBy: 'task-sequence' }]);
+    expect(r.provisioning.intervals).toEqual([
+      { enteredAtMs: 0, exitedAtMs: 100 * H, exitReason: 'manual', enteredBy: 'task-sequence' },
+    ]);
     expect(kinds(r)).toEqual([]);
   });
 });
@@ -239,7 +302,9 @@ describe('administrator actions and registry edits', () => {
     // checks at 30h0m10s + k*1h; deadline 78h: the check at 78h0m10s has elapsed 48h0m10s > 48h.
     const r = simulate({ ...stuck, events: [crash(H), { type: 'admin-wmi', atMs: 30 * H, enable: true }] });
     expect(r.final.registry.ProvisioningEnabledTime).toBe(START_S + 30 * 3600);
-    expect(r.provisioning.intervals).toEqual([{ enteredAtMs: 0, exitedAtMs: 78 * H + 10 * S, exitReason: 'timeout', enteredBy: 'task-sequence' }]);
+    expect(r.provisioning.intervals).toEqual([
+      { enteredAtMs: 0, exitedAtMs: 78 * H + 10 * S, exitReason: 'timeout', enteredBy: 'task-sequence' },
+    ]);
   });
 
   it('leaves a registry-only fix unnoticed until CcmExec restarts, then inconsistent', () => {
@@ -248,9 +313,15 @@ describe('administrator actions and registry edits', () => {
     const r = simulate({
       ...stuck,
       horizonMs: D,
-      events: [crash(H), { type: 'registry-set', atMs: 5 * H, name: 'ProvisioningMode', value: 'false' }, { type: 'service-restart', atMs: 6 * H }],
+      events: [
+        crash(H),
+        { type: 'registry-set', atMs: 5 * H, name: 'ProvisioningMode', value: 'false' },
+        { type: 'service-restart', atMs: 6 * H },
+      ],
     });
-    expect(r.provisioning.intervals).toEqual([{ enteredAtMs: 0, exitedAtMs: 6 * H + 10 * S, exitReason: 'registry-edit', enteredBy: 'task-sequence' }]);
+    expect(r.provisioning.intervals).toEqual([
+      { enteredAtMs: 0, exitedAtMs: 6 * H + 10 * S, exitReason: 'registry-edit', enteredBy: 'task-sequence' },
+    ]);
     expect(r.provisioning.policyCyclesSkipped).toBe(5);
     expect(r.hazards.map((h) => [h.kind, h.atMs])).toEqual([['inconsistent-registry', 6 * H + 10 * S]]);
     expect(r.final.consistent).toBe(false);
@@ -258,18 +329,28 @@ describe('administrator actions and registry edits', () => {
   });
 
   it('reads ProvisioningMode case-insensitively', () => {
-    const r = simulate({ horizonMs: H, client: { registry: { ProvisioningMode: 'TRUE', ProvisioningEnabledTime: START_S } } });
+    const r = simulate({
+      horizonMs: H,
+      client: { registry: { ProvisioningMode: 'TRUE', ProvisioningEnabledTime: START_S } },
+    });
     expect(r.provisioning.intervals[0]).toMatchObject({ enteredAtMs: 0, enteredBy: 'initial' });
     expect(r.checks[0]).toMatchObject({ atMs: 0, elapsedSeconds: 0 });
   });
 
   it('re-reads ProvisioningMaxMinutes at each check by default, once per start with service-start', () => {
     // Entry at 0, checks at 10s + k*1h. Max set to 60 at 2h30m: the check at 3h0m10s (elapsed 3h0m10s) expires.
-    const events: ScenarioEvent[] = [crash(H), { type: 'registry-set', atMs: 2 * H + 30 * M, name: 'ProvisioningMaxMinutes', value: 60 }];
+    const events: ScenarioEvent[] = [
+      crash(H),
+      { type: 'registry-set', atMs: 2 * H + 30 * M, name: 'ProvisioningMaxMinutes', value: 60 },
+    ];
     const each = simulate({ ...stuck, events });
     expect(each.provisioning.intervals[0]).toMatchObject({ exitedAtMs: 3 * H + 10 * S, exitReason: 'timeout' });
     // service-start: the 2880 read at 10s holds until CcmExec starts again; a restart at 10h reads 60: exit at 10h0m10s.
-    const once = simulate({ ...stuck, assumptions: { maxMinutesRead: 'service-start' }, events: [...events, { type: 'service-restart', atMs: 10 * H }] });
+    const once = simulate({
+      ...stuck,
+      assumptions: { maxMinutesRead: 'service-start' },
+      events: [...events, { type: 'service-restart', atMs: 10 * H }],
+    });
     expect(once.provisioning.intervals[0]).toMatchObject({ exitedAtMs: 10 * H + 10 * S, exitReason: 'timeout' });
   });
 
@@ -279,13 +360,22 @@ describe('administrator actions and registry edits', () => {
     const zero = simulate({ ...stuck, client: { registry: { ProvisioningMaxMinutes: 0 } } });
     expect(zero.provisioning.intervals[0]?.exitedAtMs).toBe(48 * H + 10 * S);
     // Exactly equal is not more: a timestamp 10s ahead of the entry makes elapsed exactly 172800 at 48h0m10s.
-    const equal = simulate({ ...stuck, events: [crash(H), { type: 'registry-set', atMs: 2 * H, name: 'ProvisioningEnabledTime', value: START_S + 10 }] });
-    expect(equal.checks.find((c) => c.atMs === 48 * H + 10 * S)).toMatchObject({ elapsedSeconds: 172800, expired: false });
+    const equal = simulate({
+      ...stuck,
+      events: [crash(H), { type: 'registry-set', atMs: 2 * H, name: 'ProvisioningEnabledTime', value: START_S + 10 }],
+    });
+    expect(equal.checks.find((c) => c.atMs === 48 * H + 10 * S)).toMatchObject({
+      elapsedSeconds: 172800,
+      expired: false,
+    });
     expect(equal.provisioning.intervals[0]?.exitedAtMs).toBe(49 * H + 10 * S);
   });
 
   it('waits forever with no timestamp by default, and exits at the next check with missingTimestamp: expired', () => {
-    const events: ScenarioEvent[] = [crash(H), { type: 'registry-delete', atMs: 2 * H, name: 'ProvisioningEnabledTime' }];
+    const events: ScenarioEvent[] = [
+      crash(H),
+      { type: 'registry-delete', atMs: 2 * H, name: 'ProvisioningEnabledTime' },
+    ];
     const never = simulate({ ...stuck, events });
     expect(never.provisioning.intervals[0]?.exitedAtMs).toBeNull();
     expect(never.hazards.map((h) => [h.kind, h.atMs])).toContainEqual(['no-timestamp', 2 * H]);
@@ -332,14 +422,22 @@ describe('assumptions about the check loop', () => {
     // Entry at 30m, first evaluation at 1h30m, then hourly; deadline 48h30m: exit at 49h30m.
     const r = simulate({ ...admin, assumptions: { setRestartsService: false, checkLoop: 'continuous' } });
     expect(r.checks[0]?.atMs).toBe(90 * M);
-    expect(r.provisioning.intervals[0]).toMatchObject({ enteredAtMs: 30 * M, exitedAtMs: 49 * H + 30 * M, exitReason: 'timeout' });
+    expect(r.provisioning.intervals[0]).toMatchObject({
+      enteredAtMs: 30 * M,
+      exitedAtMs: 49 * H + 30 * M,
+      exitReason: 'timeout',
+    });
   });
 
   it('retrieves policy at once on an exit without restart', () => {
     const r = simulate({
       horizonMs: 2 * H,
       assumptions: { setRestartsService: false },
-      events: [{ type: 'admin-wmi', atMs: 10 * M, enable: true }, { type: 'deployment', atMs: 20 * M, name: 'D' }, { type: 'admin-wmi', atMs: 40 * M, enable: false }],
+      events: [
+        { type: 'admin-wmi', atMs: 10 * M, enable: true },
+        { type: 'deployment', atMs: 20 * M, name: 'D' },
+        { type: 'admin-wmi', atMs: 40 * M, enable: false },
+      ],
     });
     expect(r.deployments[0]?.processedAtMs).toBe(40 * M);
   });
@@ -354,14 +452,23 @@ describe('the ordering of simultaneous events', () => {
 
   it('skips the policy tick that falls at the instant of the timeout', () => {
     // Preset in provisioning mode 47h ago: checks at 0, 1h (elapsed 48h, not more), 2h (expired). Ticks at 1h, 2h.
-    const r = simulate({ horizonMs: 3 * H, client: { registry: { ProvisioningMode: 'true', ProvisioningEnabledTime: START_S - 47 * 3600 } } });
+    const r = simulate({
+      horizonMs: 3 * H,
+      client: { registry: { ProvisioningMode: 'true', ProvisioningEnabledTime: START_S - 47 * 3600 } },
+    });
     expect(r.provisioning.intervals[0]?.exitedAtMs).toBe(2 * H);
     expect(r.provisioning.policyCyclesSkipped).toBe(2);
   });
 
   it('ends a step before a power loss at the same instant, so the next step is the interrupted one', () => {
     const r = simulate({
-      taskSequence: { startAtMs: 0, steps: [{ name: 'One', durationMs: H }, { name: 'Two', durationMs: H }] },
+      taskSequence: {
+        startAtMs: 0,
+        steps: [
+          { name: 'One', durationMs: H },
+          { name: 'Two', durationMs: H },
+        ],
+      },
       events: [powerLoss(H, 0)],
     });
     // One 0-1h; Two starts at 1h, power lost at 1h; up at 1h02m; Two again 1h02m-2h02m.
@@ -372,7 +479,10 @@ describe('the ordering of simultaneous events', () => {
   it('applies a registry edit before a CcmExec start at the same instant', () => {
     const r = simulate({
       horizonMs: H,
-      events: [{ type: 'service-restart', atMs: 10 * M }, { type: 'registry-set', atMs: 10 * M + 10 * S, name: 'ProvisioningMode', value: 'true' }],
+      events: [
+        { type: 'service-restart', atMs: 10 * M },
+        { type: 'registry-set', atMs: 10 * M + 10 * S, name: 'ProvisioningMode', value: 'true' },
+      ],
     });
     expect(r.provisioning.intervals[0]).toMatchObject({ enteredAtMs: 10 * M + 10 * S, enteredBy: 'registry-edit' });
   });
@@ -385,7 +495,9 @@ describe('the ordering of simultaneous events', () => {
         { type: 'admin-wmi', atMs: 10 * M, enable: false },
       ],
     });
-    expect(r.provisioning.intervals).toEqual([{ enteredAtMs: 10 * M, exitedAtMs: 10 * M, exitReason: 'manual', enteredBy: 'manual' }]);
+    expect(r.provisioning.intervals).toEqual([
+      { enteredAtMs: 10 * M, exitedAtMs: 10 * M, exitReason: 'manual', enteredBy: 'manual' },
+    ]);
   });
 });
 
@@ -397,7 +509,15 @@ describe('restart storms and repeats', () => {
     const r = simulate({
       horizonMs: 3 * D,
       taskSequence: { startAtMs: 0, steps: [{ name: 'Upgrade', durationMs: 10 * H }] },
-      events: [{ type: 'power-loss', atMs: 30 * M, downtimeMs: M, recoverable: false, repeat: { everyMs: 50 * M, count: 100 } }],
+      events: [
+        {
+          type: 'power-loss',
+          atMs: 30 * M,
+          downtimeMs: M,
+          recoverable: false,
+          repeat: { everyMs: 50 * M, count: 100 },
+        },
+      ],
     });
     expect(r.provisioning.intervals[0]).toMatchObject({ exitedAtMs: 48 * H + 3 * M, exitReason: 'timeout' });
     expect(r.provisioning.policyCyclesSkipped).toBe(0);
@@ -421,7 +541,13 @@ describe('premature exit', () => {
 describe('determinism', () => {
   it('gives byte-identical reports for two runs of the same scenario', () => {
     const options: ScenarioOptions = {
-      taskSequence: { startAtMs: 0, steps: [{ name: 'A', durationMs: H, restart: true }, { name: 'B', durationMs: H }] },
+      taskSequence: {
+        startAtMs: 0,
+        steps: [
+          { name: 'A', durationMs: H, restart: true },
+          { name: 'B', durationMs: H },
+        ],
+      },
       events: [powerLoss(30 * M, M), { type: 'clock-jump', atMs: 3 * H, byMs: -H }, crash(H + 30 * M)],
     };
     expect(JSON.stringify(simulate(options))).toBe(JSON.stringify(simulate(options)));

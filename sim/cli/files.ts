@@ -1,0 +1,78 @@
+/**
+ * Finds and reads scenario files: files as given, folders searched recursively for `*.yaml`, `*.yml` and
+ * `*.json` (not `*.schema.json`, nor `*.fleet.yaml` / `*.fleet.yml`), in sorted path order so runs are
+ * deterministic.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseScenario, ScenarioError } from '../scenario/loadScenario.js';
+import type { Scenario } from '../scenario/Scenario.js';
+import { InputError } from './InputError.js';
+
+const SCENARIO_FILE = /\.(ya?ml|json)$/i;
+const NOT_SCENARIO = /\.schema\.json$|\.fleet\.ya?ml$/i;
+
+export function findScenarioFiles(paths: readonly string[]): string[] {
+  if (paths.length === 0) throw new InputError('no scenario files or folders given; try: provsim run scenarios/');
+  const files: string[] = [];
+  for (const path of paths) {
+    let stats: ReturnType<typeof statSync>;
+    try {
+      stats = statSync(path);
+    } catch {
+      throw new InputError(`${path}: no such file or folder`);
+    }
+    if (stats.isDirectory()) {
+      const found = walk(path);
+      if (found.length === 0) {
+        throw new InputError(`${path}: the folder holds no scenario files (*.yaml, *.yml or *.json)`);
+      }
+      files.push(...found);
+    } else {
+      files.push(path);
+    }
+  }
+  return files;
+}
+
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  )) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...walk(path));
+    else if (SCENARIO_FILE.test(entry.name) && !NOT_SCENARIO.test(entry.name)) out.push(path);
+  }
+  return out;
+}
+
+/** Reads and parses every file; all problems of all files are reported together in one InputError. */
+export function loadScenarioFiles(files: readonly string[]): Scenario[] {
+  const scenarios: Scenario[] = [];
+  const problems: string[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      problems.push(`${file}: cannot read the file (${(error as { code?: string }).code ?? 'error'})`);
+      continue;
+    }
+    try {
+      scenarios.push(parseScenario(text, file));
+    } catch (error) {
+      if (error instanceof ScenarioError) problems.push(error.message);
+      else throw error;
+    }
+  }
+  const seen = new Map<string, string>();
+  for (const s of scenarios) {
+    const other = seen.get(s.name);
+    if (other !== undefined)
+      problems.push(`${s.file}: name "${s.name}" is already used by ${other}; scenario names must be unique in a run`);
+    seen.set(s.name, s.file ?? '');
+  }
+  if (problems.length > 0) throw new InputError(problems.join('\n'));
+  return scenarios;
+}

@@ -1,0 +1,156 @@
+/**
+ * The `provsim` command line (yargs): the only code that touches the file system, the process and the console.
+ * Exit codes: 0 all good; 1 an expectation failed; 2 bad input or usage (a message, never a stack trace).
+ */
+import { join } from 'node:path';
+import yargs, { type Argv } from 'yargs';
+import { EventLimitError } from '../kernel/index.js';
+import { runModel } from '../model/runModel.js';
+import { formatMarkdown, formatRows, formatSummary } from '../report/formatText.js';
+import { buildReport, type Report } from '../report/Report.js';
+import { scenarioJsonSchema } from '../scenario/loadScenario.js';
+import type { Scenario } from '../scenario/Scenario.js';
+import { findScenarioFiles, loadScenarioFiles } from './files.js';
+import { InputError, UsageError } from './InputError.js';
+import { applyOverrides, parseAssume, parseSeed } from './overrides.js';
+import { writeAtomic } from './writeAtomic.js';
+
+export interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const processIo: Io = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+interface ScenarioArgs {
+  paths: string[];
+  seed?: string | undefined;
+  assume: string[];
+  'max-events'?: number | undefined;
+}
+
+function scenarioOptions<T>(y: Argv<T>) {
+  return y
+    .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'scenario files or folders' })
+    .option('seed', { type: 'string', describe: "override every scenario's seed" })
+    .option('assume', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'override an assumption: key=value (repeatable)',
+    })
+    .option('max-events', { type: 'number', describe: 'stop a run after this many events (default 5000000)' });
+}
+
+/** Loads, validates and applies the overrides; throws InputError on any bad input. */
+function loadAll(args: ScenarioArgs): Scenario[] {
+  const seed = parseSeed(args.seed);
+  const assume = parseAssume(args.assume);
+  return loadScenarioFiles(findScenarioFiles(args.paths)).map((s) => applyOverrides(s, seed, assume));
+}
+
+function runAll(scenarios: readonly Scenario[], maxEvents: number | undefined): Report[] {
+  return scenarios.map((s) => {
+    try {
+      return buildReport(runModel(s, maxEvents === undefined ? {} : { maxEvents }));
+    } catch (error) {
+      if (error instanceof EventLimitError) throw new InputError(`${s.file ?? s.name}: ${error.message}`);
+      throw error;
+    }
+  });
+}
+
+function reportJson(report: Report): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let code = 0;
+  const cli = yargs([...argv])
+    .scriptName('provsim')
+    .usage('$0 <command> [options]\n\nSimulates the ConfigMgr client in provisioning mode through scripted scenarios.')
+    .command(
+      'run <paths..>',
+      'run scenarios; print a summary and timeline; write reports',
+      (y) =>
+        scenarioOptions(y)
+          .option('out', { type: 'string', default: 'reports', describe: 'where report files go' })
+          .option('format', {
+            choices: ['text', 'json'] as const,
+            default: 'text' as const,
+            describe: 'what goes to standard output',
+          }),
+      (args) => {
+        const reports = runAll(loadAll(args), args['max-events']);
+        for (const r of reports) {
+          writeAtomic(join(args.out, `${r.scenario.name}.json`), reportJson(r));
+          writeAtomic(join(args.out, `${r.scenario.name}.md`), formatMarkdown(r));
+        }
+        if (args.format === 'json') {
+          io.out(reports.length === 1 ? reportJson(reports[0] as Report) : `${JSON.stringify(reports, null, 2)}\n`);
+        } else {
+          io.out(reports.map(formatSummary).join('\n'));
+          io.out(`\n${formatRows(reports)}Reports written to ${args.out}/\n`);
+        }
+      },
+    )
+    .command(
+      'check <paths..>',
+      "run scenarios and judge each one's `expect`; exit 1 on any failure",
+      (y) => scenarioOptions(y),
+      (args) => {
+        const reports = runAll(loadAll(args), args['max-events']);
+        let failed = 0;
+        for (const r of reports) {
+          const bad = r.expectations.filter((x) => !x.passed);
+          const label = r.scenario.file ?? r.scenario.name;
+          if (r.expectations.length === 0) io.out(`skip ${label}: no expect block\n`);
+          else if (bad.length === 0) io.out(`pass ${label} (${r.expectations.length} expectations)\n`);
+          else {
+            failed++;
+            io.out(`FAIL ${label}\n`);
+            for (const x of bad)
+              io.out(`  ${x.name}: expected ${JSON.stringify(x.expected)}, got ${JSON.stringify(x.actual)}\n`);
+          }
+        }
+        io.out(`${reports.length - failed} passed, ${failed} failed\n`);
+        if (failed > 0) code = 1;
+      },
+    )
+    .command(
+      'validate <paths..>',
+      'parse and validate scenario files only',
+      (y) => scenarioOptions(y),
+      (args) => {
+        for (const s of loadAll(args)) io.out(`ok ${s.file} (${s.name})\n`);
+      },
+    )
+    .command('schema', false, {}, () => {
+      io.out(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
+    })
+    .demandCommand(1, 'name a command: run, check or validate')
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new UsageError(message);
+    });
+  try {
+    await cli.parseAsync();
+  } catch (error) {
+    if (error instanceof InputError) {
+      io.err(`provsim: ${error.message}\n`);
+      if (error instanceof UsageError) io.err('Run provsim --help for usage.\n');
+      return 2;
+    }
+    throw error;
+  }
+  return code;
+}

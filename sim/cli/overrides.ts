@@ -1,0 +1,41 @@
+/** Command-line overrides of a scenario: `--seed N` and `--assume key=value`. */
+import { closest } from '../scenario/closest.js';
+import { ASSUMPTION_VALUES, type Assumptions, type Scenario } from '../scenario/Scenario.js';
+import { InputError } from './InputError.js';
+
+export function parseAssume(pairs: readonly string[]): Partial<Assumptions> {
+  const out: Record<string, unknown> = {};
+  const keys = Object.keys(ASSUMPTION_VALUES) as (keyof Assumptions)[];
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq < 0) throw new InputError(`--assume ${pair}: expected key=value, for example --assume checkLoop=continuous`);
+    const key = pair.slice(0, eq);
+    const raw = pair.slice(eq + 1);
+    if (!(keys as string[]).includes(key)) {
+      const hint = closest(key, keys);
+      throw new InputError(
+        `--assume ${pair}: unknown assumption "${key}"${hint ? `; did you mean "${hint}"?` : ''} Allowed: ${keys.join(', ')}`,
+      );
+    }
+    const allowed = ASSUMPTION_VALUES[key as keyof Assumptions] as readonly (string | boolean)[];
+    const value = allowed.find((v) => String(v) === raw);
+    if (value === undefined) {
+      throw new InputError(`--assume ${pair}: "${raw}" is not a value of ${key}; allowed: ${allowed.join(', ')}`);
+    }
+    out[key] = value;
+  }
+  return out as Partial<Assumptions>;
+}
+
+export function parseSeed(raw: unknown): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 4294967295) {
+    throw new InputError(`--seed ${String(raw)}: expected a whole number from 0 to 4294967295`);
+  }
+  return n;
+}
+
+export function applyOverrides(s: Scenario, seed: number | undefined, assume: Partial<Assumptions>): Scenario {
+  return { ...s, seed: seed ?? s.seed, assumptions: { ...s.assumptions, ...assume } };
+}
