@@ -6,7 +6,7 @@
  * into one line per run of them, so that a 30-day run still reads in a screen.
  */
 import type { TraceEntry } from '../model/types.js';
-import { formatClock, formatDuration } from '../scenario/Duration.js';
+import { formatClock, formatHours } from '../scenario/Duration.js';
 import type { Report } from './Report.js';
 
 const KEY = 'ProvisioningEnabledTime';
@@ -32,7 +32,7 @@ export function describeEntry(e: TraceEntry): string {
         'planned-restart': 'Planned restart',
         'powered-off': 'Device is off; powered on',
       }[e.cause];
-      const down = e.downtimeMs > 0 ? `, down ${formatDuration(e.downtimeMs)}` : '';
+      const down = e.downtimeMs > 0 ? `, down ${formatHours(e.downtimeMs)}` : '';
       return `${what}${down}; boot ends at ${formatClock(e.upAtMs)}`;
     }
     case 'device-up':
@@ -63,7 +63,7 @@ export function describeEntry(e: TraceEntry): string {
         : `Exit call while not in provisioning mode (${e.reason}): registry rewritten`;
     case 'check': {
       const elapsed = e.elapsedSeconds === null ? `no ${KEY}` : `elapsed ${formatSeconds(e.elapsedSeconds)}`;
-      return `Check: ${elapsed}, max ${e.maxMinutes} min -> ${e.expired ? 'EXPIRED' : 'wait'}`;
+      return `Check: ${elapsed} of max ${formatHours(e.maxMinutes * 60_000)} -> ${e.expired ? 'EXPIRED' : 'wait'}`;
     }
     case 'check-loop':
       return e.action === 'start'
@@ -94,7 +94,7 @@ export function describeEntry(e: TraceEntry): string {
         ? `Registry edit: ${e.name} deleted`
         : `Registry edit: ${e.name} = ${JSON.stringify(e.value)}`;
     case 'clock-jump':
-      return `Clock ${e.byMs < 0 ? 'set back' : 'set forward'} ${formatDuration(Math.abs(e.byMs))}: wall clock now ${wallText(e.wallMs)}`;
+      return `Clock ${e.byMs < 0 ? 'set back' : 'set forward'} ${formatHours(Math.abs(e.byMs))}: wall clock now ${wallText(e.wallMs)}`;
     case 'ccmeval':
       return `ccmeval${e.manual ? ' (manual)' : ''}: ${{ 'enabled-and-started': 'CcmExec disabled -> enabled and started', started: 'CcmExec stopped -> started', healthy: 'CcmExec healthy', 'skipped-device-off': 'skipped, device off' }[e.action]}`;
     case 'admin-wmi':
@@ -107,7 +107,7 @@ export function describeEntry(e: TraceEntry): string {
 }
 
 function formatSeconds(seconds: number): string {
-  return seconds < 0 ? `-${formatDuration(-seconds * 1000)}` : formatDuration(seconds * 1000);
+  return seconds < 0 ? `-${formatHours(-seconds * 1000)}` : formatHours(seconds * 1000);
 }
 
 function isRoutine(e: TraceEntry): boolean {
@@ -168,7 +168,7 @@ function foldRoutine(entries: readonly TraceEntry[], wallMs: number): TimelineLi
     const a = checks[0];
     const b = checks[checks.length - 1];
     const span = (x: typeof a) => (x?.elapsedSeconds == null ? 'no timestamp' : formatSeconds(x.elapsedSeconds));
-    parts.push(`${checks.length} checks, none expired (elapsed ${span(a)} .. ${span(b)}, max ${b?.maxMinutes} min)`);
+    parts.push(`${checks.length} checks, none expired (elapsed ${span(a)} .. ${span(b)} of max ${formatHours((b?.maxMinutes ?? 0) * 60_000)})`);
   }
   if (skipped > 0) parts.push(`${skipped} policy cycles skipped`);
   if (retrievals > 0) parts.push(`${retrievals} policy retrievals with nothing pending`);
@@ -189,7 +189,7 @@ function resultLines(report: Report): string[] {
   const pm =
     intervals.length === 0
       ? 'never entered'
-      : `${intervals.length} interval(s), ${formatDuration(provisioning.totalMs)} in total; ` +
+      : `${intervals.length} interval(s), ${formatHours(provisioning.totalMs)} in total; ` +
         (last?.exitedAtMs == null
           ? `STILL IN provisioning mode at the horizon (since ${formatClock(last?.enteredAtMs ?? 0)})`
           : `last exit at ${formatClock(last.exitedAtMs)} (${last.exitReason})`);
@@ -197,7 +197,7 @@ function resultLines(report: Report): string[] {
   if (report.client.timeoutApplies) {
     const stamp = final.registry.ProvisioningEnabledTime;
     const deadline = stamp === undefined ? 'none (no timestamp)' : epochText(stamp + report.client.maxMinutes * 60);
-    lines.push(`Timeout: max ${report.client.maxMinutes} min, deadline ${KEY} + max = ${deadline}`);
+    lines.push(`Timeout: max ${report.client.maxMinutes} min (${formatHours(report.client.maxMinutes * 60_000)}); deadline ${KEY} + max = ${deadline}`);
   } else {
     lines.push(`Timeout: none (release ${report.client.version} is before 1902)`);
   }
@@ -212,7 +212,7 @@ function resultLines(report: Report): string[] {
     lines.push(
       d.processedAtMs === null
         ? `Deployment "${d.name}": published ${formatClock(d.publishedAtMs)}, NOT processed`
-        : `Deployment "${d.name}": published ${formatClock(d.publishedAtMs)}, processed ${formatClock(d.processedAtMs)} (waited ${formatDuration(d.waitMs ?? 0)})`,
+        : `Deployment "${d.name}": published ${formatClock(d.publishedAtMs)}, processed ${formatClock(d.processedAtMs)} (waited ${formatHours(d.waitMs ?? 0)})`,
     );
   }
   lines.push(`Policy cycles skipped: ${provisioning.policyCyclesSkipped}; checks: ${report.checks.length}`);
@@ -242,7 +242,7 @@ function header(report: Report): string[] {
   return [
     `${s.name}${s.file === null ? '' : ` (${s.file})`}`,
     ...(s.description ? [s.description] : []),
-    `client ${report.client.version}, start ${s.start}, horizon ${formatDuration(s.horizonMs)}, seed ${s.seed}, ${report.eventCount} events`,
+    `client ${report.client.version}, start ${s.start}, horizon ${formatHours(s.horizonMs)}, seed ${s.seed}, ${report.eventCount} events`,
     `assumptions: ${assumptionsText(report)}`,
   ];
 }
@@ -291,7 +291,7 @@ export function formatRows(reports: readonly Report[]): string {
     return [
       r.scenario.name,
       r.taskSequence.outcome,
-      formatDuration(r.provisioning.totalMs),
+      formatHours(r.provisioning.totalMs),
       last === undefined ? 'never entered' : last.exitedAtMs === null ? 'STILL IN' : (last.exitReason ?? ''),
       hazardKinds(r) || '-',
       r.expectations.length === 0 ? '' : failed === 0 ? 'expect ok' : `EXPECT FAILED (${failed})`,

@@ -3,7 +3,7 @@
  * interface's list.
  */
 
-import { formatDuration } from '../scenario/Duration.js';
+import { formatHours } from '../scenario/Duration.js';
 import type { Expect } from '../scenario/Scenario.js';
 import type { Report } from './Report.js';
 
@@ -37,8 +37,8 @@ export function judge(expect: Expect, report: Report): ExpectationResult[] {
       ? 'still in provisioning mode'
       : exitedAt === null
         ? 'never in provisioning mode'
-        : formatDuration(exitedAt);
-    add('exitedBy', formatDuration(by), actual, passed);
+        : formatHours(exitedAt);
+    add('exitedBy', formatHours(by), actual, passed);
   }
   if (expect.taskSequence !== undefined) add('taskSequence', expect.taskSequence, report.taskSequence.outcome);
   if (expect.deploymentsProcessedByMs !== undefined) {
@@ -46,8 +46,8 @@ export function judge(expect: Expect, report: Report): ExpectationResult[] {
     const unprocessed = report.deployments.filter((d) => d.processedAtMs === null).map((d) => d.name);
     const latest = Math.max(0, ...report.deployments.map((d) => d.processedAtMs ?? 0));
     const passed = unprocessed.length === 0 && latest <= by;
-    const actual = unprocessed.length > 0 ? `not processed: ${unprocessed.join(', ')}` : formatDuration(latest);
-    add('deploymentsProcessedBy', formatDuration(by), actual, passed);
+    const actual = unprocessed.length > 0 ? `not processed: ${unprocessed.join(', ')}` : formatHours(latest);
+    add('deploymentsProcessedBy', formatHours(by), actual, passed);
   }
   if (expect.hazards !== undefined) {
     const expected = [...new Set(expect.hazards)].sort();

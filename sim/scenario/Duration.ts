@@ -57,11 +57,20 @@ function total(parts: readonly (string | undefined)[]): number {
 
 /** The shortest compact form that `parseDuration` reads back to the same value: `1d2h`, `90s`, `0s`, `-2h`. */
 export function formatDuration(ms: number): string {
-  if (!Number.isSafeInteger(ms)) throw new RangeError(`formatDuration needs an integer, got ${ms}`);
+  return compact(ms, UNIT_ORDER);
+}
+
+/** Like `formatDuration` but in hours at most (`49h0m10s`, not `2d1h0m10s`): how engineers count this timeout. */
+export function formatHours(ms: number): string {
+  return compact(ms, UNIT_ORDER.slice(1));
+}
+
+function compact(ms: number, units: readonly Unit[]): string {
+  if (!Number.isSafeInteger(ms)) throw new RangeError(`a duration must be an integer number of ms, got ${ms}`);
   if (ms === 0) return '0s';
   let rest = Math.abs(ms);
   let out = ms < 0 ? '-' : '';
-  for (const unit of UNIT_ORDER) {
+  for (const unit of units) {
     const n = Math.floor(rest / MS[unit]);
     if (n > 0) {
       out += `${n}${unit}`;
