@@ -168,7 +168,9 @@ function foldRoutine(entries: readonly TraceEntry[], wallMs: number): TimelineLi
     const a = checks[0];
     const b = checks[checks.length - 1];
     const span = (x: typeof a) => (x?.elapsedSeconds == null ? 'no timestamp' : formatSeconds(x.elapsedSeconds));
-    parts.push(`${checks.length} checks, none expired (elapsed ${span(a)} .. ${span(b)} of max ${formatHours((b?.maxMinutes ?? 0) * 60_000)})`);
+    parts.push(
+      `${checks.length} checks, none expired (elapsed ${span(a)} .. ${span(b)} of max ${formatHours((b?.maxMinutes ?? 0) * 60_000)})`,
+    );
   }
   if (skipped > 0) parts.push(`${skipped} policy cycles skipped`);
   if (retrievals > 0) parts.push(`${retrievals} policy retrievals with nothing pending`);
@@ -197,7 +199,9 @@ function resultLines(report: Report): string[] {
   if (report.client.timeoutApplies) {
     const stamp = final.registry.ProvisioningEnabledTime;
     const deadline = stamp === undefined ? 'none (no timestamp)' : epochText(stamp + report.client.maxMinutes * 60);
-    lines.push(`Timeout: max ${report.client.maxMinutes} min (${formatHours(report.client.maxMinutes * 60_000)}); deadline ${KEY} + max = ${deadline}`);
+    lines.push(
+      `Timeout: max ${report.client.maxMinutes} min (${formatHours(report.client.maxMinutes * 60_000)}); deadline ${KEY} + max = ${deadline}`,
+    );
   } else {
     lines.push(`Timeout: none (release ${report.client.version} is before 1902)`);
   }
