@@ -35,10 +35,7 @@ export const ASSUMPTION_VALUES = {
 
 /** Names of the registry values under `HKLM\Software\Microsoft\CCM\CcmExec` that a scenario may touch. */
 export type RegistryName =
-  | 'ProvisioningMode'
-  | 'SystemTaskExcludes'
-  | 'ProvisioningEnabledTime'
-  | 'ProvisioningMaxMinutes';
+  'ProvisioningMode' | 'SystemTaskExcludes' | 'ProvisioningEnabledTime' | 'ProvisioningMaxMinutes';
 
 export const REGISTRY_NAMES: readonly RegistryName[] = [
   'ProvisioningMode',
