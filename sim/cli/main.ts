@@ -5,11 +5,12 @@
 import { join } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { EventLimitError } from '../kernel/index.js';
-import { runModel } from '../model/runModel.js';
 import { formatMarkdown, formatRows, formatSummary } from '../report/formatText.js';
 import { buildReport, type Report } from '../report/Report.js';
 import { scenarioJsonSchema } from '../scenario/loadScenario.js';
 import type { Scenario } from '../scenario/Scenario.js';
+import { verifyScenario } from '../verify/verifyScenario.js';
+import { registerExplore } from './exploreCommand.js';
 import { findScenarioFiles, loadScenarioFiles } from './files.js';
 import { InputError, UsageError } from './InputError.js';
 import { applyOverrides, parseAssume, parseSeed } from './overrides.js';
@@ -55,7 +56,11 @@ function loadAll(args: ScenarioArgs): Scenario[] {
 function runAll(scenarios: readonly Scenario[], maxEvents: number | undefined): Report[] {
   return scenarios.map((s) => {
     try {
-      return buildReport(runModel(s, maxEvents === undefined ? {} : { maxEvents }));
+      const { run, violations } = verifyScenario(s, {
+        rerun: false,
+        ...(maxEvents === undefined ? {} : { maxEvents }),
+      });
+      return buildReport(run, violations);
     } catch (error) {
       if (error instanceof EventLimitError) throw new InputError(`${s.file ?? s.name}: ${error.message}`);
       throw error;
@@ -127,7 +132,13 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       (args) => {
         for (const s of loadAll(args)) io.out(`ok ${s.file} (${s.name})\n`);
       },
-    )
+    );
+  // Commands that live in their own modules: each registers itself here.
+  const setCode = (c: number) => {
+    code = c;
+  };
+  registerExplore(cli, io, setCode);
+  cli
     .command('schema', false, {}, () => {
       io.out(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
     })

@@ -2,10 +2,13 @@
  * Drives the pure model on the kernel: schedules the scripted events (expanding `repeat` lazily, one occurrence
  * at a time), applies the model's timer effects, and collects the trace. Deterministic: the same scenario gives
  * the same trace, entry for entry.
+ *
+ * `runModel` runs a scenario to its horizon; `ModelRunner` is the same loop, steppable: events can be injected at
+ * the current instant and time advanced piecewise (for model-based tests and interactive drivers).
  */
 import { Simulator, type SimulatorOptions, type TimerHandle } from '../kernel/index.js';
 import type { Scenario, ScenarioEvent } from '../scenario/Scenario.js';
-import { finish, initialState, transition } from './transition.js';
+import { finish, initialState, type ModelConfig, transition } from './transition.js';
 import {
   type ClientState,
   type ModelEvent,
@@ -24,58 +27,118 @@ export interface RunResult {
   readonly eventCount: number;
 }
 
+/** Called after every transition with the event, its time, the state it produced and the trace length then. */
+export type TransitionObserver = (event: ModelEvent, nowMs: number, state: ClientState, traceLength: number) => void;
+
+export interface RunOptions extends SimulatorOptions {
+  readonly observe?: TransitionObserver;
+  /** Deliberate faults, for tests that show the invariants catch a broken rule. Never set in normal runs. */
+  readonly faults?: ModelConfig['faults'];
+}
+
 type Payload =
   | { readonly kind: 'model'; readonly key: TimerKey | null; readonly event: ModelEvent }
-  | { readonly kind: 'scripted'; readonly index: number; readonly occurrence: number };
+  | { readonly kind: 'scripted'; readonly event: ScenarioEvent; readonly index: number; readonly occurrence: number };
 
-/** Runs a scenario to its horizon. Throws `EventLimitError` when a run exceeds the event limit. */
-export function runModel(scenario: Scenario, options: SimulatorOptions = {}): RunResult {
-  const sim = new Simulator<Payload>(options);
-  const timers = new Map<TimerKey, TimerHandle<Payload>>();
-  const trace: TraceEntry[] = [];
-  let state = initialState(scenario);
+/** Scripted events injected after the start sort after every file event of their band. */
+const INJECTED_INDEX_BASE = 500_000;
 
-  const scheduleScripted = (index: number, occurrence: number) => {
-    const event = scenario.events[index] as ScenarioEvent;
+export class ModelRunner {
+  private readonly sim: Simulator<Payload>;
+  private readonly timers = new Map<TimerKey, TimerHandle<Payload>>();
+  private readonly config: ModelConfig;
+  private readonly traceEntries: TraceEntry[] = [];
+  private current: ClientState;
+  private injected = 0;
+
+  constructor(
+    readonly scenario: Scenario,
+    private readonly options: RunOptions = {},
+  ) {
+    this.sim = new Simulator<Payload>(options);
+    this.config = options.faults === undefined ? scenario : { ...scenario, faults: options.faults };
+    this.current = initialState(this.config);
+    this.sim.schedule(0, Priority.first, { kind: 'model', key: null, event: { type: 'init' } });
+    scenario.events.forEach((event, index) => this.scheduleScripted(event, index, 0));
+  }
+
+  get now(): number {
+    return this.sim.now;
+  }
+
+  get state(): ClientState {
+    return this.current;
+  }
+
+  get trace(): readonly TraceEntry[] {
+    return this.traceEntries;
+  }
+
+  get eventCount(): number {
+    return this.sim.eventCount;
+  }
+
+  /** Schedules a scripted event at the current instant (after everything of its band already due now). */
+  inject(event: Omit<ScenarioEvent, 'atMs' | 'repeat'> & { readonly type: ScenarioEvent['type'] }): void {
+    const full = { ...event, atMs: this.sim.now } as ScenarioEvent;
+    this.scheduleScripted(full, INJECTED_INDEX_BASE + this.injected++, 0);
+  }
+
+  /** Fires every event at or before `untilMs` (never beyond it). */
+  runUntil(untilMs: number): void {
+    this.sim.runUntil(untilMs, (payload, nowMs) => this.fire(payload, nowMs));
+  }
+
+  /** Runs to the horizon and returns the result, with the `stuck-at-horizon` hazard if it applies. */
+  finish(): RunResult {
+    this.runUntil(this.scenario.horizonMs);
+    for (const entry of finish(this.current, this.scenario.horizonMs)) this.traceEntries.push(entry);
+    return { scenario: this.scenario, trace: this.traceEntries, state: this.current, eventCount: this.sim.eventCount };
+  }
+
+  private scheduleScripted(event: ScenarioEvent, index: number, occurrence: number): void {
     const atMs = event.atMs + occurrence * (event.repeat?.everyMs ?? 0);
-    if (atMs > scenario.horizonMs) return;
-    sim.schedule(atMs, scriptedPriority(event.type) + index, { kind: 'scripted', index, occurrence });
-  };
+    if (atMs > this.scenario.horizonMs) return;
+    this.sim.schedule(atMs, scriptedPriority(event.type) + index, { kind: 'scripted', event, index, occurrence });
+  }
 
-  const apply = (event: ModelEvent, nowMs: number) => {
-    const next = transition(scenario, state, event, nowMs);
-    state = next.state;
-    for (const entry of next.trace) trace.push(entry);
+  private fire(payload: Payload, nowMs: number): void {
+    if (payload.kind === 'scripted') {
+      const { event, index, occurrence } = payload;
+      if (event.repeat !== undefined && occurrence + 1 < event.repeat.count) {
+        this.scheduleScripted(event, index, occurrence + 1);
+      }
+      this.apply({ type: 'scripted', event }, nowMs);
+    } else {
+      if (payload.key !== null) this.timers.delete(payload.key);
+      this.apply(payload.event, nowMs);
+    }
+  }
+
+  private apply(event: ModelEvent, nowMs: number): void {
+    const next = transition(this.config, this.current, event, nowMs);
+    this.current = next.state;
+    for (const entry of next.trace) this.traceEntries.push(entry);
     for (const effect of next.effects) {
-      const pending = timers.get(effect.key);
+      const pending = this.timers.get(effect.key);
       if (pending !== undefined) {
-        sim.cancel(pending);
-        timers.delete(effect.key);
+        this.sim.cancel(pending);
+        this.timers.delete(effect.key);
       }
       if (effect.type === 'schedule') {
-        timers.set(
-          effect.key,
-          sim.schedule(effect.atMs, effect.priority, { kind: 'model', key: effect.key, event: effect.event }),
-        );
+        const handle = this.sim.schedule(effect.atMs, effect.priority, {
+          kind: 'model',
+          key: effect.key,
+          event: effect.event,
+        });
+        this.timers.set(effect.key, handle);
       }
     }
-  };
+    this.options.observe?.(event, nowMs, this.current, this.traceEntries.length);
+  }
+}
 
-  sim.schedule(0, Priority.first, { kind: 'model', key: null, event: { type: 'init' } });
-  for (let index = 0; index < scenario.events.length; index++) scheduleScripted(index, 0);
-
-  sim.runUntil(scenario.horizonMs, (payload, nowMs) => {
-    if (payload.kind === 'scripted') {
-      const event = scenario.events[payload.index] as ScenarioEvent;
-      if (event.repeat !== undefined && payload.occurrence + 1 < event.repeat.count) {
-        scheduleScripted(payload.index, payload.occurrence + 1);
-      }
-      apply({ type: 'scripted', event }, nowMs);
-    } else {
-      if (payload.key !== null) timers.delete(payload.key);
-      apply(payload.event, nowMs);
-    }
-  });
-  for (const entry of finish(state, scenario.horizonMs)) trace.push(entry);
-  return { scenario, trace, state, eventCount: sim.eventCount };
+/** Runs a scenario to its horizon. Throws `EventLimitError` when a run exceeds the event limit. */
+export function runModel(scenario: Scenario, options: RunOptions = {}): RunResult {
+  return new ModelRunner(scenario, options).finish();
 }

@@ -27,8 +27,18 @@ import {
   type TraceEntry,
 } from './types.js';
 
+/** Rules a test can break on purpose, to show that the invariants catch a broken model. */
+export interface ModelFaults {
+  /** Expire when `elapsed >= max` instead of strictly more. */
+  readonly checkAtOrAfterMax?: boolean;
+  /** Skip the evaluation that a CcmExec start owes to a client in provisioning mode. */
+  readonly skipCheckAtStart?: boolean;
+}
+
 /** What the model needs of a scenario: everything but the scripted events (the driver schedules those). */
-export type ModelConfig = Pick<Scenario, 'startMs' | 'client' | 'assumptions' | 'taskSequence'>;
+export type ModelConfig = Pick<Scenario, 'startMs' | 'client' | 'assumptions' | 'taskSequence'> & {
+  readonly faults?: ModelFaults;
+};
 
 export interface Transition {
   readonly state: ClientState;
@@ -325,8 +335,14 @@ class Step {
     // 3. [client-flow] "Ccmexec starts -> Is client in provisioning mode?": a check loop starts with an evaluation.
     else if (this.timeoutApplies) {
       s.checkLoopActive = true;
-      this.log({ type: 'check-loop', action: 'start', firstAtMs: this.now });
-      this.evaluate();
+      if (this.config.faults?.skipCheckAtStart) {
+        const firstAtMs = this.now + this.config.client.checkIntervalMs;
+        this.log({ type: 'check-loop', action: 'start', firstAtMs });
+        this.schedule('check', firstAtMs, Priority.check, { type: 'check' });
+      } else {
+        this.log({ type: 'check-loop', action: 'start', firstAtMs: this.now });
+        this.evaluate();
+      }
     }
   }
 
@@ -455,7 +471,9 @@ class Step {
     } else {
       // 4. [en] "more than 48 hours": strictly more. A clock set back makes `elapsed` smaller, even negative.
       elapsedSeconds = Math.floor(this.wallMs / 1000) - stamp;
-      expired = elapsedSeconds > maxMinutes * 60;
+      expired = this.config.faults?.checkAtOrAfterMax
+        ? elapsedSeconds >= maxMinutes * 60
+        : elapsedSeconds > maxMinutes * 60;
     }
     this.log({ type: 'check', wallMs: this.wallMs, elapsedSeconds, maxMinutes, expired });
     if (expired) this.exit('timeout');

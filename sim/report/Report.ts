@@ -6,6 +6,7 @@ import type { RunResult } from '../model/runModel.js';
 import { isRegistryInconsistent, maxMinutesOf, registrySaysProvisioning } from '../model/transition.js';
 import type { EntryCause, TraceEntry } from '../model/types.js';
 import type { Assumptions, ExitReason, HazardKind, TaskSequenceOutcome } from '../scenario/Scenario.js';
+import type { Violation } from '../verify/invariants.js';
 import { type ExpectationResult, judge } from './judge.js';
 
 export interface ProvisioningInterval {
@@ -45,11 +46,13 @@ export interface Report {
     wallClock: string;
   };
   expectations: ExpectationResult[];
+  /** Violations of the invariants that apply (sim/verify), when the run was verified; [] when none. */
+  invariants: Violation[];
   eventCount: number;
   trace: TraceEntry[];
 }
 
-export function buildReport(run: RunResult): Report {
+export function buildReport(run: RunResult, violations: readonly Violation[] = []): Report {
   const { scenario, trace, state } = run;
   const intervals: ProvisioningInterval[] = [];
   const checks: Report['checks'] = [];
@@ -132,6 +135,7 @@ export function buildReport(run: RunResult): Report {
       wallClock: new Date(scenario.startMs + scenario.horizonMs + state.clockOffsetMs).toISOString(),
     },
     expectations: [],
+    invariants: [...violations],
     eventCount: run.eventCount,
     trace: [...trace],
   };

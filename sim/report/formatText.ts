@@ -241,6 +241,14 @@ function expectationLines(report: Report): string[] {
   );
 }
 
+function invariantLines(report: Report): string[] {
+  if (report.invariants.length === 0) return ['Invariants: every one that applies holds'];
+  return [
+    'INVARIANT VIOLATIONS:',
+    ...report.invariants.map((v) => `  ${v.invariant} at ${formatClock(v.atMs)}: ${v.message}`),
+  ];
+}
+
 function header(report: Report): string[] {
   const s = report.scenario;
   return [
@@ -263,6 +271,7 @@ export function formatSummary(report: Report): string {
   out.push('', ...resultLines(report));
   const expectations = expectationLines(report);
   if (expectations.length > 0) out.push('Expectations:', ...expectations.map((l) => `  ${l}`));
+  out.push(...invariantLines(report));
   return `${out.join('\n')}\n`;
 }
 
@@ -280,6 +289,7 @@ export function formatMarkdown(report: Report): string {
   ];
   const expectations = expectationLines(report);
   if (expectations.length > 0) out.push('', '## Expectations', '', ...expectations.map((l) => `- ${l}`));
+  out.push('', '## Invariants', '', ...invariantLines(report).map((l) => `- ${l.trim()}`));
   out.push('', '## Timeline', '', '| simulation time | wall clock (UTC) | what happened |', '| ---: | --- | --- |');
   for (const line of timeline(report)) {
     out.push(`| ${formatClock(line.atMs)} | ${wallText(line.wallMs)} | ${line.text.trim().replaceAll('|', '\\|')} |`);

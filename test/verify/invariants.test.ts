@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findScenarioFiles } from '../../sim/cli/files.js';
+import { createScenario, type ScenarioOptions } from '../../sim/scenario/createScenario.js';
+import { parseScenario } from '../../sim/scenario/loadScenario.js';
+import { INVARIANTS } from '../../sim/verify/invariants.js';
+import { verifyScenario } from '../../sim/verify/verifyScenario.js';
+
+const M = 60_000;
+const H = 60 * M;
+const D = 24 * H;
+
+const names = (options: ScenarioOptions, faults?: Parameters<typeof verifyScenario>[1]) => [
+  ...new Set(verifyScenario(createScenario(options), faults).violations.map((v) => v.invariant)),
+];
+
+const stuck: ScenarioOptions = {
+  horizonMs: 4 * D,
+  taskSequence: { startAtMs: 0, steps: [{ name: 'Upgrade', durationMs: 2 * H }] },
+  events: [{ type: 'ts-crash', atMs: H }],
+};
+
+describe('invariants', () => {
+  const root = join(import.meta.dirname, '../../scenarios');
+  // Bundled regression scenarios that pin a violation the model has by design (see their header comments).
+  const byDesign: Record<string, string[]> = {
+    'counterexamples/no-restart-flow-never-checked.yaml': ['exit-within-timeout'],
+  };
+  it.each(findScenarioFiles([root]).map((f) => [f.slice(root.length + 1), f]))('hold in bundled %s', (name, file) => {
+    const scenario = parseScenario(readFileSync(file, 'utf8'), file);
+    const found = [...new Set(verifyScenario(scenario).violations.map((v) => v.invariant))];
+    expect(found).toEqual(byDesign[name] ?? []);
+  });
+
+  it('each has a name, a description and a statement of where it applies', () => {
+    for (const i of INVARIANTS) {
+      expect(i.name).toMatch(/^[a-z-]+$/);
+      expect(i.description.length).toBeGreaterThan(20);
+      expect(i.appliesTo(createScenario()) === null || typeof i.appliesTo(createScenario()) === 'string').toBe(true);
+    }
+  });
+
+  it('finds the documented gap: no restart and a flow loop leave an entry unchecked', () => {
+    const gap: ScenarioOptions = {
+      horizonMs: 4 * D,
+      assumptions: { setRestartsService: false },
+      events: [{ type: 'admin-wmi', atMs: 30 * M, enable: true }],
+    };
+    expect(names(gap)).toEqual(['exit-within-timeout']);
+    expect(names({ ...gap, assumptions: { setRestartsService: false, checkLoop: 'continuous' } })).toEqual([]);
+  });
+
+  it('catches a check that expires at max instead of after it', () => {
+    // serviceRestart 0: the loop starts at the entry instant, so the check one hour later sees exactly 60 min.
+    const edge: ScenarioOptions = {
+      ...stuck,
+      client: { serviceRestartMs: 0, registry: { ProvisioningMaxMinutes: 60 } },
+    };
+    expect(names(edge)).toEqual([]);
+    expect(names(edge, { faults: { checkAtOrAfterMax: true } })).toEqual(['no-early-timeout']);
+  });
+
+  it('catches a CcmExec start that skips its check', () => {
+    // Stuck since 0 (deadline 48h); the device is off from 47h30m for 40m + 2m boot: the start at 48h12m must
+    // time out at once; the faulty model waits for the check an hour later.
+    const late: ScenarioOptions = {
+      ...stuck,
+      events: [
+        { type: 'ts-crash', atMs: H },
+        { type: 'power-loss', atMs: 47 * H + 30 * M, downtimeMs: 40 * M, recoverable: true },
+      ],
+    };
+    expect(names(late)).toEqual([]);
+    expect(names(late, { faults: { skipCheckAtStart: true } })).toEqual(['exit-within-timeout']);
+  });
+
+  it('lets a clock set back lift the obligation', () => {
+    expect(
+      names({
+        ...stuck,
+        events: [
+          { type: 'ts-crash', atMs: H },
+          { type: 'clock-jump', atMs: 48 * H + 30 * M, byMs: -D },
+        ],
+      }),
+    ).toEqual([]);
+  });
+
+  it('flags a deployment left unprocessed while policy was retrievable', () => {
+    // No fault in the model does this; a scenario out of provisioning mode processes within a policy interval.
+    expect(names({ horizonMs: 5 * H, events: [{ type: 'deployment', atMs: H + 1, name: 'X' }] })).toEqual([]);
+  });
+});
