@@ -84,6 +84,11 @@ export class ModelRunner {
     this.scheduleScripted(full, INJECTED_INDEX_BASE + this.injected++, 0);
   }
 
+  /** Starts the scenario's task sequence now (instead of at its `startAt`), for interactive drivers. */
+  startTaskSequence(): void {
+    this.sim.schedule(this.sim.now, Priority.taskSequence, { kind: 'model', key: null, event: { type: 'ts-start' } });
+  }
+
   /** Fires every event at or before `untilMs` (never beyond it). */
   runUntil(untilMs: number): void {
     this.sim.runUntil(untilMs, (payload, nowMs) => this.fire(payload, nowMs));
