@@ -36,6 +36,11 @@ export interface RunOptions extends SimulatorOptions {
   readonly faults?: ModelConfig['faults'];
 }
 
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A scripted event without its time (it happens now). */
+export type ScenarioEventBody = DistributiveOmit<ScenarioEvent, 'atMs' | 'repeat'>;
+
 type Payload =
   | { readonly kind: 'model'; readonly key: TimerKey | null; readonly event: ModelEvent }
   | { readonly kind: 'scripted'; readonly event: ScenarioEvent; readonly index: number; readonly occurrence: number };
@@ -79,7 +84,7 @@ export class ModelRunner {
   }
 
   /** Schedules a scripted event at the current instant (after everything of its band already due now). */
-  inject(event: Omit<ScenarioEvent, 'atMs' | 'repeat'> & { readonly type: ScenarioEvent['type'] }): void {
+  inject(event: ScenarioEventBody): void {
     const full = { ...event, atMs: this.sim.now } as ScenarioEvent;
     this.scheduleScripted(full, INJECTED_INDEX_BASE + this.injected++, 0);
   }
