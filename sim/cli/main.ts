@@ -11,9 +11,12 @@ import { scenarioJsonSchema } from '../scenario/loadScenario.js';
 import type { Scenario } from '../scenario/Scenario.js';
 import { verifyScenario } from '../verify/verifyScenario.js';
 import { registerExplore } from './exploreCommand.js';
+import { registerImport } from './importCommand.js';
 import { findScenarioFiles, loadScenarioFiles } from './files.js';
 import { InputError, UsageError } from './InputError.js';
 import { applyOverrides, parseAssume, parseSeed } from './overrides.js';
+import * as reportOutputs from './reportOutputs.js';
+import { withRunLogOptions, writeRunLogs } from './runLogs.js';
 import { writeAtomic } from './writeAtomic.js';
 
 export interface Io {
@@ -81,21 +84,33 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       'run <paths..>',
       'run scenarios; print a summary and timeline; write reports',
       (y) =>
-        scenarioOptions(y)
-          .option('out', { type: 'string', default: 'reports', describe: 'where report files go' })
-          .option('format', {
-            choices: ['text', 'json'] as const,
-            default: 'text' as const,
-            describe: 'what goes to standard output',
-          }),
-      (args) => {
-        const reports = runAll(loadAll(args), args['max-events']);
+        reportOutputs.withRunReportOptions(
+          withRunLogOptions(scenarioOptions(y))
+            .option('out', { type: 'string', default: 'reports', describe: 'where report files go' })
+            .option('format', {
+              choices: reportOutputs.RUN_FORMATS,
+              default: 'text' as const,
+              describe: 'what goes to standard output (markdown: a summary for a pull-request comment)',
+            }),
+        ),
+      async (args) => {
+        const scenarios = loadAll(args);
+        if (args.compare !== undefined) {
+          const compare = { ...args, compare: args.compare };
+          return reportOutputs.runComparison(compare, scenarios, (s) => runAll(s, args['max-events']), io);
+        }
+        reportOutputs.checkRunFormat(args.format, scenarios.length, args.out);
+        const reports = runAll(scenarios, args['max-events']);
         for (const r of reports) {
           writeAtomic(join(args.out, `${r.scenario.name}.json`), reportJson(r));
           writeAtomic(join(args.out, `${r.scenario.name}.md`), formatMarkdown(r));
         }
+        await reportOutputs.writeRunReports(args.out, reports, { trace: args.trace });
+        writeRunLogs(args.out, reports, args);
         if (args.format === 'json') {
           io.out(reports.length === 1 ? reportJson(reports[0] as Report) : `${JSON.stringify(reports, null, 2)}\n`);
+        } else if (args.format !== 'text') {
+          io.out(await reportOutputs.formatRunOutput(args.format, reports));
         } else {
           io.out(reports.map(formatSummary).join('\n'));
           io.out(`\n${formatRows(reports)}Reports written to ${args.out}/\n`);
@@ -105,23 +120,26 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .command(
       'check <paths..>',
       "run scenarios and judge each one's `expect`; exit 1 on any failure",
-      (y) => scenarioOptions(y),
+      (y) => reportOutputs.withCheckReportOptions(scenarioOptions(y)),
       (args) => {
         const reports = runAll(loadAll(args), args['max-events']);
+        const markdown = reportOutputs.checkOutputs(reports, args);
+        const text: Io = markdown === null ? io : { out: () => {}, err: io.err };
         let failed = 0;
         for (const r of reports) {
           const bad = r.expectations.filter((x) => !x.passed);
           const label = r.scenario.file ?? r.scenario.name;
-          if (r.expectations.length === 0) io.out(`skip ${label}: no expect block\n`);
-          else if (bad.length === 0) io.out(`pass ${label} (${r.expectations.length} expectations)\n`);
+          if (r.expectations.length === 0) text.out(`skip ${label}: no expect block\n`);
+          else if (bad.length === 0) text.out(`pass ${label} (${r.expectations.length} expectations)\n`);
           else {
             failed++;
-            io.out(`FAIL ${label}\n`);
+            text.out(`FAIL ${label}\n`);
             for (const x of bad)
-              io.out(`  ${x.name}: expected ${JSON.stringify(x.expected)}, got ${JSON.stringify(x.actual)}\n`);
+              text.out(`  ${x.name}: expected ${JSON.stringify(x.expected)}, got ${JSON.stringify(x.actual)}\n`);
           }
         }
-        io.out(`${reports.length - failed} passed, ${failed} failed\n`);
+        text.out(`${reports.length - failed} passed, ${failed} failed\n`);
+        if (markdown !== null) io.out(markdown);
         if (failed > 0) code = 1;
       },
     )
@@ -138,6 +156,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     code = c;
   };
   registerExplore(cli, io, setCode);
+  registerImport(cli, io);
   cli
     .command('schema', false, {}, () => {
       io.out(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);

@@ -61,14 +61,14 @@ async function rejects(text: string, ...needles: (string | RegExp)[]): Promise<s
 }
 
 describe('provsim run', () => {
-  it('prints a summary with the timeline and writes the JSON and Markdown reports', async () => {
+  it('prints a summary with the timeline and writes the JSON, Markdown and HTML reports', async () => {
     const out = join(tempDir(), 'reports');
     const r = await cli('run', scenarioFile(VALID), '--out', out);
     expect(r.code).toBe(0);
     expect(r.out).toContain('ENTER provisioning mode (task sequence start)');
     expect(r.out).toContain('EXIT provisioning mode: ts-success');
     expect(r.out).toContain('assumptions: setRestartsService=true checkLoop=flow');
-    expect(readdirSync(out).sort()).toEqual(['tiny.json', 'tiny.md']);
+    expect(readdirSync(out).sort()).toEqual(['index.html', 'tiny.html', 'tiny.json', 'tiny.md']);
     const report = JSON.parse(readFileSync(join(out, 'tiny.json'), 'utf8'));
     expect(report.provisioning.intervals).toEqual([
       { enteredAtMs: 600000, exitedAtMs: 4200000, exitReason: 'ts-success', enteredBy: 'task-sequence' },

@@ -1,0 +1,185 @@
+/**
+ * `provsim import <smsts.log>...` and `provsim replay <smsts.log>...`: the command-line side of `sim/import/`
+ * (reading the files, writing the scenario atomically, printing). Bad input: one line per problem naming the file
+ * and line; lines that cannot be read are skipped and counted; exit 2 only when nothing usable remains.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import type { Argv } from 'yargs';
+import {
+  type ImportOptions,
+  ImportError,
+  type ImportResult,
+  importSmstsLogs,
+  type LogInput,
+} from '../import/importSmstsLogs.js';
+import { answerReplay } from '../import/replayAnswer.js';
+import { runModel } from '../model/runModel.js';
+import { TIME_ZONE_FORMS } from '../report/cmtrace/TimeZone.js';
+import { formatSummary } from '../report/formatText.js';
+import { buildReport } from '../report/Report.js';
+import type { Scenario } from '../scenario/Scenario.js';
+import { InputError, UsageError } from './InputError.js';
+import { applyOverrides, parseAssume } from './overrides.js';
+import { timeZoneOption } from './runLogs.js';
+import { writeAtomic } from './writeAtomic.js';
+
+interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const MAX_PROBLEMS_SHOWN = 20;
+
+function importOptions<T>(y: Argv<T>) {
+  return y
+    .positional('logs', {
+      type: 'string',
+      array: true,
+      demandOption: true,
+      describe: 'smsts.log files (rolled ones too)',
+    })
+    .option('client-version', {
+      type: 'string',
+      describe: 'the client release, YYMM (default: from the log, else 2403)',
+    })
+    .option('max-minutes', {
+      type: 'string',
+      describe: 'ProvisioningMaxMinutes in the registry (default: absent, 48 hours)',
+    })
+    .option('timezone', {
+      type: 'string',
+      describe: `zone of records without a bias (the clipboard form): ${TIME_ZONE_FORMS} (default UTC)`,
+    })
+    .option('ccmeval', {
+      type: 'boolean',
+      default: true,
+      describe: 'the client health task runs daily (--no-ccmeval: off)',
+    })
+    .check((argv) => {
+      timeZoneOption(argv.timezone);
+      return true;
+    });
+}
+
+interface ImportArgs {
+  logs: string[];
+  'client-version'?: string | undefined;
+  'max-minutes'?: string | undefined;
+  timezone?: string | undefined;
+  ccmeval: boolean;
+}
+
+/** Reads the files; a file that cannot be read is reported and left out. */
+function readInputs(paths: readonly string[], io: Io): LogInput[] {
+  const inputs: LogInput[] = [];
+  for (const file of paths) {
+    try {
+      if (statSync(file).isDirectory()) {
+        io.err(`provsim: ${file}: a folder; give the log files themselves (smsts.log, smsts-*.log)\n`);
+        continue;
+      }
+      inputs.push({ file, bytes: readFileSync(file) });
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      io.err(`provsim: ${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? 'error'})`}\n`);
+    }
+  }
+  return inputs;
+}
+
+function parseOptions(args: ImportArgs): ImportOptions {
+  const version = args['client-version'];
+  if (version !== undefined && !/^\d{2}(0[1-9]|1[0-2])$/.test(version)) {
+    throw new UsageError(`--client-version ${version}: expected a ConfigMgr release YYMM such as 2403 or 1810`);
+  }
+  const maxText = args['max-minutes'];
+  let maxMinutes: number | undefined;
+  if (maxText !== undefined) {
+    maxMinutes = Number(maxText);
+    if (!/^\d+$/.test(maxText) || maxMinutes > 4_294_967_295) {
+      throw new UsageError(
+        `--max-minutes ${maxText}: expected whole minutes from 0 to 4294967295 (0: the default 48 hours)`,
+      );
+    }
+  }
+  return {
+    ...(version === undefined ? {} : { clientVersion: version }),
+    ...(maxMinutes === undefined ? {} : { maxMinutes }),
+    timeZone: timeZoneOption(args.timezone),
+    ccmeval: args.ccmeval,
+  };
+}
+
+function runImport(args: ImportArgs, io: Io): ImportResult {
+  const options = parseOptions(args);
+  const inputs = readInputs(args.logs, io);
+  if (inputs.length === 0) throw new InputError('nothing usable remains: none of the files could be read');
+  try {
+    return importSmstsLogs(inputs, options);
+  } catch (error) {
+    if (error instanceof ImportError) throw new InputError(error.message);
+    throw error;
+  }
+}
+
+function problemLines(result: ImportResult): string {
+  const p = result.problems;
+  const shown = p
+    .slice(0, MAX_PROBLEMS_SHOWN)
+    .map((x) => `  ${x.file}${x.line === null ? '' : `:${x.line}`}: ${x.message}\n`);
+  return shown.join('') + (p.length > MAX_PROBLEMS_SHOWN ? `  ... and ${p.length - MAX_PROBLEMS_SHOWN} more\n` : '');
+}
+
+export function registerImport<T>(cli: Argv<T>, io: Io): Argv<T> {
+  return cli
+    .command(
+      'import <logs..>',
+      'read task-sequence logs (smsts.log) and write a scenario that reproduces the sequence',
+      (y) =>
+        importOptions(y).option('out', {
+          type: 'string',
+          describe: 'write the scenario here (default: standard output)',
+        }),
+      (args) => {
+        const result = runImport(args, io);
+        const s: Scenario = result.scenario;
+        const yaml = result.yaml;
+        const steps = s.taskSequence?.steps.length ?? 0;
+        const report =
+          `Imported ${args.logs.join(', ')}: ${steps} steps, outcome ${result.facts.outcome}, scenario "${s.name}".\n` +
+          (result.problems.length === 0 ? '' : `Problems (${result.problems.length}):\n${problemLines(result)}`) +
+          (result.summary.length === 0 ? '' : `Notes:\n${result.summary.map((x) => `  - ${x}\n`).join('')}`);
+        if (args.out === undefined) {
+          io.out(yaml);
+          io.err(report);
+        } else {
+          writeAtomic(args.out, yaml);
+          io.out(`${report}Scenario written to ${args.out}; run it with: provsim run ${args.out}\n`);
+        }
+      },
+    )
+    .command(
+      'replay <logs..>',
+      'import task-sequence logs and run them: is the client in provisioning mode, and until when?',
+      (y) =>
+        importOptions(y).option('assume', {
+          type: 'string',
+          array: true,
+          default: [] as string[],
+          describe: 'override an assumption: key=value (repeatable)',
+        }),
+      (args) => {
+        const assume = parseAssume(args.assume);
+        const result = runImport(args, io);
+        const scenario = applyOverrides(result.scenario, undefined, assume);
+        const report = buildReport(runModel(scenario));
+        const fallbackBias = timeZoneOption(args.timezone).biasMinutes(result.facts.lastUtcMs);
+        const answer = answerReplay(scenario, result.facts, report, fallbackBias);
+        io.out(`${answer.lines.join('\n')}\n\n`);
+        if (result.problems.length > 0)
+          io.out(`Problems reading the logs (${result.problems.length}):\n${problemLines(result)}\n`);
+        if (result.summary.length > 0) io.out(`Import notes:\n${result.summary.map((x) => `  - ${x}\n`).join('')}\n`);
+        io.out(formatSummary(report));
+      },
+    );
+}

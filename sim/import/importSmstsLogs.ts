@@ -1,0 +1,671 @@
+/**
+ * `provsim import`: task-sequence logs -> a Scenario that reproduces the sequence, its YAML with a comment on each
+ * element citing the log line it came from, and a summary of what could not be understood. Pure: file contents in,
+ * text out; the same logs and options give the same bytes.
+ *
+ * How a log becomes a scenario (see README, "My client is stuck after a task sequence"):
+ * - `start` is the first usable record, in UTC, cut to the second; `taskSequence.startAt` the first step's start.
+ * - Each step is an instruction the engine started (groups and skipped instructions left out), lasting until the
+ *   next step starts, its restart, or the engine's result. A step after a planned restart starts at the resume.
+ * - A planned restart (`requested a retry`, `Reboot to local harddisk`, `Calling RebootSystem()`, `Execution engine
+ *   result code: Reboot (2)`) sets `restart: true`; the boot time is the gap from the step's end to `Resuming Task
+ *   Sequence` (the median where several differ). A step run again after an interruption keeps its last run and the
+ *   interruption becomes a recoverable power loss.
+ * - `Failed to run the action: X` sets `fails: true`, with `continueOnError: true` where the sequence went on.
+ * - `Setting the client into provisioning mode` gives `provisioningAt` (the step it falls in; before any step, the
+ *   sequence's start); without it, a step named "Setup Windows and ConfigMgr" (wipe-and-load).
+ * - A log that stops with no engine result ends in an interruption at the last logged moment (`ts-crash`, or the
+ *   power loss a provsim log names): the sequence is abandoned, so `provsim run` shows what the client does next.
+ *
+ * Gotchas: the scenario has one boot time, so when measured boots differ the later steps drift from the log's clock
+ * (the comments give both); the duration of a step cut by the end of the log is unknown and set past the cut.
+ */
+import { isMap, parseDocument, type Node as YamlNode } from 'yaml';
+import { type TimeZone, UTC } from '../report/cmtrace/TimeZone.js';
+import { createScenario } from '../scenario/createScenario.js';
+import { formatDuration, formatHours } from '../scenario/Duration.js';
+import { parseScenario, scenarioToYaml } from '../scenario/loadScenario.js';
+import type { Scenario, ScenarioEvent, TaskSequenceStep } from '../scenario/Scenario.js';
+import {
+  type Interruption,
+  interpretSmsts,
+  isTaskSequenceRecord,
+  type LoggedStep,
+  type Ref,
+  refText,
+  type Timed,
+} from './interpretSmsts.js';
+import { type LogProblem, type LogRecord, type ReadLog, readLogRecords } from './readLogRecords.js';
+
+export interface LogInput {
+  /** As given on the command line; it names the file in every message and comment. */
+  readonly file: string;
+  readonly bytes: Uint8Array;
+}
+
+export interface ImportOptions {
+  /** ConfigMgr release YYMM of the client; default: from the management point's version in the log, else 2403. */
+  readonly clientVersion?: string;
+  /** `ProvisioningMaxMinutes` to set in the registry; default: absent (48 hours). */
+  readonly maxMinutes?: number;
+  /** The zone of records that carry no bias (the clipboard form). Default UTC. */
+  readonly timeZone?: TimeZone;
+  /** Whether the client health task runs (daily). Default true. */
+  readonly ccmeval?: boolean;
+}
+
+/** Facts `provsim replay` states beside its answer. */
+export interface ImportFacts {
+  /** The last logged moment: UTC epoch ms, and simulation ms of the scenario. */
+  readonly lastUtcMs: number;
+  readonly lastSimMs: number;
+  readonly lastRef: Ref;
+  /** Minutes with UTC = local + bias, of the last record that had one; `null` if none did. */
+  readonly logBiasMinutes: number | null;
+  readonly outcome: 'success' | 'failed' | 'abandoned';
+  readonly entry: (Timed & { readonly simMs: number; readonly how: string }) | null;
+  readonly exit: Timed | null;
+  readonly clientVersion: { readonly value: string; readonly source: string };
+  readonly maxMinutes: { readonly value: number; readonly source: string };
+  readonly bootTime: { readonly ms: number; readonly source: string };
+  readonly ending: string | null;
+}
+
+export interface ImportResult {
+  readonly scenario: Scenario;
+  /** The scenario file: YAML with the summary on top and a comment on each element. */
+  readonly yaml: string;
+  /** What could not be understood or was assumed, one sentence each. */
+  readonly summary: string[];
+  readonly problems: LogProblem[];
+  readonly facts: ImportFacts;
+}
+
+/** Nothing usable remains: every problem found, one per line (`file:line: what`). */
+export class ImportError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'ImportError';
+  }
+}
+
+const DEFAULT_VERSION = '2403';
+const DEFAULT_BOOT_MS = 120_000;
+/** Backward steps up to this are lines written a little out of order by two processes: kept in file order. */
+const JITTER_MS = 2000;
+const MAX_LISTED = 12;
+
+/** ConfigMgr builds (5.00.NNNN) and their releases, for the management point's version. */
+const BUILDS: readonly [number, string][] = [
+  [8740, '1810'],
+  [8790, '1902'],
+  [8853, '1906'],
+  [8913, '1910'],
+  [8968, '2002'],
+  [9012, '2006'],
+  [9040, '2010'],
+  [9049, '2103'],
+  [9058, '2107'],
+  [9068, '2111'],
+  [9078, '2203'],
+  [9088, '2207'],
+  [9096, '2211'],
+  [9106, '2303'],
+  [9122, '2309'],
+  [9128, '2403'],
+  [9132, '2409'],
+  [9135, '2503'],
+];
+
+function releaseOfBuild(build: number): string | null {
+  let found: string | null = null;
+  for (const [b, release] of BUILDS) if (build >= b) found = release;
+  return found;
+}
+
+const problemText = (p: LogProblem) => `${p.file}${p.line === null ? '' : `:${p.line}`}: ${p.message}`;
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+type TimedRecord = LogRecord & { readonly t: number };
+
+/** Reads, orders and checks the files; returns the records in time order with a monotonic `t`. */
+function gather(
+  inputs: readonly LogInput[],
+  options: ImportOptions,
+  problems: LogProblem[],
+  summary: string[],
+): { records: TimedRecord[]; jumps: { t: number; byMs: number; ref: Ref }[]; reads: ReadLog[] } {
+  const reads = inputs.map((i) => readLogRecords(i.file, i.bytes, { timeZone: options.timeZone ?? UTC }));
+  const usable: ReadLog[] = [];
+  for (const r of reads) {
+    problems.push(...r.problems);
+    if (r.records.length === 0) continue;
+    if (!r.records.some(isTaskSequenceRecord)) {
+      problems.push({
+        file: r.file,
+        line: null,
+        message: `not a task-sequence log: none of its ${r.records.length} records is from TSManager or starts an instruction (components: ${[...new Set(r.records.map((x) => x.component))].slice(0, 5).join(', ')})`,
+      });
+      continue;
+    }
+    usable.push(r);
+    if (r.records.some((x) => x.form === 'clipboard')) {
+      summary.push(
+        `${r.file}: read in the clipboard form, which has no time zone and whole seconds only; times taken as ${(options.timeZone ?? UTC).label} (--timezone)`,
+      );
+    }
+  }
+  // Rolled logs (smsts-20191018-102100.log, then smsts.log) go in the order of their first record.
+  usable.sort((a, b) => (a.records[0]?.utcMs ?? 0) - (b.records[0]?.utcMs ?? 0));
+  const records: TimedRecord[] = [];
+  const jumps: { t: number; byMs: number; ref: Ref }[] = [];
+  let prevFile: { file: string; lastUtc: number } | null = null;
+  for (const r of usable) {
+    let list = r.records;
+    if (prevFile !== null && (list[0]?.utcMs ?? 0) <= prevFile.lastUtc) {
+      const before = list.length;
+      const cut = prevFile.lastUtc;
+      list = list.filter((x) => x.utcMs > cut);
+      problems.push({
+        file: r.file,
+        line: r.records[0]?.line ?? null,
+        message: `overlaps ${prevFile.file}, which runs until ${iso(cut)}: its ${before - list.length} records up to then are skipped`,
+      });
+      if (list.length === 0) continue;
+    }
+    let shift = 0;
+    let latest = -Infinity;
+    let jitter = 0;
+    for (const x of list) {
+      let t = x.utcMs + shift;
+      if (t < latest) {
+        const back = latest - t;
+        if (back <= JITTER_MS) {
+          jitter++;
+          t = latest;
+        } else {
+          problems.push({
+            file: x.file,
+            line: x.line,
+            message: `the time goes back ${formatHours(back)} (to ${iso(x.utcMs)}): taken as the clock set back; later lines keep their spacing and the scenario gets a clock-jump`,
+          });
+          shift += back;
+          t = latest;
+          jumps.push({ t, byMs: -back, ref: { file: x.file, line: x.line } });
+        }
+      }
+      latest = t;
+      records.push({ ...x, t });
+    }
+    if (jitter > 0)
+      summary.push(
+        `${r.file}: ${jitter} lines are up to ${JITTER_MS / 1000}s out of time order (two processes writing); kept in file order`,
+      );
+    prevFile = { file: r.file, lastUtc: (list[list.length - 1]?.utcMs ?? 0) + shift };
+  }
+  return { records, jumps, reads };
+}
+
+interface KeptStep {
+  readonly logged: LoggedStep;
+  readonly index: number;
+  /** Log time the step starts in the scenario: its first attempt, or the resume after the previous restart. */
+  effectiveStart: number;
+  /** Log time it ends (its restart, the next step's start, the engine's result); `null`: cut by the end of the log. */
+  end: number | null;
+  endRef: Ref | null;
+}
+
+/** Imports task-sequence logs; throws `ImportError` only when nothing usable remains. */
+export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOptions = {}): ImportResult {
+  if (inputs.length === 0) throw new ImportError(['no log files given; try: provsim import smsts.log']);
+  const problems: LogProblem[] = [];
+  const summary: string[] = [];
+  const { records, jumps, reads } = gather(inputs, options, problems, summary);
+  const fail = (why: string) => {
+    throw new ImportError([...problems.map(problemText), why]);
+  };
+  if (records.length === 0) fail('nothing usable remains: no task-sequence records could be read');
+  const seq = interpretSmsts(records);
+  summary.push(...seq.notes);
+
+  // -- the steps kept, and when each starts and ends in the log --------------------------------------------------
+  const kept: KeptStep[] = [];
+  for (const s of seq.steps) {
+    if (s.group) continue;
+    if (s.skipped !== null) continue;
+    kept.push({ logged: s, index: kept.length, effectiveStart: s.attempts[0]?.t ?? 0, end: null, endRef: null });
+  }
+  const dropped = seq.steps.filter((s) => s.group || s.skipped !== null);
+  for (const s of dropped) {
+    if (s.restart !== null) {
+      summary.push(
+        `${refText(s.restart.ref)}: a restart during the group or skipped instruction "${s.name}" is ignored`,
+      );
+    }
+  }
+  if (kept.length === 0) {
+    fail(
+      seq.steps.length === 0
+        ? `nothing usable remains: no "Start executing an instruction" line in ${reads.map((r) => r.file).join(', ')}`
+        : 'nothing usable remains: every instruction in the log is a group or was skipped',
+    );
+  }
+  const outcome: ImportFacts['outcome'] = seq.result === null ? 'abandoned' : seq.result.success ? 'success' : 'failed';
+  kept.forEach((k, i) => {
+    const prev = kept[i - 1];
+    if (prev?.logged.restart?.resume) k.effectiveStart = prev.logged.restart.resume.t;
+    const next = kept[i + 1];
+    const r = k.logged.restart;
+    if (r !== null) {
+      k.end = r.t;
+      k.endRef = r.ref;
+    } else if (next !== undefined) {
+      k.end = next.logged.attempts[0]?.t ?? null;
+      k.endRef = next.logged.attempts[0]?.ref ?? null;
+    } else if (seq.result !== null) {
+      k.end = seq.result.t;
+      k.endRef = seq.result.ref;
+    }
+  });
+  const lastKept = kept[kept.length - 1] as KeptStep;
+  if (outcome !== 'abandoned' && lastKept.end === null) lastKept.end = seq.last.t;
+
+  // -- the boot time ------------------------------------------------------------------------------------------
+  const boots: { ms: number; ref: Ref }[] = [];
+  for (const k of kept) {
+    const r = k.logged.restart;
+    if (r?.resume) {
+      const i = r.interruption;
+      if (i === null) boots.push({ ms: r.resume.t - r.t, ref: r.ref });
+      else if (i.downtimeMs !== null) boots.push({ ms: r.resume.t - i.t - i.downtimeMs, ref: i.ref });
+    }
+    k.logged.attempts.forEach((a, j) => {
+      const next = k.logged.attempts[j + 1];
+      const i = a.interruption;
+      if (i !== null && i.downtimeMs !== null && next !== undefined) {
+        boots.push({ ms: next.t - i.t - i.downtimeMs, ref: i.ref });
+      }
+    });
+  }
+  // The shortest boot measured is the scenario's boot time; a longer restart (an upgrade's offline phase) keeps
+  // its extra time in the step before it, so every step still starts when the log says.
+  const sortedBoots = boots
+    .map((b) => b.ms)
+    .filter((ms) => ms >= 0)
+    .sort((a, b) => a - b);
+  const bootMs = sortedBoots[0] ?? DEFAULT_BOOT_MS;
+  const bootSource =
+    sortedBoots.length === 0
+      ? `not measured (no restart resumes in the log): the default ${formatDuration(DEFAULT_BOOT_MS)}`
+      : sortedBoots.length === 1 || sortedBoots[0] === sortedBoots[sortedBoots.length - 1]
+        ? `measured from the log (${boots.map((b) => refText(b.ref)).join(', ')})`
+        : `the shortest boot measured (${boots.map((b) => `${formatDuration(b.ms)} at ${refText(b.ref)}`).join(', ')}); longer restarts keep their extra time in the step before them`;
+
+  // -- the scenario's time line -------------------------------------------------------------------------------
+  const startMs = Math.floor(seq.first.t / 1000) * 1000;
+  const firstStart = kept[0]?.effectiveStart ?? seq.first.t;
+  const startAtMs = firstStart - startMs;
+  const events: { event: ScenarioEvent; comment: string }[] = [];
+  const steps: { step: TaskSequenceStep; comment: string }[] = [];
+  const simStarts: number[] = [];
+  /** Simulation time of each log time inside a step, for events and the replay. */
+  let simT = startAtMs;
+  let lastSimMs = 0;
+  let lastStepEndSim = startAtMs;
+  let ending: string | null = null;
+  const cutNote: string[] = [];
+
+  const interruptionEvent = (
+    i: Interruption,
+    atSim: number,
+    downtimeMs: number,
+    recoverable: boolean,
+  ): ScenarioEvent => {
+    if (i.kind === 'ts-crash') return { type: 'ts-crash', atMs: atSim };
+    return { type: i.kind, atMs: atSim, downtimeMs, recoverable };
+  };
+  const stopping = outcome === 'failed' ? lastKept : null;
+
+  for (const k of kept) {
+    const s = k.logged;
+    simStarts.push(simT);
+    let attemptStart = k.effectiveStart;
+    for (let j = 0; j < s.attempts.length - 1; j++) {
+      const a = s.attempts[j];
+      const next = s.attempts[j + 1];
+      const i = a?.interruption;
+      if (a === undefined || next === undefined || i === undefined || i === null) continue;
+      const atSim = simT + Math.max(0, i.t - attemptStart);
+      const downtime = i.downtimeMs ?? Math.max(0, next.t - i.t - bootMs);
+      events.push({
+        event: interruptionEvent(i, atSim, downtime, true),
+        comment: `${refText(i.ref)}: ${i.inferred ? `step "${s.name}" runs again at ${refText(next.ref)}: an interruption after the last line before it` : 'a recoverable interruption'}; down ${formatDuration(downtime)}, then a boot of ${formatDuration(bootMs)}`,
+      });
+      simT = atSim + downtime + bootMs;
+      attemptStart = next.t;
+    }
+    const lastAttempt = s.attempts[s.attempts.length - 1];
+    const attemptRef = lastAttempt?.ref ?? { file: '', line: 0 };
+    const fails = s.failed !== null || k === stopping;
+    const continueOnError = fails && k !== stopping;
+    let durationMs: number;
+    let comment: string;
+    if (k.end !== null) {
+      durationMs = Math.max(0, k.end - attemptStart);
+      comment = `${refText(attemptRef)} to ${k.endRef === null ? 'the end of the log' : refText(k.endRef)}`;
+    } else {
+      // Cut by the end of the log: the step's full duration is unknown; it is set past the interruption.
+      const elapsed = Math.max(0, seq.last.t - attemptStart);
+      durationMs = (Math.floor(elapsed / 60_000) + 1) * 60_000;
+      comment = `${refText(attemptRef)}; the log stops ${formatDuration(elapsed)} into this step (${refText(seq.last.ref)}): its full duration is unknown, set to ${formatDuration(durationMs)} so the interruption falls inside it`;
+      cutNote.push(
+        `step "${s.name}" is cut by the end of the log after ${formatDuration(elapsed)}; its duration is a placeholder`,
+      );
+    }
+    if (s.completed && k.end !== null && k.end - s.completed.t >= 1000 && !s.restart) {
+      comment += ` (the action ended at ${refText(s.completed.ref)}; the time until the next step is counted here)`;
+    }
+    if (s.disables !== null) comment += `; setup disables the client (${refText(s.disables)})`;
+    if (s.failed !== null)
+      comment += `; failed at ${refText(s.failed.ref)}${continueOnError ? ', and the sequence went on' : ''}`;
+    if (k === stopping && s.failed === null && seq.result !== null) {
+      comment += `; the engine reported failure at ${refText(seq.result.ref)}: this last step is marked as the failing one`;
+      summary.push(
+        `${refText(seq.result.ref)}: the engine failed but no "Failed to run the action" names the last step; it is marked as failing`,
+      );
+    }
+    if (s.retried !== null)
+      comment += `; it ran again after its restart (${refText(s.retried)}), counted in the next step`;
+    const longer = s.restart?.resume && s.restart.interruption === null ? s.restart.resume.t - s.restart.t - bootMs : 0;
+    if (longer > 0 && k.end !== null) {
+      durationMs += longer;
+      comment += `; + ${formatDuration(longer)}: its restart took ${formatDuration(longer + bootMs)}, longer than the boot time, so the rest is counted in this step`;
+      summary.push(
+        `step "${s.name}": its restart took ${formatDuration(longer + bootMs)} (${refText(s.restart?.ref ?? attemptRef)}); ${formatDuration(longer)} beyond the boot time is counted in the step, so the next step starts when the log says`,
+      );
+    }
+    const restartAfterEnd = k === lastKept && seq.restartAfterEnd !== null;
+    const restart = s.restart !== null || restartAfterEnd;
+    if (s.restart !== null) {
+      const r = s.restart;
+      comment += `; restarts at ${refText(r.ref)}${r.resume ? `, resumes at ${refText(r.resume.ref)}` : ''}`;
+    } else if (restartAfterEnd && seq.restartAfterEnd) {
+      comment += `; restarts after the end at ${refText(seq.restartAfterEnd.ref)}`;
+    }
+    steps.push({
+      step: { name: s.name, durationMs, restart, disablesClient: s.disables !== null, fails, continueOnError },
+      comment,
+    });
+
+    if (k.end === null) {
+      // The log stops inside this step.
+      lastSimMs = simT + Math.max(0, seq.last.t - attemptStart);
+      simT += durationMs;
+      break;
+    }
+    simT += durationMs;
+    lastStepEndSim = simT;
+    const r = s.restart;
+    if (r !== null) {
+      const stepEndSim = simT;
+      if (r.interruption !== null && r.resume !== null) {
+        const i = r.interruption;
+        const atSim = stepEndSim + Math.max(0, i.t - r.t);
+        const downtime = i.downtimeMs ?? 0;
+        events.push({
+          event: interruptionEvent(i, atSim, downtime, true),
+          comment: `${refText(i.ref)}: an interruption during the restart's boot; down ${formatDuration(downtime)}`,
+        });
+        simT = atSim + downtime + bootMs;
+      } else {
+        simT += bootMs;
+      }
+      if (r.resume === null) {
+        // The log stops during this restart: the sequence waits to resume with a step the log never reached.
+        lastSimMs = stepEndSim + Math.min(Math.max(0, seq.last.t - r.t), Math.max(0, bootMs - 1));
+        if (outcome === 'abandoned') {
+          steps.push({
+            step: {
+              name: 'Next step (not in the log)',
+              durationMs: 60_000,
+              restart: false,
+              disablesClient: false,
+              fails: false,
+              continueOnError: false,
+            },
+            comment: `a placeholder: the log stops during the restart after step "${s.name}" (${refText(r.ref)}), so the sequence is still waiting to resume when it is interrupted`,
+          });
+          summary.push(
+            `the log stops during the restart after step "${s.name}"; a placeholder step follows it so that the sequence is still running then`,
+          );
+        }
+        break;
+      }
+    }
+    lastSimMs = Math.max(lastSimMs, simT);
+  }
+  if (outcome !== 'abandoned') lastSimMs = lastStepEndSim + Math.max(0, seq.last.t - (lastKept.end ?? seq.last.t));
+
+  // -- the abandoned ending -------------------------------------------------------------------------------------
+  if (outcome === 'abandoned') {
+    const marker = seq.abandon;
+    const i: Interruption = marker ?? { ...seq.last, kind: 'ts-crash', downtimeMs: null, inferred: true };
+    events.push({
+      event: interruptionEvent(i, lastSimMs, i.downtimeMs ?? 0, false),
+      comment:
+        marker === null
+          ? `${refText(seq.last.ref)}: the log stops here with no engine result: the sequence is abandoned at the last logged moment`
+          : `${refText(marker.ref)}: the sequence is abandoned here (${i.kind}${i.downtimeMs === null ? '' : `, down ${formatDuration(i.downtimeMs)}`})`,
+    });
+    ending =
+      marker === null
+        ? `the log stops at ${refText(seq.last.ref)} with no engine result: the sequence is taken as abandoned there (ts-crash: provisioning mode and CcmExec stay as they are)`
+        : `the sequence is abandoned at ${refText(marker.ref)} (${i.kind})`;
+    summary.push(ending);
+  }
+  summary.push(...cutNote);
+  for (const j of jumps) {
+    const atSim = Math.max(0, Math.min(lastSimMs, j.t - firstStart + startAtMs));
+    events.push({
+      event: { type: 'clock-jump', atMs: atSim, byMs: j.byMs },
+      comment: `${refText(j.ref)}: the log's clock goes back ${formatHours(-j.byMs)}`,
+    });
+  }
+  events.sort((a, b) => a.event.atMs - b.event.atMs);
+
+  // -- provisioning mode ---------------------------------------------------------------------------------------
+  let provisioningAtStep: number | null = null;
+  let entryHow: string;
+  let entry: ImportFacts['entry'] = null;
+  const firstEntry = seq.entries[0];
+  if (firstEntry !== undefined) {
+    let idx: number | null = null;
+    if (firstEntry.step !== null) {
+      const pos = seq.steps.indexOf(firstEntry.step);
+      const after = kept.find((k) => seq.steps.indexOf(k.logged) >= pos);
+      idx = after === undefined ? null : after.index;
+      if (after === undefined)
+        summary.push(
+          `${refText(firstEntry.ref)}: provisioning mode is entered after the last step; taken as the sequence's start`,
+        );
+    }
+    provisioningAtStep = idx;
+    entryHow = `"Setting the client into provisioning mode" at ${refText(firstEntry.ref)}`;
+    const simMs = idx === null ? startAtMs : (simStarts[idx] ?? startAtMs);
+    entry = { ...firstEntry, simMs, how: entryHow };
+    if (idx !== null) {
+      const startLog = kept[idx]?.effectiveStart ?? firstEntry.t;
+      const late = firstEntry.t - startLog;
+      if (late > 1000)
+        summary.push(
+          `${refText(firstEntry.ref)}: provisioning mode is entered ${formatDuration(late)} into step "${kept[idx]?.logged.name}"; provsim enters at the step's start, so ProvisioningEnabledTime is that much earlier`,
+        );
+    }
+  } else {
+    const setup = kept.find((k) => /setup windows and (configmgr|configuration manager)/i.test(k.logged.name));
+    if (setup !== undefined) {
+      provisioningAtStep = setup.index;
+      entryHow = `assumed at step "${setup.logged.name}" (wipe-and-load: the client is installed in the new OS there); no "Setting the client into provisioning mode" line`;
+      entry = {
+        t: setup.effectiveStart,
+        ref: setup.logged.attempts[0]?.ref ?? seq.first.ref,
+        simMs: simStarts[setup.index] ?? startAtMs,
+        how: entryHow,
+      };
+      summary.push(entryHow);
+    } else {
+      entryHow = "no sign of provisioning mode in the log: provsim enters at the sequence's start (the flow diagram)";
+      entry = {
+        t: firstStart,
+        ref: kept[0]?.logged.attempts[0]?.ref ?? seq.first.ref,
+        simMs: startAtMs,
+        how: entryHow,
+      };
+      summary.push(entryHow);
+    }
+  }
+  // provisioningAt names a step: make the name unique if an earlier step has it.
+  if (provisioningAtStep !== null) {
+    const target = steps[provisioningAtStep];
+    if (target !== undefined && steps.slice(0, provisioningAtStep).some((s) => s.step.name === target.step.name)) {
+      const renamed = `${target.step.name} (#${provisioningAtStep + 1})`;
+      summary.push(
+        `step ${provisioningAtStep + 1} "${target.step.name}" is renamed "${renamed}": provisioningAt must name it uniquely`,
+      );
+      steps[provisioningAtStep] = { ...target, step: { ...target.step, name: renamed } };
+    }
+  }
+  const exit = seq.exits[seq.exits.length - 1] ?? null;
+
+  // -- the client ---------------------------------------------------------------------------------------------
+  let clientVersion: ImportFacts['clientVersion'];
+  const mpRelease = seq.managementPointVersion === null ? null : releaseOfBuild(seq.managementPointVersion.build);
+  if (options.clientVersion !== undefined) clientVersion = { value: options.clientVersion, source: '--client-version' };
+  else if (seq.clientRelease !== null) {
+    clientVersion = {
+      value: seq.clientRelease.release,
+      source: `stated by the provsim log at ${refText(seq.clientRelease.ref)}`,
+    };
+  } else if (mpRelease !== null && seq.managementPointVersion !== null) {
+    clientVersion = {
+      value: mpRelease,
+      source: `the management point's version ${seq.managementPointVersion.build} at ${refText(seq.managementPointVersion.ref)} (release ${mpRelease}; the client is taken to match its site)`,
+    };
+  } else
+    clientVersion = {
+      value: DEFAULT_VERSION,
+      source: `not in the log: the default ${DEFAULT_VERSION} (--client-version)`,
+    };
+  if (options.clientVersion === undefined)
+    summary.push(`client version ${clientVersion.value}: ${clientVersion.source}`);
+  const maxMinutes: ImportFacts['maxMinutes'] =
+    options.maxMinutes === undefined
+      ? { value: 2880, source: 'ProvisioningMaxMinutes absent: the default 2880 (48 hours) (--max-minutes)' }
+      : { value: options.maxMinutes, source: '--max-minutes' };
+
+  const horizonMs =
+    Math.ceil((lastSimMs + Math.max(maxMinutes.value, 2880) * 60_000 + 3 * 86_400_000) / 3_600_000) * 3_600_000;
+  const tsName = seq.name?.value ?? 'Imported task sequence';
+  const name = slug(tsName);
+  const firstFile = inputs[0]?.file ?? 'smsts.log';
+  const scenario = createScenario({
+    name,
+    description: `Imported by provsim import from ${inputs.map((i) => i.file).join(', ')} (${iso(seq.first.t)} to ${iso(seq.last.t)}).`,
+    file: null,
+    startMs,
+    horizonMs,
+    client: {
+      version: clientVersion.value,
+      bootTimeMs: bootMs,
+      ...(options.ccmeval === false ? { ccmeval: { enabled: false } } : {}),
+      ...(options.maxMinutes === undefined ? {} : { registry: { ProvisioningMaxMinutes: options.maxMinutes } }),
+    },
+    taskSequence: { name: tsName, startAtMs, provisioningAtStep, steps: steps.map((s) => s.step) },
+    events: events.map((e) => e.event),
+    expect: { taskSequence: outcome },
+  });
+
+  // -- the YAML, with its comments -----------------------------------------------------------------------------
+  const skipped = reads.reduce((n, r) => n + r.skippedLines, 0);
+  const header = [
+    ` provsim import of ${inputs.map((i) => i.file).join(', ')}: ${records.length} records read, ${seq.recognised} understood as task-sequence lines, ${skipped} line${skipped === 1 ? '' : 's'} skipped.`,
+    ` The log runs from ${iso(seq.first.t)} (${refText(seq.first.ref)}) to ${iso(seq.last.t)} (${refText(seq.last.ref)}); outcome: ${outcome}.`,
+    ...(summary.length + problems.length === 0 ? [] : [' What could not be understood, or was assumed:']),
+    ...problems.slice(0, MAX_LISTED).map((p) => `   - ${problemText(p)}`),
+    ...(problems.length > MAX_LISTED ? [`   - ... and ${problems.length - MAX_LISTED} more problems`] : []),
+    ...summary.map((s) => `   - ${s}`),
+  ];
+  const doc = parseDocument(scenarioToYaml(scenario));
+  doc.commentBefore = `${header.join('\n')}\n${doc.commentBefore ?? ''}`.replace(/\n$/, '');
+  const comment = (path: (string | number)[], text: string) => {
+    const node = doc.getIn(path, true) as YamlNode | undefined;
+    if (node !== undefined && node !== null) node.commentBefore = ` ${text.replace(/\n/g, ' ')}`;
+  };
+  const pair = (key: string, text: string, path: string[] = []) => {
+    const parent = path.length === 0 ? doc.contents : doc.getIn(path, true);
+    if (!isMap(parent)) return;
+    const item = parent.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
+    if (item && item.key && typeof item.key === 'object') (item.key as YamlNode).commentBefore = ` ${text}`;
+  };
+  pair('start', `the first record, ${refText(seq.first.ref)} (${iso(seq.first.t)}), cut to the second`);
+  pair('horizon', `the end of the log + ProvisioningMaxMinutes + 3 days, to see what the client does next`);
+  pair('version', `client release: ${clientVersion.source}`, ['client']);
+  pair('bootTime', `boot time: ${bootSource}`, ['client']);
+  if (options.maxMinutes !== undefined) pair('registry', 'ProvisioningMaxMinutes from --max-minutes', ['client']);
+  pair(
+    'name',
+    seq.name === null ? 'no _SMSTSPackageName in the log' : `_SMSTSPackageName at ${refText(seq.name.ref)}`,
+    ['taskSequence'],
+  );
+  pair('startAt', `the first step, ${refText(kept[0]?.logged.attempts[0]?.ref ?? seq.first.ref)}`, ['taskSequence']);
+  if (provisioningAtStep !== null) pair('provisioningAt', `provisioning mode: ${entryHow}`, ['taskSequence']);
+  else
+    pair(
+      'steps',
+      `provisioning mode: ${entryHow}${exit === null ? '' : `; left at ${refText(exit.ref)} ("Exiting SetClientProvisioningMode")`}`,
+      ['taskSequence'],
+    );
+  steps.forEach((s, i) => comment(['taskSequence', 'steps', i], `step ${i + 1}: ${s.comment}`));
+  events.forEach((e, i) => comment(['events', i], e.comment));
+  pair(
+    'expect',
+    `the engine's result: ${seq.result === null ? 'none (abandoned)' : `${seq.result.word} (${seq.result.code}) at ${refText(seq.result.ref)}`}${exit === null ? '' : `; the log shows provisioning mode left at ${refText(exit.ref)}`}`,
+  );
+  const yaml = doc.toString({ lineWidth: 0 });
+  const reread = parseScenario(yaml, firstFile);
+  if (scenarioToYaml(reread) !== scenarioToYaml(scenario)) {
+    throw new Error('internal error: the imported scenario does not read back equal to itself');
+  }
+  return {
+    scenario,
+    yaml,
+    summary,
+    problems,
+    facts: {
+      lastUtcMs: seq.last.t,
+      lastSimMs,
+      lastRef: seq.last.ref,
+      logBiasMinutes: seq.lastBiasMinutes,
+      outcome,
+      entry,
+      exit,
+      clientVersion,
+      maxMinutes,
+      bootTime: { ms: bootMs, source: bootSource },
+      ending,
+    },
+  };
+}
+
+/** A scenario name from the task sequence's: `imported-windows-11-upgrade`. */
+function slug(text: string): string {
+  const s = text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 50)
+    .replace(/-+$/, '');
+  return s === '' ? 'imported' : `imported-${s}`;
+}

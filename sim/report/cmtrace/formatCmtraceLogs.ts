@@ -1,0 +1,341 @@
+/**
+ * The simulated client's logs in CMTrace format, computed from a report's trace alone: `smsts.log` (the task
+ * sequence), `CcmExec.log` (the service, provisioning mode, its check loop, ccmeval, the device) and
+ * `PolicyAgent.log` (policy retrievals, skipped cycles, deployments). Pure and deterministic: the same report and
+ * time zone give the same bytes.
+ *
+ * Every line stands at the wall clock of its trace entry (the scenario's start + `atMs` + the clock jumps so far),
+ * shown in the chosen time zone with its bias at that instant. Where a real client's message is known it is used,
+ * with the component and source file a real log shows (cited beside each below; the file is left empty where no
+ * public log showing it was found); everything else is a plainly simulated message that starts with `[provsim]`.
+ *
+ * Gotchas: the trace does not carry the scenario's step flags, so a step's `disablesClient` shows only through the
+ * startup-type change it causes (none when CcmExec was already disabled). A power loss that abandons the sequence
+ * leaves `[provsim] Power lost (unrecoverable, ...)` as the last line of smsts.log, where a real log would just stop.
+ */
+import type { TraceEntry } from '../../model/types.js';
+import { formatDuration } from '../../scenario/Duration.js';
+import { describeEntry } from '../formatText.js';
+import type { Report } from '../Report.js';
+import { type CmtraceRecord, type CmtraceType, formatCmtraceLog } from './cmtraceLine.js';
+import { type TimeZone, UTC } from './TimeZone.js';
+
+export type LogName = 'smsts.log' | 'CcmExec.log' | 'PolicyAgent.log';
+
+export const LOG_NAMES: readonly LogName[] = ['smsts.log', 'CcmExec.log', 'PolicyAgent.log'];
+
+export interface CmtraceEntry {
+  readonly log: LogName;
+  /** Index in `report.trace` of the entry this line reports. */
+  readonly traceIndex: number;
+  readonly record: CmtraceRecord;
+}
+
+export interface CmtraceLogsOptions {
+  /** Default UTC. */
+  readonly timeZone?: TimeZone;
+}
+
+/** The three logs, each a complete file (CR LF line ends); a log with nothing to say is empty. */
+export function formatCmtraceLogs(report: Report, options: CmtraceLogsOptions = {}): Record<LogName, string> {
+  const entries = cmtraceEntries(report, options);
+  const out = {} as Record<LogName, string>;
+  for (const name of LOG_NAMES)
+    out[name] = formatCmtraceLog(entries.filter((e) => e.log === name).map((e) => e.record));
+  return out;
+}
+
+// Components and the source files real logs show for them.
+const TS = 'TSManager';
+const HOOK = 'OSDSetupHook';
+const UPGRADE = 'OSDUpgradeWindows';
+const CCMEXEC = 'CcmExec';
+const POLICY = 'PolicyAgent_RequestAssignments';
+const SIM_FILE = 'provsim';
+
+/** Thread ids: fixed per component, new after each boot (a new process), as in real logs. */
+const THREAD_BASE: Record<string, number> = {
+  [TS]: 2000,
+  [HOOK]: 4696,
+  [UPGRADE]: 3104,
+  [CCMEXEC]: 3120,
+  [POLICY]: 4412,
+};
+
+/** One line per notable trace entry (or several), in trace order, with the log it goes to. */
+export function cmtraceEntries(report: Report, options: CmtraceLogsOptions = {}): CmtraceEntry[] {
+  const zone = options.timeZone ?? UTC;
+  const startMs = Date.parse(report.scenario.start);
+  const trace = report.trace;
+  const out: CmtraceEntry[] = [];
+  let clockOffsetMs = 0;
+  let boots = 0;
+  let tsRunning = false;
+  let skipAbandon = -1;
+
+  trace.forEach((e, i) => {
+    if (e.type === 'clock-jump') clockOffsetMs += e.byMs;
+    const utcMs = startMs + e.atMs + clockOffsetMs;
+    const bias = zone.biasMinutes(utcMs);
+    const line = (log: LogName, component: string, message: string, type: CmtraceType = 1, file = SIM_FILE) => {
+      const thread = (THREAD_BASE[component] ?? 1000) + 4 * boots;
+      out.push({ log, traceIndex: i, record: { message, utcMs, biasMinutes: bias, component, type, thread, file } });
+    };
+    const sim = (log: LogName, component: string, message: string, type: CmtraceType = 1) =>
+      line(log, component, `[provsim] ${message}`, type);
+    const client = (message: string, type: CmtraceType = 1) => sim('CcmExec.log', CCMEXEC, message, type);
+
+    switch (e.type) {
+      case 'device-down': {
+        const downtime = e.downtimeMs > 0 ? `, down ${formatDuration(e.downtimeMs)}` : '';
+        if (e.cause === 'planned-restart') {
+          if (tsRunning) {
+            // Real: "Execution engine result code: Reboot (2)", TSManager, tsmanager.cpp:1293, type 2 (a public
+            // smsts.log of 09-07-2022, seen through the search tool); the engine exits for the reboot.
+            line('smsts.log', TS, 'Execution engine result code: Reboot (2)', 2, 'tsmanager.cpp:1293');
+          }
+          // Named in the issue as the task sequence's planned-restart line.
+          line('smsts.log', TS, 'Calling RebootSystem()', 1, '');
+        } else if (tsRunning && (e.cause === 'power-loss' || e.cause === 'reboot')) {
+          const what = e.cause === 'power-loss' ? 'Power lost' : 'Device restarts';
+          const next = trace[i + 1];
+          if (next?.type === 'ts-abandoned' && next.atMs === e.atMs) {
+            skipAbandon = i + 1;
+            sim(
+              'smsts.log',
+              TS,
+              `${what} (unrecoverable${downtime}): the task sequence is abandoned here; nothing more is logged`,
+              3,
+            );
+          } else {
+            sim(
+              'smsts.log',
+              TS,
+              `${what} (down ${formatDuration(e.downtimeMs)}); the task sequence resumes after the boot`,
+              2,
+            );
+          }
+        }
+        client(describeEntry(e), e.cause === 'power-loss' ? 2 : 1);
+        return;
+      }
+      case 'device-up':
+        boots++;
+        client(describeEntry(e));
+        return;
+      case 'service-start':
+        if (e.cause === 'task-sequence') {
+          // Real: "CCMExec Service started", OSDSetupHook, utils.cpp:5642 (public smsts.log of 10-18-2019).
+          line('smsts.log', HOOK, 'CCMExec Service started', 1, 'utils.cpp:5642');
+        }
+        client(describeEntry(e));
+        return;
+      case 'startup-type':
+        if (e.cause === 'task-sequence step') {
+          if (e.startup === 'disabled') {
+            sim(
+              'smsts.log',
+              currentStepComponent(trace, i),
+              'Setup disables the ConfigMgr client for this step (CcmExec startup type: disabled)',
+            );
+          } else {
+            // Real, in this order (public smsts.log of 10-18-2019): "Resume SCCM Client." basesetuphook.cpp:1264,
+            // "CCMExec service startup type is set to enabled" utils.cpp:5563, "Modifying CCMExec Service to auto
+            // start." utils.cpp:5603, all OSDSetupHook.
+            line('smsts.log', HOOK, 'Resume SCCM Client.', 1, 'basesetuphook.cpp:1264');
+            line('smsts.log', HOOK, 'CCMExec service startup type is set to enabled', 1, 'utils.cpp:5563');
+            line('smsts.log', HOOK, 'Modifying CCMExec Service to auto start.', 1, 'utils.cpp:5603');
+          }
+        }
+        client(describeEntry(e), e.startup === 'disabled' ? 2 : 1);
+        return;
+      case 'provisioning-enter':
+        if (e.cause === 'task-sequence' || e.cause === 'task-sequence-step') {
+          // Real (the issue; model.md): "Setting the client into provisioning mode", OSDUpgradeWindows, in the
+          // Upgrade Operating System step. Elsewhere the simulated log names the task-sequence manager.
+          const component = disablesClientHere(trace, i) ? UPGRADE : TS;
+          line(
+            'smsts.log',
+            component,
+            'Setting the client into provisioning mode',
+            1,
+            component === UPGRADE ? '' : SIM_FILE,
+          );
+        }
+        client(describeEntry(e));
+        return;
+      case 'provisioning-exit':
+        if (e.reason === 'ts-success' || e.reason === 'ts-failure') {
+          // Real: "Exiting SetClientProvisioningMode 0x00000000", OSDSetupHook, ProvisioningMode.cpp:68 (public
+          // smsts.log of 10-18-2019, where it follows "Resume SCCM Client.").
+          line('smsts.log', HOOK, 'Exiting SetClientProvisioningMode 0x00000000', 1, 'ProvisioningMode.cpp:68');
+        }
+        if (e.reason === 'timeout') {
+          client(
+            'Provisioning mode timeout: in provisioning mode for more than ProvisioningMaxMinutes; leaving provisioning mode and restarting CcmExec',
+            2,
+          );
+        } else {
+          client(describeEntry(e));
+        }
+        return;
+      case 'check': {
+        const elapsed =
+          e.elapsedSeconds === null
+            ? 'no ProvisioningEnabledTime'
+            : `${e.elapsedSeconds}s since ProvisioningEnabledTime`;
+        client(
+          `Provisioning-mode check: ${elapsed}, max ${e.maxMinutes} min -> ${e.expired ? 'EXPIRED' : 'still within the limit; next check in one check interval'}`,
+          e.expired ? 2 : 1,
+        );
+        return;
+      }
+      case 'check-loop':
+        client(describeEntry(e));
+        return;
+      case 'policy-retrieval':
+        sim('PolicyAgent.log', POLICY, 'Requesting machine policy assignments from the management point');
+        for (const name of e.processed) sim('PolicyAgent.log', POLICY, `Deployment "${name}" received and processed`);
+        return;
+      case 'policy-skipped':
+        sim(
+          'PolicyAgent.log',
+          POLICY,
+          'Policy cycle skipped: the client is in provisioning mode and processes no site policy',
+          2,
+        );
+        return;
+      case 'deployment-published':
+        sim(
+          'PolicyAgent.log',
+          POLICY,
+          `Deployment "${e.name}" published at the site; the client sees it at its next retrieval`,
+        );
+        return;
+      case 'ts-start':
+        tsRunning = true;
+        // _SMSTSPackageName is the built-in variable holding the task sequence's name; "The task execution engine
+        // started execution" is real (TSManager, engine.cxx:94, public smsts.log of 12-06-2019).
+        line(
+          'smsts.log',
+          TS,
+          `Set a global environment variable _SMSTSPackageName=${e.name}`,
+          1,
+          'executionenv.cxx:662',
+        );
+        line('smsts.log', TS, 'The task execution engine started execution', 1, 'engine.cxx:94');
+        // Real logs show the site's version (the management point's build); the simulated one states the release.
+        sim('smsts.log', TS, `ConfigMgr client release ${report.client.version}`);
+        return;
+      case 'ts-wait-boot':
+        client(describeEntry(e));
+        return;
+      case 'ts-step-start':
+        // Named in the issue: "Resuming Task Sequence", where the sequence goes on after a boot.
+        if (e.resumed) line('smsts.log', TS, 'Resuming Task Sequence', 1, '');
+        // Real: "Start executing an instruction. Instruction name: X. Instruction pointer: N", TSManager,
+        // engine.cxx:143, then "Set a global environment variable _SMSTSCurrentActionName=X" (public smsts.log of
+        // 12-06-2019).
+        line(
+          'smsts.log',
+          TS,
+          `Start executing an instruction. Instruction name: ${e.name}. Instruction pointer: ${e.index}`,
+          1,
+          'engine.cxx:143',
+        );
+        line(
+          'smsts.log',
+          TS,
+          `Set a global environment variable _SMSTSCurrentActionName=${e.name}`,
+          1,
+          'executionenv.cxx:662',
+        );
+        return;
+      case 'ts-step-end':
+        if (!e.failed) {
+          // Real: "Successfully completed the action (X) with the exit win32 code 0", TSManager, instruction.cxx:857.
+          line(
+            'smsts.log',
+            TS,
+            `Successfully completed the action (${e.name}) with the exit win32 code 0`,
+            1,
+            'instruction.cxx:857',
+          );
+        } else {
+          // Real form, on two lines: "Failed to run the action: X." then the error text (Read-SMSTSLog.ps1 and a
+          // ConfigMgr failure-analyzer test in public repositories match it so).
+          line(
+            'smsts.log',
+            TS,
+            `Failed to run the action: ${e.name}.\nUnspecified error (Error: 80004005; Source: Windows)`,
+            3,
+            '',
+          );
+          if (e.continued)
+            sim(
+              'smsts.log',
+              TS,
+              `The action (${e.name}) failed and continue on error is set: the task sequence goes on`,
+              2,
+            );
+        }
+        return;
+      case 'ts-end':
+        tsRunning = false;
+        if (e.outcome === 'success') {
+          // Real: "Execution engine result code: Success (0)", TSManager, tsmanager.cpp:1279; then "Task sequence
+          // completed 0x00000000", OSDSetupHook, basesetuphook.cpp:1606 (public smsts.log of 10-18-2019).
+          line('smsts.log', TS, 'Execution engine result code: Success (0)', 1, 'tsmanager.cpp:1279');
+          line('smsts.log', HOOK, 'Task sequence completed 0x00000000', 1, 'basesetuphook.cpp:1606');
+        } else {
+          // The failure wording follows the success line's pattern; no public log with it was found.
+          line('smsts.log', TS, 'Execution engine result code: Failed (1)', 3, 'tsmanager.cpp:1279');
+          line('smsts.log', HOOK, 'Task sequence completed 0x80004005', 3, 'basesetuphook.cpp:1606');
+        }
+        return;
+      case 'ts-abandoned':
+        tsRunning = false;
+        if (i !== skipAbandon) {
+          const why = e.cause === 'ts-crash' ? 'The task sequence process crashed' : 'The task sequence stops';
+          sim('smsts.log', TS, `${why} (${e.cause}): the task sequence is abandoned here; nothing more is logged`, 3);
+        }
+        client(describeEntry(e), 3);
+        return;
+      case 'hazard':
+        client(describeEntry(e), e.kind === 'stuck-at-horizon' || e.kind === 'exceeded-timeout' ? 3 : 2);
+        return;
+      case 'clock-jump':
+      case 'ignored':
+        client(describeEntry(e), 2);
+        return;
+      case 'registry-edit':
+      case 'ccmeval':
+      case 'admin-wmi':
+        client(describeEntry(e));
+        return;
+    }
+  });
+  return out;
+}
+
+/** Whether the task-sequence step being started at entry `i` disables the client (same instant, same step). */
+function disablesClientHere(trace: readonly TraceEntry[], i: number): boolean {
+  const at = trace[i]?.atMs;
+  for (let j = i + 1; j < trace.length; j++) {
+    const e = trace[j];
+    if (e === undefined || e.atMs !== at || e.type === 'ts-step-start' || e.type === 'ts-step-end') return false;
+    if (e.type === 'startup-type' && e.startup === 'disabled' && e.cause === 'task-sequence step') return true;
+  }
+  return false;
+}
+
+/** The component a step's own lines come from: setup's for a step that disables the client. */
+function currentStepComponent(trace: readonly TraceEntry[], i: number): string {
+  for (let j = i - 1; j >= 0; j--) {
+    const e = trace[j];
+    if (e?.type === 'provisioning-enter' && (e.cause === 'task-sequence-step' || e.cause === 'task-sequence'))
+      return UPGRADE;
+    if (e?.type === 'ts-step-start') return TS;
+  }
+  return TS;
+}
