@@ -14,7 +14,6 @@ import {
   type MarkKind,
   MARK_TEXT,
   type SpanState,
-  STATE_TEXT,
   type Timeline,
   type TimelineMark,
   type TimelineSpan,
@@ -427,4 +426,3 @@ function wallText(ms: number): string {
 export function windowText(fromMs: number, toMs: number): string {
   return `${formatClock(fromMs)} to ${formatClock(toMs)} (${formatHours(toMs - fromMs)})`;
 }
-
