@@ -3,35 +3,10 @@
  * column and key, exit 2, no stack trace, no report written), report files, determinism.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../sim/cli/main.js';
-
-interface Outcome {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function cli(...argv: string[]): Promise<Outcome> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
-
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'provsim-cli-'));
-}
-
-/** Writes a scenario file and returns its path. */
-function scenarioFile(text: string, name = 'scenario.yaml', dir = tempDir()): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
+import { cli, scenarioFile, tempDir } from './harness.js';
 
 const VALID = `name: tiny
 horizon: 3h

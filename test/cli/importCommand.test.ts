@@ -2,23 +2,14 @@
  * `provsim import` and `provsim replay` end to end through `main`: the files written, what is printed, and every
  * bad input of the issue (a message naming the file and line; exit 2 only when nothing usable remains).
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../sim/cli/main.js';
+import { cli, tempDir } from './harness.js';
 import { parseScenario } from '../../sim/scenario/loadScenario.js';
-
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 const fixtures = 'test/import/fixtures';
 const cut = join(fixtures, 'cut-mid-step-smsts.log');
-const tempDir = () => mkdtempSync(join(tmpdir(), 'provsim-import-'));
 
 describe('provsim import', () => {
   it('writes the scenario to --out, which run and check then read', async () => {

@@ -3,28 +3,11 @@
  * `--format markdown`, `--trace`, `check --junit` and `--compare`; every bundled scenario in every format; bad
  * options refused with exit 2 before anything is written.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../sim/cli/main.js';
-
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
-
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'provsim-formats-'));
-}
-
-function scenarioFile(text: string, name = 'scenario.yaml', dir = tempDir()): string {
-  writeFileSync(join(dir, name), text);
-  return join(dir, name);
-}
+import { cli, scenarioFile, tempDir } from './harness.js';
 
 const TINY = `name: tiny
 horizon: 3h

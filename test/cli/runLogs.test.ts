@@ -2,15 +2,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../sim/cli/main.js';
+import { cli } from './harness.js';
 import { parseCmtraceStrict } from '../../sim/report/cmtrace/cmtraceLine.js';
-
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 describe('provsim run --logs', () => {
   it('writes the three logs of each scenario in its own folder', async () => {
