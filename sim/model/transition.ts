@@ -76,7 +76,7 @@ export function isRegistryInconsistent(registry: Registry): boolean {
 
 export function initialState(config: ModelConfig): ClientState {
   // [spec] ProvisioningMode defaults to "false" and SystemTaskExcludes to ""; the other two values are absent.
-  const registry: Registry = { ProvisioningMode: 'false', SystemTaskExcludes: '', ...config.client.registry };
+  const registry = cloneRegistry({ ProvisioningMode: 'false', SystemTaskExcludes: '', ...config.client.registry });
   return {
     device: config.client.poweredOn ? 'on' : 'off',
     registry,
@@ -101,14 +101,51 @@ export function initialState(config: ModelConfig): ClientState {
   };
 }
 
+/**
+ * A copy with only the present values. Built key by key (never with `delete`), so registry objects keep one fast
+ * shape: copying the state is most of the model's cost per event.
+ */
+function cloneRegistry(r: Registry): Registry {
+  const out: Registry = {};
+  if (r.ProvisioningMode !== undefined) out.ProvisioningMode = r.ProvisioningMode;
+  if (r.SystemTaskExcludes !== undefined) out.SystemTaskExcludes = r.SystemTaskExcludes;
+  if (r.ProvisioningEnabledTime !== undefined) out.ProvisioningEnabledTime = r.ProvisioningEnabledTime;
+  if (r.ProvisioningMaxMinutes !== undefined) out.ProvisioningMaxMinutes = r.ProvisioningMaxMinutes;
+  return out;
+}
+
+/** A deep copy, written out field by field: object spreads here cost most of the model's time per event. */
 function cloneState(s: ClientState): ClientState {
+  const ts = s.taskSequence;
   return {
-    ...s,
-    registry: { ...s.registry },
-    service: { ...s.service },
-    taskSequence: { ...s.taskSequence },
-    deployments: s.deployments.map((d) => ({ ...d })),
-    raised: { ...s.raised },
+    device: s.device,
+    registry: cloneRegistry(s.registry),
+    service: { startup: s.service.startup, status: s.service.status, maxMinutesAtStart: s.service.maxMinutesAtStart },
+    effectiveMode: s.effectiveMode,
+    checkLoopActive: s.checkLoopActive,
+    clockOffsetMs: s.clockOffsetMs,
+    lastEntryMs: s.lastEntryMs,
+    taskSequence: {
+      status: ts.status,
+      stepIndex: ts.stepIndex,
+      inStep: ts.inStep,
+      awaitingBoot: ts.awaitingBoot,
+      holdsDisabled: ts.holdsDisabled,
+      entered: ts.entered,
+      startedAtMs: ts.startedAtMs,
+      endedAtMs: ts.endedAtMs,
+    },
+    deployments: s.deployments.map((d) => ({
+      name: d.name,
+      publishedAtMs: d.publishedAtMs,
+      processedAtMs: d.processedAtMs,
+    })),
+    raised: {
+      clientDisabled: s.raised.clientDisabled,
+      noTimestamp: s.raised.noTimestamp,
+      inconsistent: s.raised.inconsistent,
+      exceeded: s.raised.exceeded,
+    },
   };
 }
 
@@ -537,8 +574,8 @@ class Step {
   /** A scripted registry edit: the value changes, the running client does not notice until CcmExec starts. */
   private writeRegistry(name: keyof Registry, value: string | number | null): void {
     const reg = this.s.registry as Record<string, string | number | undefined>;
-    if (value === null) delete reg[name];
-    else reg[name] = value;
+    reg[name] = value ?? undefined;
+    this.s.registry = cloneRegistry(this.s.registry);
     this.log({ type: 'registry-edit', name, value });
     if (name === 'ProvisioningMaxMinutes' && this.s.effectiveMode) this.scheduleWatchdog();
   }

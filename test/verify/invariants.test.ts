@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { findScenarioFiles } from '../../sim/cli/files.js';
 import { createScenario, type ScenarioOptions } from '../../sim/scenario/createScenario.js';
 import { parseScenario } from '../../sim/scenario/loadScenario.js';
-import { INVARIANTS } from '../../sim/verify/invariants.js';
+import { checkInvariants, INVARIANTS } from '../../sim/verify/invariants.js';
 import { verifyScenario } from '../../sim/verify/verifyScenario.js';
 
 const M = 60_000;
@@ -73,6 +73,15 @@ describe('invariants', () => {
     };
     expect(names(late)).toEqual([]);
     expect(names(late, { faults: { skipCheckAtStart: true } })).toEqual(['exit-within-timeout']);
+  });
+
+  it('reports two runs that part, at the first entry that differs', () => {
+    const { run } = verifyScenario(createScenario(stuck));
+    const rerunTrace = run.trace.map((e, i) => (i === 5 ? { ...e, atMs: e.atMs + 1 } : e));
+    const violations = checkInvariants({ ...run, rerunTrace }, { only: ['deterministic'] });
+    expect(violations).toEqual([
+      { invariant: 'deterministic', atMs: run.trace[5]?.atMs, message: 'two runs part at trace entry 5' },
+    ]);
   });
 
   it('lets a clock set back lift the obligation', () => {
