@@ -9,6 +9,7 @@ import { writeAtomic } from '../cli/writeAtomic.js';
 import { runModel } from '../model/runModel.js';
 import { buildReport } from '../report/Report.js';
 import { createScenario } from '../scenario/createScenario.js';
+import { runFleetBenchmarks } from './fleetBench.js';
 
 const DAY = 86_400_000;
 
@@ -62,6 +63,7 @@ const results = [
 const out = {
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version },
   results,
+  ...runFleetBenchmarks(),
 };
 writeAtomic(join('reports', 'bench.json'), `${JSON.stringify(out, null, 2)}\n`);
 process.stdout.write('Written to reports/bench.json\n');

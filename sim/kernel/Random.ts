@@ -12,14 +12,17 @@ export interface Random {
   nextInt(min: number, max: number): number;
 }
 
+// The state is kept as signed 32-bit integers (`| 0`), which the engine stores unboxed, and turned unsigned only on
+// the way out (`>>> 0`); the bits, and so every output, are those of the unsigned arithmetic of sfc32/splitmix32.
+
 function splitmix32(seed: number): () => number {
-  let state = seed >>> 0;
+  let state = seed | 0;
   return () => {
-    state = (state + 0x9e3779b9) >>> 0;
+    state = (state + 0x9e3779b9) | 0;
     let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return z ^ (z >>> 16);
   };
 }
 
@@ -31,13 +34,13 @@ export function createRandom(seed: number): Random {
   let c = init();
   let d = init();
   const nextUint32 = (): number => {
-    const t = (((a + b) >>> 0) + d) >>> 0;
-    d = (d + 1) >>> 0;
+    const t = (a + b + d) | 0;
+    d = (d + 1) | 0;
     a = b ^ (b >>> 9);
-    b = (c + (c << 3)) >>> 0;
+    b = (c + (c << 3)) | 0;
     c = (c << 21) | (c >>> 11);
-    c = (c + t) >>> 0;
-    return t;
+    c = (c + t) | 0;
+    return t >>> 0;
   };
   for (let i = 0; i < 12; i++) nextUint32();
   return {

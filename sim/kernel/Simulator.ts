@@ -6,7 +6,7 @@
  * and none after it, then leaves `now` at `t`; time never goes backwards. No horizon limit of its own: times are
  * safe integers, so years of simulated time work.
  */
-import { EventQueue, type QueueHandle } from './EventQueue.js';
+import { EventQueue, NOTHING_DUE, type QueueHandle } from './EventQueue.js';
 
 export interface SimulatorOptions {
   /** Stop with `EventLimitError` after firing this many events (default 5,000,000). */
@@ -75,11 +75,13 @@ export class Simulator<T> {
 
   /** Fires every event at or before `untilMs`, in order, then sets the clock to `untilMs`. */
   runUntil(untilMs: number, handler: (payload: T, nowMs: number) => void): void {
-    for (;;) {
-      const next = this.queue.peek();
-      if (next === undefined || next.timeMs > untilMs) break;
-      this.queue.pop();
-      this.fire(next.timeMs, next.payload, handler);
+    const queue = this.queue;
+    for (
+      let payload = queue.popPayloadUntil(untilMs);
+      payload !== NOTHING_DUE;
+      payload = queue.popPayloadUntil(untilMs)
+    ) {
+      this.fire(queue.lastTimeMs, payload, handler);
     }
     if (untilMs > this.nowMs) this.nowMs = untilMs;
   }

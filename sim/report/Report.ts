@@ -52,6 +52,19 @@ export interface Report {
   trace: TraceEntry[];
 }
 
+/** Folds a `provisioning-enter` or `provisioning-exit` entry into the list of intervals (other entries: no-op). */
+export function trackInterval(intervals: ProvisioningInterval[], e: TraceEntry): void {
+  if (e.type === 'provisioning-enter' && e.newInterval) {
+    intervals.push({ enteredAtMs: e.atMs, exitedAtMs: null, exitReason: null, enteredBy: e.cause });
+  } else if (e.type === 'provisioning-exit') {
+    const open = intervals[intervals.length - 1];
+    if (e.closedInterval && open !== undefined && open.exitedAtMs === null) {
+      open.exitedAtMs = e.atMs;
+      open.exitReason = e.reason;
+    }
+  }
+}
+
 export function buildReport(run: RunResult, violations: readonly Violation[] = []): Report {
   const { scenario, trace, state } = run;
   const intervals: ProvisioningInterval[] = [];
@@ -63,17 +76,9 @@ export function buildReport(run: RunResult, violations: readonly Violation[] = [
   for (const e of trace) {
     switch (e.type) {
       case 'provisioning-enter':
-        if (e.newInterval)
-          intervals.push({ enteredAtMs: e.atMs, exitedAtMs: null, exitReason: null, enteredBy: e.cause });
+      case 'provisioning-exit':
+        trackInterval(intervals, e);
         break;
-      case 'provisioning-exit': {
-        const open = intervals[intervals.length - 1];
-        if (e.closedInterval && open !== undefined && open.exitedAtMs === null) {
-          open.exitedAtMs = e.atMs;
-          open.exitReason = e.reason;
-        }
-        break;
-      }
       case 'check':
         checks.push({ atMs: e.atMs, elapsedSeconds: e.elapsedSeconds, maxMinutes: e.maxMinutes, expired: e.expired });
         break;

@@ -265,7 +265,8 @@ const client = F.object({
   }),
 });
 
-const assumptions = F.object({
+/** The `assumptions` block, shared with fleet files. */
+export const assumptionsSpec = F.object({
   what: 'the assumptions',
   description: 'The open points of the model (model.md), each a switch; omitted keys take their defaults.',
   props: {
@@ -591,7 +592,7 @@ const scenario = F.object({
     ),
     seed: F.withDefault(F.integer(0, DWORD_MAX), 1, 'Seed for anything random: a whole number from 0 to 4294967295.'),
     client: F.withDefault(client, {}, 'The ConfigMgr client at time 0.'),
-    assumptions: F.withDefault(assumptions, {}, 'Switches for the open points of the model.'),
+    assumptions: F.withDefault(assumptionsSpec, {}, 'Switches for the open points of the model.'),
     taskSequence: F.optional(taskSequence, 'The task sequence; absent: none runs.'),
     events: F.withDefault(F.list(event), [], 'Timed events, in any order.'),
     expect: F.optional(expect, 'Expectations checked by `provsim check`.'),
@@ -615,26 +616,46 @@ const scenario = F.object({
 
 /** Parses and validates a scenario; throws a `ScenarioError` listing every problem found (and nothing else). */
 export function parseScenario(text: string, file: string): Scenario {
+  return { ...parseYamlWith(text, file, scenario, { noun: 'scenario', needs: '`name`' }), file };
+}
+
+/**
+ * Parses a YAML (or JSON) document and validates it against a field definition: the one pipeline behind scenario
+ * and fleet files. Throws a `ScenarioError` listing every problem found, sorted by position, and nothing else:
+ * YAML errors, an empty document, alias bombs and deep nesting each become a clear issue.
+ */
+export function parseYamlWith<T>(
+  text: string,
+  file: string,
+  spec: F.Spec<T>,
+  what: { noun: string; needs: string },
+): T {
   const lineCounter = new LineCounter();
   const raw: F.RawIssue[] = [];
-  let result: Omit<Scenario, 'file'> | F.Bad = F.BAD;
+  let result: T | F.Bad = F.BAD;
   try {
-    result = validate(text, lineCounter, raw);
+    result = validate(text, lineCounter, raw, spec, what);
   } catch (e) {
-    raw.push({ offset: null, path: '', message: `internal error while reading the scenario: ${String(e)}` });
+    raw.push({ offset: null, path: '', message: `internal error while reading the ${what.noun}: ${String(e)}` });
   }
-  if (result !== F.BAD && raw.length === 0) return { ...result, file };
+  if (result !== F.BAD && raw.length === 0) return result;
   const issues = raw.map((r): ScenarioIssue => {
     const pos = r.offset === null ? { line: 1, col: 1 } : lineCounter.linePos(r.offset);
     return { line: pos.line, column: pos.col, path: r.path, message: r.message.replace(/\s*\n\s*/g, ' ') };
   });
   issues.sort((a, b) => a.line - b.line || a.column - b.column);
-  if (issues.length === 0) issues.push({ line: 1, column: 1, path: '', message: 'the scenario is not valid' });
+  if (issues.length === 0) issues.push({ line: 1, column: 1, path: '', message: `the ${what.noun} is not valid` });
   throw new ScenarioError(file, issues);
 }
 
-function validate(text: string, lineCounter: LineCounter, issues: F.RawIssue[]): Omit<Scenario, 'file'> | F.Bad {
-  const empty = { offset: null, path: '', message: 'the file is empty; a scenario needs at least `name`' };
+function validate<T>(
+  text: string,
+  lineCounter: LineCounter,
+  issues: F.RawIssue[],
+  spec: F.Spec<T>,
+  what: { noun: string; needs: string },
+): T | F.Bad {
+  const empty = { offset: null, path: '', message: `the file is empty; a ${what.noun} needs at least ${what.needs}` };
   if (text.trim() === '') {
     issues.push(empty);
     return F.BAD;
@@ -654,7 +675,7 @@ function validate(text: string, lineCounter: LineCounter, issues: F.RawIssue[]):
   const cx = new F.Cx();
   try {
     const root = F.fromYaml(doc.contents, doc, (offset, message) => cx.issue(offset, '', message));
-    const out = scenario.parse(root, { path: '', offset: 0 }, cx);
+    const out = spec.parse(root, { path: '', offset: 0 }, cx);
     issues.push(...cx.issues);
     return out;
   } catch (e) {

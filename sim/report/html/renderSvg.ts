@@ -4,8 +4,7 @@
  * `description`) is copied into an SVG `<title>`, so a browser shows it as a tooltip without any script.
  * Warnings of Vega-Lite and Vega are collected (never printed): a clean specification yields none.
  */
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 
 export interface RenderedSvg {
   readonly svg: string;
@@ -37,6 +36,8 @@ function collectingLogger(warnings: string[]) {
  * with a process-wide counter, so they are renumbered here: the bytes depend on the specification alone).
  */
 export async function renderSvg(spec: TopLevelSpec, idPrefix = 'chart'): Promise<RenderedSvg> {
+  // Loaded on first use: vega and vega-lite take most of the command line's start-up time otherwise.
+  const [{ parse, View }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const warnings: string[] = [];
   const logger = collectingLogger(warnings);
   const compiled = compile(spec, { logger: logger as never }).spec;

@@ -1,0 +1,84 @@
+/**
+ * The queue's lazy cancellation and slot reuse (sim/kernel/EventQueue.ts keeps no object per pending entry): long
+ * mixed runs of pushes, pops and cancellations, enough to rebuild the heap many times, against a plain sorted list;
+ * and a stale handle never cancels the entry that reused its slot.
+ */
+import { test as fcTest } from '@fast-check/vitest';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EventQueue, type QueueHandle } from '../../sim/kernel/EventQueue.js';
+
+type Op = { kind: 'push'; time: number; priority: number } | { kind: 'pop' } | { kind: 'cancel'; pick: number };
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('push' as const),
+      time: fc.integer({ min: 0, max: 300 }),
+      priority: fc.integer({ min: 0, max: 2 }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('pop' as const) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }) },
+);
+
+describe('EventQueue cancellation', () => {
+  fcTest.prop([fc.array(op, { minLength: 500, maxLength: 3000 })], { numRuns: 40 })(
+    'matches a sorted list through long runs of pushes, pops and cancellations',
+    (ops) => {
+      const q = new EventQueue<number>();
+      const handles: QueueHandle<number>[] = [];
+      const pending = new Map<number, { time: number; priority: number; seq: number }>();
+      let seq = 0;
+      const first = () =>
+        [...pending.entries()].sort(([, a], [, b]) => a.time - b.time || a.priority - b.priority || a.seq - b.seq)[0];
+      for (const o of ops) {
+        if (o.kind === 'push') {
+          const id = handles.length;
+          handles.push(q.push(o.time, o.priority, id));
+          pending.set(id, { time: o.time, priority: o.priority, seq: seq++ });
+        } else if (o.kind === 'pop') {
+          const expected = first();
+          const got = q.pop();
+          expect(got?.payload).toBe(expected?.[0]);
+          if (expected !== undefined) pending.delete(expected[0]);
+        } else if (handles.length > 0) {
+          const id = o.pick % handles.length;
+          expect(q.cancel(handles[id] as QueueHandle<number>)).toBe(pending.has(id));
+          pending.delete(id);
+        }
+        expect(q.size).toBe(pending.size);
+      }
+      const rest: number[] = [];
+      for (let e = q.pop(); e !== undefined; e = q.pop()) rest.push(e.payload);
+      const expected = [...pending.entries()]
+        .sort(([, a], [, b]) => a.time - b.time || a.priority - b.priority || a.seq - b.seq)
+        .map(([id]) => id);
+      expect(rest).toEqual(expected);
+    },
+  );
+
+  it('never lets a stale handle cancel the entry that reused its slot', () => {
+    const q = new EventQueue<string>();
+    const a = q.push(5, 0, 'a');
+    expect(q.pop()?.payload).toBe('a');
+    const b = q.push(7, 0, 'b');
+    expect(b.index).toBe(a.index); // the slot is reused
+    expect(q.cancel(a)).toBe(false);
+    expect(q.pop()?.payload).toBe('b');
+    expect(q.cancel(b)).toBe(false);
+  });
+
+  it('keeps memory bounded when most entries are cancelled', () => {
+    const q = new EventQueue<number>();
+    for (let round = 0; round < 50; round++) {
+      const hs = Array.from({ length: 1000 }, (_, i) => q.push(round * 1000 + i, 0, i));
+      for (const h of hs.slice(1)) q.cancel(h);
+    }
+    expect(q.size).toBe(50);
+    const out: number[] = [];
+    for (let e = q.pop(); e !== undefined; e = q.pop()) out.push(e.timeMs);
+    expect(out).toEqual(Array.from({ length: 50 }, (_, r) => r * 1000));
+  });
+});
