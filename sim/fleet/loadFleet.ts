@@ -8,7 +8,7 @@
  */
 import { formatDuration } from '../scenario/Duration.js';
 import * as F from '../scenario/fields.js';
-import { assumptionsSpec, parseYamlWith } from '../scenario/loadScenario.js';
+import { assumptionsSpec, parseYamlWith, rawStepNames } from '../scenario/loadScenario.js';
 import { closest } from '../scenario/closest.js';
 import {
   type DurationDistribution,
@@ -331,17 +331,6 @@ const startWindow = F.object({
   },
   build: (v) => (v.to !== undefined && v.to < v.from ? F.BAD : { fromMs: v.from, toMs: v.to ?? null }),
 });
-
-function rawStepNames(steps: F.Val | undefined): string[] {
-  if (steps?.kind !== 'seq') return [];
-  const names: string[] = [];
-  for (const s of steps.items) {
-    if (s.kind !== 'map') continue;
-    const name = s.entries.find((e) => e.key === 'name')?.value;
-    if (name?.kind === 'scalar' && typeof name.value === 'string') names.push(name.value);
-  }
-  return names;
-}
 
 const taskSequence = F.object({
   what: 'a task sequence',

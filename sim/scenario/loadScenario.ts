@@ -324,8 +324,8 @@ function horizonOf(cx: F.Cx): number | undefined {
   return typeof h === 'number' ? h : undefined;
 }
 
-/** The `name`s of the steps as written, for `provisioningAt` (valid or not otherwise). */
-function rawStepNames(steps: F.Val | undefined): string[] {
+/** The `name`s of the steps as written, for `provisioningAt` (valid or not otherwise); shared with fleet files. */
+export function rawStepNames(steps: F.Val | undefined): string[] {
   if (steps?.kind !== 'seq') return [];
   const names: string[] = [];
   for (const s of steps.items) {
