@@ -8,7 +8,7 @@
  */
 import { formatDuration } from '../scenario/Duration.js';
 import * as F from '../scenario/fields.js';
-import { assumptionsSpec, parseYamlWith, rawStepNames } from '../scenario/loadScenario.js';
+import { assumptionsSpec, clientVersion, parseYamlWith, rawStepNames } from '../scenario/loadScenario.js';
 import { closest } from '../scenario/closest.js';
 import {
   type DurationDistribution,
@@ -26,7 +26,6 @@ import {
 
 const DWORD_MAX = 4_294_967_295;
 const NAME_PATTERN = /^[a-z0-9-]+$/;
-const VERSION_PATTERN = /^\d{2}(0[1-9]|1[0-2])$/;
 const MINUTE = 60_000;
 const fmt = (ms: number): string => (Number.isSafeInteger(ms) ? formatDuration(ms) : `${ms}ms`);
 const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
@@ -164,26 +163,7 @@ const releaseEntry = F.object({
   description: 'A ConfigMgr release and the share of clients running it.',
   props: {
     version: F.required(
-      F.custom<string>(
-        (v, at, cx) => {
-          const x = v.kind === 'scalar' ? v.value : undefined;
-          const text = typeof x === 'number' ? String(x) : x;
-          if (typeof text === 'string' && VERSION_PATTERN.test(text)) return text;
-          cx.issue(
-            v.offset ?? at.offset,
-            at.path,
-            `expected a ConfigMgr release as four digits YYMM such as "2403" or "1810", got ${F.describe(v)}`,
-          );
-          return F.BAD;
-        },
-        () => ({
-          anyOf: [
-            { type: 'string', pattern: VERSION_PATTERN.source },
-            { type: 'integer', minimum: 1001, maximum: 9912 },
-          ],
-          examples: ['2403', '1902', '1810'],
-        }),
-      ),
+      clientVersion,
       'ConfigMgr release YYMM, such as "2403"; releases before 1902 have no timestamp and no timeout.',
     ),
     share: F.required(share, 'The share of clients on this release, such as 90%.'),

@@ -84,7 +84,8 @@ const scenarioName = F.string({
     `${JSON.stringify(s)} is not a valid name; use lowercase letters, digits and hyphens (${NAME_PATTERN.source}), for example upgrade-power-loss`,
 });
 
-const clientVersion = F.custom<string>(
+/** A ConfigMgr release `YYMM` (a YAML integer is read as its digits); shared with fleet files. */
+export const clientVersion = F.custom<string>(
   (v, at, cx) => {
     const x = v.kind === 'scalar' ? v.value : undefined;
     const text = typeof x === 'number' ? String(x) : x;
