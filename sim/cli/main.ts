@@ -12,6 +12,7 @@ import type { Scenario } from '../scenario/Scenario.js';
 import { verifyScenario } from '../verify/verifyScenario.js';
 import { registerExplore } from './exploreCommand.js';
 import { registerImport } from './importCommand.js';
+import { registerRemediate } from './remediateCommand.js';
 import { registerFleet } from './fleetCommand.js';
 import { findScenarioFiles, loadScenarioFiles } from './files.js';
 import { InputError, UsageError } from './InputError.js';
@@ -159,6 +160,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   registerExplore(cli, io, setCode);
   registerImport(cli, io);
   registerFleet(cli, io);
+  registerRemediate(cli, io);
   cli
     .command('schema', false, {}, () => {
       io.out(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
