@@ -13,7 +13,7 @@ import { readFleet } from './fleetCommand.js';
 import { InputError } from './InputError.js';
 import { formatOption, type Io, printJson } from './output.js';
 import * as reportOutputs from './reportOutputs.js';
-import { loadAll, runAll, scenarioOptions } from './scenarioArgs.js';
+import { loadAll, runAll, scenarioOptions, scenarioPathOptions } from './scenarioArgs.js';
 
 /** `check --format json`. */
 export interface CheckResult {
@@ -98,7 +98,7 @@ export interface ValidateResult {
   problems: string[];
 }
 
-function validateFiles(args: Parameters<typeof loadAll>[0]): ValidateResult['files'] {
+function validateFiles(args: Omit<Parameters<typeof loadAll>[0], 'max-events'>): ValidateResult['files'] {
   const all = findScenarioFiles(args.paths, { fleets: true });
   const problems: string[] = [];
   const files: ValidateResult['files'] = [];
@@ -126,7 +126,7 @@ export function registerValidate<T>(cli: Argv<T>, io: Io): Argv<T> {
   return cli.command(
     'validate <paths..>',
     'parse and validate scenario files (and *.fleet.yaml files, as fleets) only',
-    (y) => formatOption(scenarioOptions(y)),
+    (y) => formatOption(scenarioPathOptions(y)),
     (args) => {
       let files: ValidateResult['files'];
       try {

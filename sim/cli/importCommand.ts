@@ -17,6 +17,7 @@ import { TIME_ZONE_FORMS } from '../report/cmtrace/TimeZone.js';
 import { formatSummary } from '../report/formatText.js';
 import type { Report } from '../report/Report.js';
 import type { Scenario } from '../scenario/Scenario.js';
+import { paintWords } from './colour.js';
 import { InputError, UsageError } from './InputError.js';
 import { formatOption, printJson } from './output.js';
 import { applyOverrides, parseAssume } from './overrides.js';
@@ -129,7 +130,7 @@ function problemLines(result: ImportResult): string {
   return shown.join('') + (p.length > MAX_PROBLEMS_SHOWN ? `  ... and ${p.length - MAX_PROBLEMS_SHOWN} more\n` : '');
 }
 
-export function registerImport<T>(cli: Argv<T>, io: Io): Argv<T> {
+export function registerImport<T>(cli: Argv<T>, io: Io, colour = false): Argv<T> {
   return cli
     .command(
       'import <logs..>',
@@ -190,7 +191,7 @@ export function registerImport<T>(cli: Argv<T>, io: Io): Argv<T> {
         if (result.problems.length > 0)
           io.out(`Problems reading the logs (${result.problems.length}):\n${problemLines(result)}\n`);
         if (result.summary.length > 0) io.out(`Import notes:\n${result.summary.map((x) => `  - ${x}\n`).join('')}\n`);
-        io.out(formatSummary(report));
+        io.out(paintWords(formatSummary(report), colour));
         if (args.out !== undefined) io.out(`\nReports written to ${args.out}/\n`);
       },
     );

@@ -4,10 +4,12 @@
  * invariant was violated, explore found a violation); 2 bad input, bad usage or an output that cannot be written
  * (one line, never a stack trace, and none of the command's files written). A closed standard output ends quietly.
  */
-import yargs from 'yargs';
+import { readFileSync } from 'node:fs';
+import yargs, { type Argv } from 'yargs';
 import { formatRows, formatSummary } from '../report/formatText.js';
 import { verdictOf } from '../report/judge.js';
 import type { Report } from '../report/Report.js';
+import { closest } from '../scenario/closest.js';
 import { scenarioJsonSchema } from '../scenario/loadScenario.js';
 import { registerCheck, registerValidate } from './checkCommand.js';
 import { paintWords, useColour } from './colour.js';
@@ -39,6 +41,31 @@ function processIo(): Io {
     },
     err: (text) => process.stderr.write(text),
   };
+}
+
+/** The version in package.json (read at run time: the same file in the repository and the installed package). */
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/** The commands registered on the parser, hidden ones included (yargs has no public accessor for them). */
+function commandNames(cli: Argv): string[] {
+  const internal = cli as unknown as {
+    getInternalMethods?: () => { getCommandInstance: () => { getCommands: () => string[] } };
+  };
+  return internal.getInternalMethods?.().getCommandInstance().getCommands() ?? [];
+}
+
+const HIDDEN_COMMANDS = new Set(['schema', 'fleet-schema']);
+
+/** Refuses an unknown command by name first, then suggests the closest one and lists them all. */
+function checkCommandName(first: string, names: readonly string[]): void {
+  if (first.startsWith('-') || names.length === 0 || names.includes(first)) return;
+  const visible = names.filter((n) => !HIDDEN_COMMANDS.has(n));
+  const hint = closest(first, visible);
+  throw new UsageError(
+    `unknown command "${first}"${hint === undefined ? '.' : `; did you mean "${hint}"?`} The commands: ${visible.join(', ')}.`,
+  );
 }
 
 /**
@@ -93,24 +120,30 @@ export async function main(argv: readonly string[], given?: Io): Promise<number>
   registerCheck(cli, io, setCode, colour);
   registerValidate(cli, io);
   registerExplore(cli, io, setCode);
-  registerImport(cli, io);
+  registerImport(cli, io, colour);
   registerFleet(cli, io);
   cli
     .command('schema', false, {}, () => {
       io.out(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
     })
-    .demandCommand(1, 'name a command: run, check or validate')
+    .completion('completion', 'print a bash/zsh completion script: provsim completion >> ~/.bashrc')
+    .demandCommand(1, 'name a command; provsim alone lists them')
     .strict()
-    .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version(false)
+    .version('version', 'print the version of provsim', VERSION)
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .exitProcess(false)
     .fail((message, error) => {
       throw error ?? new UsageError(message);
     });
   try {
+    // `provsim` alone lists every command (and exits 0); an unknown command is named before any suggestion.
+    if (argv.length === 0) {
+      io.out(`${await cli.getHelp()}\n`);
+      return 0;
+    }
+    checkCommandName(argv[0] as string, commandNames(cli));
     await writeAllOrNothing(() => cli.parseAsync());
   } catch (error) {
     if (error instanceof InputError) {

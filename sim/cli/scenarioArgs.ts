@@ -15,7 +15,8 @@ export interface ScenarioArgs {
   'max-events'?: number | undefined;
 }
 
-export function scenarioOptions<T>(y: Argv<T>) {
+/** The paths, `--seed` and `--assume` (validated even by `validate`). */
+export function scenarioPathOptions<T>(y: Argv<T>) {
   return y
     .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'scenario files or folders' })
     .option('seed', { type: 'string', describe: "override every scenario's seed" })
@@ -24,8 +25,15 @@ export function scenarioOptions<T>(y: Argv<T>) {
       array: true,
       default: [] as string[],
       describe: 'override an assumption: key=value (repeatable)',
-    })
-    .option('max-events', { type: 'number', describe: 'stop a run after this many events (default 5000000)' });
+    });
+}
+
+/** What the commands that run scenarios take: the paths, the overrides and `--max-events`. */
+export function scenarioOptions<T>(y: Argv<T>) {
+  return scenarioPathOptions(y).option('max-events', {
+    type: 'number',
+    describe: 'stop a run after this many events (default 5000000)',
+  });
 }
 
 /** Loads, validates and applies the overrides; throws InputError on any bad input. */
