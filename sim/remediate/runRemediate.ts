@@ -105,6 +105,7 @@ export interface StrategyRow {
 
 export interface RemediateReport {
   readonly schemaVersion: 1;
+  readonly kind: 'provsim-remediate-report';
   readonly fleet: {
     readonly name: string;
     readonly clients: number;
@@ -241,6 +242,7 @@ export function runRemediate(
   }
   return {
     schemaVersion: 1,
+    kind: 'provsim-remediate-report',
     fleet: {
       name: fleet.name,
       clients: fleet.clients,
