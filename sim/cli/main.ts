@@ -140,7 +140,8 @@ export async function main(argv: readonly string[], given?: Io): Promise<number>
       throw error ?? new UsageError(message);
     });
   try {
-    // `provsim` alone lists every command (and exits 0); an unknown command is named before any suggestion.
+    // `provsim` alone lists every command and exits 0 ([provsim]: the spec gives no code; a listing asked for is no
+    // error); an unknown command is named before any suggestion.
     if (argv.length === 0) {
       io.out(`${await cli.getHelp()}\n`);
       return 0;
