@@ -394,7 +394,14 @@ export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOpti
       comment += `; restarts after the end at ${refText(seq.restartAfterEnd.ref)}`;
     }
     steps.push({
-      step: { name: s.name, durationMs, restart, disablesClient: s.disables !== null, fails, continueOnError },
+      step: {
+        name: s.name,
+        durationMs,
+        restart: restart ? 'os' : false,
+        disablesClient: s.disables !== null,
+        fails,
+        continueOnError,
+      },
       comment,
     });
 
