@@ -179,7 +179,8 @@ export function registerImport<T>(cli: Argv<T>, io: Io): Argv<T> {
         if (result.problems.length > 0)
           io.out(`Problems reading the logs (${result.problems.length}):\n${problemLines(result)}\n`);
         if (result.summary.length > 0) io.out(`Import notes:\n${result.summary.map((x) => `  - ${x}\n`).join('')}\n`);
-        io.out(formatSummary(report));
+        // A log that cannot answer alone gets no simulated summary: it would answer what the log cannot tell.
+        if (!answer.unanswerable) io.out(formatSummary(report));
       },
     );
 }
