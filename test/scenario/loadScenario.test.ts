@@ -108,6 +108,7 @@ events:
 expect:
   exitReason: null
   hazards: []
+  violations: []
 `;
 
 /** Every event type, each with every field and a repeat. */
