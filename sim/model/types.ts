@@ -9,6 +9,7 @@ import type {
   Environment,
   ExitReason,
   HazardKind,
+  HealthScriptAction,
   RegistryName,
   ScenarioEvent,
   TaskSequenceOutcome,
@@ -218,6 +219,12 @@ export type TraceBody =
       readonly action: 'enabled-and-started' | 'started' | 'healthy' | 'skipped-device-off' | 'skipped-winpe';
     }
   | { readonly type: 'admin-wmi'; readonly enable: boolean }
+  | {
+      readonly type: 'health-script';
+      readonly action: HealthScriptAction;
+      readonly acted: boolean;
+      readonly reason: string;
+    }
   | { readonly type: 'hazard'; readonly kind: HazardKind; readonly detail: string }
   | { readonly type: 'ignored'; readonly what: string; readonly reason: string };
 
