@@ -99,7 +99,7 @@ describe('an in-place upgrade that succeeds', () => {
       provisioningAtStep: 1,
       steps: [
         { name: 'Download', durationMs: 20 * M },
-        { name: 'Upgrade', durationMs: 75 * M, restart: true, disablesClient: true },
+        { name: 'Upgrade', durationMs: 75 * M, restart: 'os', disablesClient: true },
         { name: 'Install apps', durationMs: 30 * M },
       ],
     },
@@ -544,7 +544,7 @@ describe('determinism', () => {
       taskSequence: {
         startAtMs: 0,
         steps: [
-          { name: 'A', durationMs: H, restart: true },
+          { name: 'A', durationMs: H, restart: 'os' },
           { name: 'B', durationMs: H },
         ],
       },
