@@ -909,3 +909,96 @@ describe('trace entries that reports read', () => {
     expect(r.provisioning.intervals).toHaveLength(1);
   });
 });
+
+describe('what the trace says', () => {
+  it('says what was ignored and why', () => {
+    // Power lost at 10m for 30m (up at 42m): $true at 20m and a service restart at 25m find the device off; a crash
+    // at 50m finds no sequence. Then, on a client whose CcmExec is disabled, a service restart at 1h does nothing.
+    const off = simulate({
+      horizonMs: 2 * H,
+      events: [
+        powerLoss(10 * M, 30 * M),
+        { type: 'admin-wmi', atMs: 20 * M, enable: true },
+        { type: 'service-restart', atMs: 25 * M },
+        crash(50 * M),
+      ],
+    });
+    expect(entries(off, 'ignored').map((e) => [e.atMs, e.what, e.reason])).toEqual([
+      [20 * M, 'SetClientProvisioningMode', 'the device is off'],
+      [25 * M, 'service-restart', 'the device is off'],
+      [50 * M, 'ts-crash', 'no task sequence is running'],
+    ]);
+    const disabled = simulate({
+      horizonMs: 2 * H,
+      client: { startup: 'disabled' },
+      events: [{ type: 'service-restart', atMs: H }],
+    });
+    expect(entries(disabled, 'ignored').map((e) => [e.atMs, e.what, e.reason])).toEqual([
+      [H, 'service-restart', "CcmExec's startup type is disabled"],
+    ]);
+  });
+
+  it('states the facts in each hazard', () => {
+    // As in 'leaves a disabled client stuck for good when ccmeval is off', and a registry-only fix as above.
+    const stuck = simulate({
+      horizonMs: 4 * D,
+      client: { ccmeval: { enabled: false } },
+      taskSequence: {
+        startAtMs: 10 * M,
+        steps: [{ name: 'Setup Windows and ConfigMgr', durationMs: 2 * H, disablesClient: true }],
+      },
+      events: [crash(H), { type: 'registry-delete', atMs: 2 * H, name: 'ProvisioningEnabledTime' }],
+    });
+    expect(stuck.hazards.map((h) => [h.kind, h.detail])).toEqual([
+      [
+        'client-disabled',
+        'CcmExec is disabled and no task-sequence step holds it so; only ccmeval or an administrator can start it',
+      ],
+      ['no-timestamp', 'in provisioning mode with no ProvisioningEnabledTime (missingTimestamp: never-expires)'],
+      [
+        'exceeded-timeout',
+        'in provisioning mode for more than ProvisioningMaxMinutes (2880) + checkInterval since the last entry',
+      ],
+      ['stuck-at-horizon', 'still in provisioning mode when the run ends'],
+    ]);
+    const inconsistent = simulate({
+      horizonMs: D,
+      taskSequence: { startAtMs: 0, steps: [{ name: 'Upgrade', durationMs: 2 * H }] },
+      events: [
+        crash(H),
+        { type: 'registry-set', atMs: 5 * H, name: 'ProvisioningMode', value: 'False' },
+        { type: 'service-restart', atMs: 6 * H },
+      ],
+    });
+    expect(inconsistent.hazards.map((h) => h.detail)).toEqual([
+      'ProvisioningMode is "False" but SystemTaskExcludes still holds "SchedulerStartup;SchedulerShutdown;SchedulerLogon;SchedulerLogoff;ClientRegistrationStartup"',
+    ]);
+  });
+
+  it('names who changed the startup type', () => {
+    // Setup (disablesClient) 0-2h, crash at 1h leaves CcmExec disabled; ccmeval enables it at 24h.
+    const r = simulate({
+      horizonMs: 25 * H,
+      taskSequence: { startAtMs: 0, steps: [{ name: 'Setup', durationMs: 2 * H, disablesClient: true }] },
+      events: [crash(H)],
+    });
+    expect(entries(r, 'startup-type').map((e) => [e.atMs, e.startup, e.cause])).toEqual([
+      [0, 'disabled', 'task-sequence step'],
+      [24 * H, 'auto', 'ccmeval'],
+    ]);
+  });
+
+  it('keeps absent registry values absent', () => {
+    const r = simulate({
+      horizonMs: H,
+      events: [{ type: 'registry-set', atMs: M, name: 'ProvisioningMaxMinutes', value: 5 }],
+    });
+    expect(Object.keys(r.final.registry).sort()).toEqual([
+      'ProvisioningMaxMinutes',
+      'ProvisioningMode',
+      'SystemTaskExcludes',
+    ]);
+    const bare = simulate({ horizonMs: H });
+    expect(Object.keys(bare.final.registry).sort()).toEqual(['ProvisioningMode', 'SystemTaskExcludes']);
+  });
+});
