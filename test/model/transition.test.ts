@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runModel } from '../../sim/model/runModel.js';
+import type { ModelFaults } from '../../sim/model/transition.js';
 import type { TraceEntry } from '../../sim/model/types.js';
 import { buildReport, type Report } from '../../sim/report/Report.js';
 import { createScenario, type ScenarioOptions } from '../../sim/scenario/createScenario.js';
@@ -1000,5 +1001,97 @@ describe('what the trace says', () => {
     ]);
     const bare = simulate({ horizonMs: H });
     expect(Object.keys(bare.final.registry).sort()).toEqual(['ProvisioningMode', 'SystemTaskExcludes']);
+  });
+});
+
+describe('the faults a test can plant (ModelFaults)', () => {
+  // Preset in the mode, stamped at the start, max 60m: CcmExec starts at 0 and checks at 0, 1h (elapsed 3600, not
+  // more than 3600) and 2h (expired).
+  const preset = createScenario({
+    horizonMs: 3 * H,
+    client: { registry: { ProvisioningMode: 'true', ProvisioningEnabledTime: START_S, ProvisioningMaxMinutes: 60 } },
+  });
+  const checksOf = (faults: ModelFaults) =>
+    buildReport(runModel(preset, { faults })).checks.map((c) => [c.atMs, c.elapsedSeconds, c.expired]);
+
+  it('leaves the rules alone when none is planted', () => {
+    expect(checksOf({})).toEqual([
+      [0, 0, false],
+      [H, 3600, false],
+      [2 * H, 7200, true],
+    ]);
+  });
+
+  it('expires at exactly max with checkAtOrAfterMax', () => {
+    expect(checksOf({ checkAtOrAfterMax: true })).toEqual([
+      [0, 0, false],
+      [H, 3600, true],
+    ]);
+  });
+
+  it('skips the evaluation at CcmExec start with skipCheckAtStart', () => {
+    const r = buildReport(runModel(preset, { faults: { skipCheckAtStart: true } }));
+    expect(entries(r, 'check-loop').map((e) => [e.atMs, e.action, e.firstAtMs])).toEqual([[0, 'start', H]]);
+    expect(r.checks.map((c) => [c.atMs, c.expired])).toEqual([
+      [H, false],
+      [2 * H, true],
+    ]);
+  });
+});
+
+describe('ccmeval, scripted and healthy', () => {
+  it('starts a CcmExec that is stopped but not disabled, and finds a running one healthy', () => {
+    // A service restart at 30m stops CcmExec until 30m10s; a scripted ccmeval at 30m5s starts it then (the pending
+    // restart is dropped); the scheduled run at 24h finds it healthy.
+    const r = simulate({
+      horizonMs: 25 * H,
+      events: [
+        { type: 'service-restart', atMs: 30 * M },
+        { type: 'ccmeval', atMs: 30 * M + 5 * S },
+      ],
+    });
+    expect(entries(r, 'ccmeval').map((e) => [e.atMs, e.manual, e.action])).toEqual([
+      [30 * M + 5 * S, true, 'started'],
+      [24 * H, false, 'healthy'],
+    ]);
+    expect(starts(r)).toEqual([
+      [0, 'boot'],
+      [30 * M + 5 * S, 'ccmeval'],
+    ]);
+  });
+});
+
+describe('the exceeded-timeout watchdog', () => {
+  it('moves its bound when ProvisioningMaxMinutes changes in the mode', () => {
+    // No restart, flow: $true at 30m is never checked. Max set to 60 at 1h: bound 60m + 60m after the entry, flagged
+    // at 2h30m + 1 ms (not at 49h30m + 1 ms); once only.
+    const r = simulate({
+      horizonMs: 3 * D,
+      assumptions: { setRestartsService: false },
+      events: [
+        { type: 'admin-wmi', atMs: 30 * M, enable: true },
+        { type: 'registry-set', atMs: H, name: 'ProvisioningMaxMinutes', value: 60 },
+      ],
+    });
+    expect(r.hazards.map((h) => [h.kind, h.atMs])).toEqual([
+      ['exceeded-timeout', 150 * M + 1],
+      ['stuck-at-horizon', 3 * D],
+    ]);
+  });
+
+  it('flags at once an edit that puts the bound in the past', () => {
+    // Entry at 0 by $true without restart; max set to 1 at 5h: bound 1m + 60m long passed, flagged at 5h.
+    const r = simulate({
+      horizonMs: 6 * H,
+      assumptions: { setRestartsService: false },
+      events: [
+        { type: 'admin-wmi', atMs: 0, enable: true },
+        { type: 'registry-set', atMs: 5 * H, name: 'ProvisioningMaxMinutes', value: 1 },
+      ],
+    });
+    expect(r.hazards.map((h) => [h.kind, h.atMs])).toEqual([
+      ['exceeded-timeout', 5 * H],
+      ['stuck-at-horizon', 6 * H],
+    ]);
   });
 });
