@@ -62,8 +62,8 @@ export const EVENT_VARIANTS: Readonly<Record<ScenarioEventType, readonly EventVa
   ccmeval: [{ type: 'ccmeval' }],
 };
 
-/** [provsim] The default grid: an event may be inserted every 12 hours of simulation time (0 included). */
-export const DEFAULT_GRID_MS = 12 * H;
+/** [provsim] The default grid: an event may be inserted every 6 hours of simulation time (0 included). */
+export const DEFAULT_GRID_MS = 6 * H;
 
 export interface ExhaustiveOptions extends CheckOptions {
   readonly bases: readonly Scenario[];
