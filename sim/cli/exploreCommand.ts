@@ -10,12 +10,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import type { ModelFaults } from '../model/transition.js';
+import type { Report } from '../report/Report.js';
 import { closest } from '../scenario/closest.js';
 import { DURATION_FORMS, formatDuration, formatHours, parseDuration } from '../scenario/Duration.js';
 import { parseScenario, ScenarioError } from '../scenario/loadScenario.js';
 import { EVENT_TYPES, type Scenario, type ScenarioEventType } from '../scenario/Scenario.js';
 import { exploreExhaustive, type ExhaustiveResult } from '../verify/exhaustive.js';
 import { counterexampleYaml, explore, type ExploreResult } from '../verify/explore.js';
+import { CoverageTally, neverFired, type RuleCoverage } from '../verify/coverage.js';
 import { GOAL_NAMES, GOALS, type GoalResult, GoalTally, missedGoals } from '../verify/goals.js';
 import { INVARIANT_NAMES, type InvariantName, type Violation } from '../verify/invariants.js';
 import { verifyScenario } from '../verify/verifyScenario.js';
@@ -89,6 +91,7 @@ interface ExploreArgs {
   swarm: boolean;
   'shrink-time': string;
   fault: string[];
+  'require-coverage': boolean;
 }
 
 export function registerExplore<T>(cli: Argv<T>, io: Io, setCode: (code: number) => void): Argv<T> {
@@ -171,6 +174,11 @@ export function registerExplore<T>(cli: Argv<T>, io: Io, setCode: (code: number)
           default: [] as string[],
           describe: 'require a goal to be reached at least once (repeatable; see --list-goals)',
         })
+        .option('require-coverage', {
+          type: 'boolean',
+          default: false,
+          describe: 'fail (exit 1) when a rule of the model never fired',
+        })
         .option('list-goals', { type: 'boolean', default: false, describe: 'list the built-in goals and exit' })
         .option('swarm', {
           type: 'boolean',
@@ -212,6 +220,7 @@ export function registerExplore<T>(cli: Argv<T>, io: Io, setCode: (code: number)
         kinds: parseKinds(args.events),
         json: args.format === 'json',
         out: args.out,
+        requireCoverage: args['require-coverage'],
       };
       setCode(args.exhaustive ? runExhaustive(args, common, io) : runRandom(args, common, io));
     },
@@ -227,6 +236,43 @@ interface Common {
   readonly kinds: ScenarioEventType[] | undefined;
   readonly json: boolean;
   readonly out: string;
+  readonly requireCoverage: boolean;
+}
+
+/** What every explore reports beside its verdict: the goals reached and the rules covered, from every run's report. */
+class Observed {
+  private readonly goalTally = new GoalTally();
+  private readonly coverageTally = new CoverageTally();
+
+  constructor(private readonly c: Common) {}
+
+  readonly onReport = (report: Report): void => {
+    this.goalTally.add(report);
+    this.coverageTally.add(report.trace);
+  };
+
+  get goals(): GoalResult[] {
+    return this.goalTally.summary(this.c.goals);
+  }
+
+  get coverage(): RuleCoverage[] {
+    return this.coverageTally.summary();
+  }
+
+  /** A required goal missed, or (with --require-coverage) a rule that never fired. */
+  get failed(): boolean {
+    return missedGoals(this.goals).length > 0 || (this.c.requireCoverage && neverFired(this.coverage).length > 0);
+  }
+
+  json() {
+    const coverage = this.coverage;
+    return { goals: this.goals, missedGoals: missedGoals(this.goals), coverage, neverFired: neverFired(coverage) };
+  }
+
+  print(say: (text: string) => void): void {
+    printCoverage(this.coverage, this.c.requireCoverage, say);
+    printGoals(this.goals, say);
+  }
 }
 
 /** Text for people: stdout in text mode, stderr (beside the progress) in JSON mode. */
@@ -260,7 +306,7 @@ function runRandom(args: ExploreArgs, c: Common, io: Io): number {
     `provsim explore: ${runs} runs${args.swarm ? ' (swarm)' : ''}, seed ${seed}${args.path ? `, path ${args.path}` : ''}; assumptions ${assumptions === 'any' ? 'all combinations' : JSON.stringify(assumptions)}\n`,
   );
   const progress = progressLine();
-  const tally = new GoalTally();
+  const observed = new Observed(c);
   const started = performance.now();
   const result = explore({
     runs,
@@ -273,7 +319,7 @@ function runRandom(args: ExploreArgs, c: Common, io: Io): number {
     ...(c.kinds === undefined ? {} : { kinds: c.kinds }),
     swarm: args.swarm,
     shrinkTimeMs,
-    onReport: (report) => tally.add(report),
+    onReport: observed.onReport,
     onProgress: (p) => {
       const seconds = (performance.now() - started) / 1000;
       progress.show(
@@ -285,7 +331,6 @@ function runRandom(args: ExploreArgs, c: Common, io: Io): number {
   });
   progress.end();
   const seconds = (performance.now() - started) / 1000;
-  const goals = tally.summary(c.goals);
   const file =
     result.counterexample === null
       ? null
@@ -295,21 +340,15 @@ function runRandom(args: ExploreArgs, c: Common, io: Io): number {
     writeAtomic(file, counterexampleYaml(scenario, violations, result));
   }
   if (c.json) {
-    io.out(`${JSON.stringify(randomJson(result, args.swarm, file, goals, seconds), null, 2)}\n`);
+    io.out(`${JSON.stringify({ ...randomJson(result, args.swarm, file, seconds), ...observed.json() }, null, 2)}\n`);
   } else {
     printRandom(result, file, seconds, say);
-    printGoals(goals, say);
+    observed.print(say);
   }
-  return result.failed || missedGoals(goals).length > 0 ? 1 : 0;
+  return result.failed || observed.failed ? 1 : 0;
 }
 
-function randomJson(
-  result: ExploreResult,
-  swarm: boolean,
-  file: string | null,
-  goals: readonly GoalResult[],
-  seconds: number,
-) {
+function randomJson(result: ExploreResult, swarm: boolean, file: string | null, seconds: number) {
   return {
     mode: 'random',
     verdict: result.failed ? 'violated' : 'holds',
@@ -320,8 +359,6 @@ function randomJson(
     counterexample: file,
     violations: result.counterexample?.violations ?? [],
     shrink: { tried: result.shrinkTried, smaller: result.shrinks, cut: result.shrinkCut },
-    goals,
-    missedGoals: missedGoals(goals),
     elapsedSeconds: Number(seconds.toFixed(3)),
   };
 }
@@ -362,6 +399,21 @@ function printGoals(goals: readonly GoalResult[], say: (t: string) => void): voi
   if (missed.length > 0) say(`Required goal(s) never reached: ${missed.join(', ')}.\n`);
 }
 
+function printCoverage(coverage: readonly RuleCoverage[], required: boolean, say: (t: string) => void): void {
+  const missing = neverFired(coverage);
+  say(
+    `Rule coverage (docs/model.md names; firings, runs): ${coverage.length - missing.length} of ${coverage.length} rules fired\n`,
+  );
+  const width = Math.max(...coverage.map((r) => r.rule.length));
+  for (const r of coverage) {
+    say(
+      `  ${r.rule.padEnd(width)} ${String(r.fired).padStart(9)} ${String(r.runs).padStart(8)}${r.fired === 0 ? '  never fired' : ''}\n`,
+    );
+  }
+  if (missing.length > 0 && required)
+    say(`--require-coverage: ${missing.length} rule(s) never fired: ${missing.join(', ')}.\n`);
+}
+
 function listGoals(format: 'text' | 'json', io: Io): void {
   if (format === 'json') {
     io.out(
@@ -394,7 +446,7 @@ function runExhaustive(args: ExploreArgs, c: Common, io: Io): number {
   const timeBudgetMs = positiveDuration(args['time-budget'], '--time-budget');
   const bases = args.base.length === 0 ? bundledBases() : loadScenarioFiles(findScenarioFiles(args.base));
   const progress = progressLine();
-  const tally = new GoalTally();
+  const observed = new Observed(c);
   const result = exploreExhaustive({
     bases,
     depth,
@@ -407,7 +459,7 @@ function runExhaustive(args: ExploreArgs, c: Common, io: Io): number {
     faults: c.faults,
     ...c.only,
     force: c.force,
-    onReport: (report) => tally.add(report),
+    onReport: observed.onReport,
     onProgress: (p) =>
       progress.show(`depth ${p.level} of ${depth}, ${p.base}: ${p.runs} runs, ${p.distinctStates} distinct states`),
   });
@@ -415,7 +467,6 @@ function runExhaustive(args: ExploreArgs, c: Common, io: Io): number {
   say(
     `provsim explore --exhaustive: depth ${depth}, grid ${formatDuration(gridMs)}, ${result.variants} event variants (${(c.kinds ?? EVENT_TYPES).join(', ')}); ${bases.length} base scenario(s) x ${result.roots / Math.max(1, bases.length)} assumption set(s)\n`,
   );
-  const goals = tally.summary(c.goals);
   let file: string | null = null;
   if (result.counterexample !== null) {
     const { scenario, violations } = result.counterexample;
@@ -425,12 +476,12 @@ function runExhaustive(args: ExploreArgs, c: Common, io: Io): number {
     writeAtomic(file, counterexampleYaml(named, violations, { how: exhaustiveHow(result, depth, gridMs, c) }));
   }
   if (c.json) {
-    io.out(`${JSON.stringify(exhaustiveJson(result, file, goals), null, 2)}\n`);
+    io.out(`${JSON.stringify({ ...exhaustiveJson(result, file), ...observed.json() }, null, 2)}\n`);
   } else {
     printExhaustive(result, file, say);
-    printGoals(goals, say);
+    observed.print(say);
   }
-  return result.verdict === 'holds' && missedGoals(goals).length === 0 ? 0 : 1;
+  return result.verdict === 'holds' && !observed.failed ? 0 : 1;
 }
 
 function exhaustiveHow(result: ExhaustiveResult, depth: number, gridMs: number, c: Common): string {
@@ -438,7 +489,7 @@ function exhaustiveHow(result: ExhaustiveResult, depth: number, gridMs: number, 
   return `provsim explore --exhaustive --depth ${depth} --grid ${formatDuration(gridMs)}${events} (shortest: ${result.counterexample?.depth ?? 0} inserted event(s))`;
 }
 
-function exhaustiveJson(result: ExhaustiveResult, file: string | null, goals: readonly GoalResult[]) {
+function exhaustiveJson(result: ExhaustiveResult, file: string | null) {
   return {
     mode: 'exhaustive',
     verdict: result.verdict,
@@ -453,8 +504,6 @@ function exhaustiveJson(result: ExhaustiveResult, file: string | null, goals: re
     counterexample: file,
     counterexampleEvents: result.counterexample?.depth ?? null,
     violations: result.counterexample?.violations ?? [],
-    goals,
-    missedGoals: missedGoals(goals),
     elapsedSeconds: Number((result.elapsedMs / 1000).toFixed(3)),
   };
 }

@@ -117,3 +117,22 @@ describe('provsim explore shrinking', () => {
     for (const step of steps) expect([step.restart, step.disablesClient, step.fails]).toEqual([false, false, false]);
   });
 });
+
+describe('provsim explore coverage', () => {
+  it('counts rule firings by name in JSON, and --require-coverage fails on a rule that never fired', async () => {
+    const r = await cli('explore', '--runs', '200', '--seed', '3', '--require-coverage', '--format', 'json');
+    const json = JSON.parse(r.out);
+    expect(json.coverage.find((c: { rule: string }) => c.rule === 'boot-starts-ccmexec').fired).toBeGreaterThan(0);
+    // Under the default setRestartsService=true, every proper exit of a running client restarts CcmExec, so policy
+    // is never retrieved by the exit itself.
+    expect(json.neverFired).toContain('exit-retrieves-policy');
+    expect(r.code).toBe(1);
+  });
+
+  it('prints the coverage table after an exhaustive run', async () => {
+    const r = await cli('explore', '--exhaustive', '--depth', '1', '--base', bundled('handled-failure'));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Rule coverage \(docs\/model.md names; firings, runs\): \d+ of \d+ rules fired/);
+    expect(r.out).toMatch(/ts-failure-exits +\d+ +\d+\n/);
+  });
+});
