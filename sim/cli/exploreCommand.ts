@@ -312,7 +312,7 @@ function runRandom(args: ExploreArgs, c: Common, io: Io): number {
     runs,
     seed,
     ...(args.path === undefined ? {} : { path: args.path }),
-    ...c.only,
+    ...(c.only.only === undefined ? {} : { invariants: c.only.only }),
     force: c.force,
     assumptions,
     faults: c.faults,

@@ -136,3 +136,24 @@ describe('provsim explore coverage', () => {
     expect(r.out).toMatch(/ts-failure-exits +\d+ +\d+\n/);
   });
 });
+
+describe('provsim explore --invariant', () => {
+  it('checks only the invariants named', async () => {
+    const args = [
+      'explore',
+      '--runs',
+      '300',
+      '--seed',
+      '42',
+      '--assume',
+      'setRestartsService=false',
+      '--format',
+      'json',
+    ];
+    const all = await cli(...args, '--out', tempDir());
+    expect(all.code).toBe(1);
+    const only = await cli(...args, '--invariant', 'no-early-timeout', '--out', tempDir());
+    expect(JSON.parse(only.out).verdict).toBe('holds');
+    expect(only.code).toBe(0);
+  });
+});
