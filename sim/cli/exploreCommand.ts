@@ -359,6 +359,7 @@ function randomJson(result: ExploreResult, swarm: boolean, file: string | null, 
     counterexample: file,
     violations: result.counterexample?.violations ?? [],
     shrink: { tried: result.shrinkTried, smaller: result.shrinks, cut: result.shrinkCut },
+    searchSeconds: Number((result.searchMs / 1000).toFixed(3)),
     elapsedSeconds: Number(seconds.toFixed(3)),
   };
 }

@@ -52,6 +52,8 @@ export interface ExploreResult {
   readonly shrinkTried: number;
   /** The shrink time limit cut the shrinking short. */
   readonly shrinkCut: boolean;
+  /** Wall time of the search, shrinking excluded, in milliseconds. */
+  readonly searchMs: number;
   /** The shrunk failing scenario and what it violates. */
   readonly counterexample: { readonly scenario: Scenario; readonly violations: readonly Violation[] } | null;
 }
@@ -78,12 +80,14 @@ export function explore(options: ExploreOptions): ExploreResult {
     return violations.length === 0;
   });
   // fast-check stops at the first failure; `shrinkScenario` shrinks the scenario itself (see shrink.ts).
+  const started = performance.now();
   const details = fc.check(property, {
     numRuns: options.runs,
     seed: options.seed,
     endOnFailure: true,
     ...(options.path === undefined ? {} : { path: options.path }),
   });
+  const searchMs = performance.now() - started;
   options.onProgress?.({ phase: 'search', done });
   if (!details.failed || details.counterexample === null) {
     return {
@@ -94,6 +98,7 @@ export function explore(options: ExploreOptions): ExploreResult {
       shrinks: 0,
       shrinkTried: 0,
       shrinkCut: false,
+      searchMs,
       counterexample: null,
     };
   }
@@ -114,6 +119,7 @@ export function explore(options: ExploreOptions): ExploreResult {
     shrinks: shrunk.smaller,
     shrinkTried: shrunk.tried,
     shrinkCut: shrunk.cut,
+    searchMs,
     counterexample: { scenario: shrunk.scenario, violations: check(shrunk.scenario) },
   };
 }
