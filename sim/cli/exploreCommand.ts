@@ -206,7 +206,7 @@ export function registerExplore<T>(cli: Argv<T>, io: Io, setCode: (code: number)
       const assume = parseAssume(args.assume);
       const only = invariants.length === 0 ? {} : { only: invariants };
       if (args.replay !== undefined) {
-        setCode(replay(args.replay, { ...only, force: args.force }, assume, io));
+        setCode(replay(args.replay, { ...only, force: args.force }, assume, args.format === 'json', io));
         return;
       }
       const goals = args.goal.map((n) => oneOf(n, GOAL_NAMES, '--goal'));
@@ -529,6 +529,7 @@ function replay(
   file: string,
   options: { only?: InvariantName[]; force: boolean },
   assume: ReturnType<typeof parseAssume>,
+  json: boolean,
   io: Io,
 ): number {
   let text: string;
@@ -545,6 +546,12 @@ function replay(
     throw error;
   }
   const { violations } = verifyScenario(scenario, options);
+  if (json) {
+    io.out(
+      `${JSON.stringify({ file, verdict: violations.length === 0 ? 'holds' : 'violated', violations }, null, 2)}\n`,
+    );
+    return violations.length === 0 ? 0 : 1;
+  }
   if (violations.length === 0) {
     io.out(`${file}: every invariant that applies holds\n`);
     return 0;

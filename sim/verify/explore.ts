@@ -1,8 +1,9 @@
 /**
- * The explorer: deterministic simulation testing over generated scenarios. fast-check draws scenarios, each is
- * run and checked against the invariants, and a failing one is shrunk to a small scenario that is written back as
- * YAML with an `expect` block, so anyone can replay it with `provsim run`. Pure apart from CPU time: the CLI does
- * the printing and the writing.
+ * The explorer: deterministic simulation testing over generated scenarios. fast-check draws scenarios (uniform
+ * mixes, or swarm subsets of the event kinds), each is run and checked against the invariants, and the first
+ * failing one is shrunk by `shrinkScenario` to what its violation needs, then written back as YAML with an `expect`
+ * block, so anyone can replay it with `provsim run`. Every generated scenario's report goes to `onReport` (goals,
+ * coverage). Pure apart from CPU time: the CLI does the printing and the writing.
  */
 import fc from 'fast-check';
 import type { ModelFaults } from '../model/transition.js';

@@ -31,7 +31,9 @@ describe('provsim explore --exhaustive', () => {
     expect(json.verdict).toBe('violated');
     expect(json.counterexampleEvents).toBeLessThanOrEqual(2);
     expect(existsSync(json.counterexample)).toBe(true);
-    expect((await cli('explore', '--replay', json.counterexample)).code).toBe(1);
+    const replayed = await cli('explore', '--replay', json.counterexample, '--format', 'json');
+    expect(replayed.code).toBe(1);
+    expect(JSON.parse(replayed.out)).toMatchObject({ verdict: 'violated', violations: json.violations });
   });
 
   it('says incomplete, exit 1, when --max-states stops it', async () => {
