@@ -11,7 +11,8 @@ import { EVENT_TYPES, type Scenario } from '../scenario/Scenario.js';
 import { exploreExhaustive, type ExhaustiveResult } from '../verify/exhaustive.js';
 import { counterexampleYaml } from '../verify/explore.js';
 import { findScenarioFiles, loadScenarioFiles } from './files.js';
-import type { Io } from './main.js';
+import type { ExploreDocument } from './exploreCommand.js';
+import { type Io, printJson } from './output.js';
 import {
   type ExploreArgs,
   type ExploreContext,
@@ -75,7 +76,7 @@ export function runExhaustive(args: ExploreArgs, c: ExploreContext, io: Io): num
     writeAtomic(file, counterexampleYaml(named, violations, { how: exhaustiveHow(result, depth, gridMs, c) }));
   }
   if (c.json) {
-    io.out(`${JSON.stringify({ ...exhaustiveJson(result, file), ...observed.json() }, null, 2)}\n`);
+    printJson(io, { ...exhaustiveJson(result, file), ...observed.json() });
   } else {
     printExhaustive(result, file, say);
     observed.print(say);
@@ -89,20 +90,28 @@ function exhaustiveHow(result: ExhaustiveResult, depth: number, gridMs: number, 
 }
 
 function exhaustiveJson(result: ExhaustiveResult, file: string | null) {
-  return {
+  const document: ExploreDocument = {
+    schemaVersion: 1,
+    kind: 'provsim-explore',
     mode: 'exhaustive',
     verdict: result.verdict,
+    runs: result.runs,
+    seed: null,
+    path: null,
+    shrinks: 0,
+    counterexample: file,
+    violations: [...(result.counterexample?.violations ?? [])],
+  };
+  return {
+    ...document,
     depth: result.depth,
     gridMs: result.gridMs,
     variants: result.variants,
     roots: result.roots,
     scenarios: result.scenarios,
-    runs: result.runs,
     distinctStates: result.distinctStates,
     stoppedAt: result.stoppedAt,
-    counterexample: file,
     counterexampleEvents: result.counterexample?.depth ?? null,
-    violations: result.counterexample?.violations ?? [],
     elapsedSeconds: Number((result.elapsedMs / 1000).toFixed(3)),
   };
 }

@@ -15,7 +15,7 @@ import { parseScenario, ScenarioError } from '../scenario/loadScenario.js';
 import { EVENT_TYPES } from '../scenario/Scenario.js';
 import { counterexampleYaml, explore, type ExploreResult } from '../verify/explore.js';
 import { GOAL_NAMES } from '../verify/goals.js';
-import { INVARIANT_NAMES, type InvariantName } from '../verify/invariants.js';
+import { INVARIANT_NAMES, type InvariantName, type Violation } from '../verify/invariants.js';
 import { verifyScenario } from '../verify/verifyScenario.js';
 import { runExhaustive } from './exhaustiveCommand.js';
 import {
@@ -32,7 +32,7 @@ import {
   sayer,
 } from './exploreOutput.js';
 import { InputError } from './InputError.js';
-import type { Io } from './main.js';
+import { type Io, printJson } from './output.js';
 import { applyOverrides, parseAssume, parseSeed } from './overrides.js';
 import { writeAtomic } from './writeAtomic.js';
 
@@ -151,7 +151,13 @@ export function registerExplore<T>(cli: Argv<T>, io: Io, setCode: (code: number)
       const assume = parseAssume(args.assume);
       const only = invariants.length === 0 ? {} : { only: invariants };
       if (args.replay !== undefined) {
-        setCode(replay(args.replay, { ...only, force: args.force }, assume, args.format === 'json', io));
+        const result = replay(args.replay, { ...only, force: args.force }, assume);
+        if (args.format === 'json') printJson(io, result);
+        else if (result.violations.length === 0) io.out(`${args.replay}: every invariant that applies holds\n`);
+        else
+          for (const v of result.violations)
+            io.out(`${args.replay}: ${v.invariant} violated at ${formatHours(v.atMs)}: ${v.message}\n`);
+        setCode(result.verdict === 'holds' ? 0 : 1);
         return;
       }
       const goals = args.goal.map((n) => oneOf(n, GOAL_NAMES, '--goal'));
@@ -216,7 +222,7 @@ function runRandom(args: ExploreArgs, c: ExploreContext, io: Io): number {
     writeAtomic(file, counterexampleYaml(scenario, violations, result));
   }
   if (c.json) {
-    io.out(`${JSON.stringify({ ...randomJson(result, args.swarm, file, seconds), ...observed.json() }, null, 2)}\n`);
+    printJson(io, { ...randomJson(result, args.swarm, file, seconds), ...observed.json() });
   } else {
     printRandom(result, file, seconds, say);
     observed.print(say);
@@ -225,16 +231,23 @@ function runRandom(args: ExploreArgs, c: ExploreContext, io: Io): number {
 }
 
 function randomJson(result: ExploreResult, swarm: boolean, file: string | null, seconds: number) {
-  return {
+  const document: ExploreDocument = {
+    schemaVersion: 1,
+    kind: 'provsim-explore',
     mode: 'random',
     verdict: result.failed ? 'violated' : 'holds',
     runs: result.runs,
     seed: result.seed,
-    swarm,
     path: result.path,
+    shrinks: result.shrinks,
     counterexample: file,
-    violations: result.counterexample?.violations ?? [],
-    shrink: { tried: result.shrinkTried, smaller: result.shrinks, cut: result.shrinkCut },
+    violations: [...(result.counterexample?.violations ?? [])],
+  };
+  return {
+    ...document,
+    swarm,
+    shrinkTried: result.shrinkTried,
+    shrinkCut: result.shrinkCut,
     searchSeconds: Number((result.searchMs / 1000).toFixed(3)),
     elapsedSeconds: Number(seconds.toFixed(3)),
   };
@@ -261,13 +274,31 @@ function printRandom(result: ExploreResult, file: string | null, seconds: number
   );
 }
 
+/**
+ * `explore --format json`: `docs/schemas/explore.schema.json`. These fields for every mode; the random search and the
+ * exhaustive mode add theirs (counts, shrinking, coverage, goals).
+ */
+export interface ExploreDocument {
+  schemaVersion: 1;
+  kind: 'provsim-explore';
+  mode: 'random' | 'exhaustive' | 'replay';
+  verdict: 'holds' | 'violated' | 'incomplete';
+  /** Scenarios tried (random search), simulated (exhaustive); 1 for a replay. */
+  runs: number;
+  seed: number | null;
+  /** The fast-check path of the counterexample, to replay it at once; null without one. */
+  path: string | null;
+  shrinks: number;
+  /** The counterexample file written (random search) or the file replayed; null when none was found. */
+  counterexample: string | null;
+  violations: Violation[];
+}
+
 function replay(
   file: string,
   options: { only?: InvariantName[]; force: boolean },
   assume: ReturnType<typeof parseAssume>,
-  json: boolean,
-  io: Io,
-): number {
+): ExploreDocument {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -282,16 +313,16 @@ function replay(
     throw error;
   }
   const { violations } = verifyScenario(scenario, options);
-  if (json) {
-    io.out(
-      `${JSON.stringify({ file, verdict: violations.length === 0 ? 'holds' : 'violated', violations }, null, 2)}\n`,
-    );
-    return violations.length === 0 ? 0 : 1;
-  }
-  if (violations.length === 0) {
-    io.out(`${file}: every invariant that applies holds\n`);
-    return 0;
-  }
-  for (const v of violations) io.out(`${file}: ${v.invariant} violated at ${formatHours(v.atMs)}: ${v.message}\n`);
-  return 1;
+  return {
+    schemaVersion: 1,
+    kind: 'provsim-explore',
+    mode: 'replay',
+    verdict: violations.length === 0 ? 'holds' : 'violated',
+    runs: 1,
+    seed: scenario.seed,
+    path: null,
+    shrinks: 0,
+    counterexample: file,
+    violations: [...violations],
+  };
 }

@@ -12,7 +12,7 @@ import { CoverageTally, neverFired, type RuleCoverage } from '../verify/coverage
 import { GOALS, type GoalResult, GoalTally, missedGoals } from '../verify/goals.js';
 import type { InvariantName, Violation } from '../verify/invariants.js';
 import { InputError } from './InputError.js';
-import type { Io } from './main.js';
+import { type Io, notesIo, printJson } from './output.js';
 import type { parseAssume } from './overrides.js';
 
 export function oneOf<T extends string>(raw: string, allowed: readonly T[], flag: string): T {
@@ -126,7 +126,7 @@ export class Observed {
 
 /** Text for people: stdout in text mode, stderr (beside the progress) in JSON mode. */
 export function sayer(c: ExploreContext, io: Io): (text: string) => void {
-  return c.json ? io.err : io.out;
+  return notesIo(io, c.json ? 'json' : 'text').out;
 }
 
 /** A progress line on a terminal, rewritten in place. */
@@ -177,13 +177,9 @@ export function printCoverage(coverage: readonly RuleCoverage[], required: boole
 
 export function listGoals(format: 'text' | 'json', io: Io): void {
   if (format === 'json') {
-    io.out(
-      `${JSON.stringify(
-        GOALS.map((g) => ({ name: g.name, description: g.description })),
-        null,
-        2,
-      )}\n`,
-    );
+    // docs/schemas/goals.schema.json
+    const goals = GOALS.map((g) => ({ name: g.name, description: g.description }));
+    printJson(io, { schemaVersion: 1, kind: 'provsim-explore-goals', goals });
     return;
   }
   const width = Math.max(...GOALS.map((g) => g.name.length));

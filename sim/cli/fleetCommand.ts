@@ -96,7 +96,7 @@ function parseMinutesList(raw: unknown): number[] {
   return [...new Set(values)];
 }
 
-function readFleet(file: string): Fleet {
+export function readFleet(file: string): Fleet {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

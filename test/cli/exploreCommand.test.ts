@@ -54,7 +54,7 @@ describe('provsim explore goals', () => {
   it('lists the built-in goals', async () => {
     const r = await cli('explore', '--list-goals', '--format', 'json');
     expect(r.code).toBe(0);
-    const names = JSON.parse(r.out).map((g: { name: string }) => g.name);
+    const names = JSON.parse(r.out).goals.map((g: { name: string }) => g.name);
     for (const n of ['timeout-exit', 'premature-exit', 'ccmeval-rescue', 'inconsistent-registry', 'stuck-at-horizon'])
       expect(names).toContain(n);
   });
@@ -111,7 +111,7 @@ describe('provsim explore shrinking', () => {
     );
     expect(r.code).toBe(1);
     const json = JSON.parse(r.out);
-    expect(json.shrink.cut).toBe(false);
+    expect(json.shrinkCut).toBe(false);
     const s = parseScenario(readFileSync(json.counterexample, 'utf8'), json.counterexample);
     expect(s.events.length).toBeLessThanOrEqual(1);
     const steps = s.taskSequence?.steps ?? [];
