@@ -132,6 +132,7 @@ export function registerValidate<T>(cli: Argv<T>, io: Io): Argv<T> {
       try {
         files = validateFiles(args);
       } catch (error) {
+        // [provsim] With --format json, bad input still prints the document (valid: false) before exit 2.
         if (error instanceof InputError && args.format === 'json') {
           const problems = error.message.split('\n');
           printJson(io, { schemaVersion: 1, kind: 'provsim-validate', valid: false, files: [], problems });

@@ -175,6 +175,7 @@ export function registerImport<T>(cli: Argv<T>, io: Io, colour = false): Argv<T>
               describe: 'also write the report set of provsim run here (JSON, Markdown, HTML, index.html)',
             }),
         ),
+      // [provsim] Exit 0 whatever the simulated client does: replay answers a question, it judges nothing.
       async (args) => {
         const assume = parseAssume(args.assume);
         const result = runImport(args, io);
