@@ -10,6 +10,7 @@ import {
   type Assumptions,
   DEFAULT_ASSUMPTIONS,
   EVENT_TYPES,
+  HEALTH_SCRIPT_ACTIONS,
   type RegistryValues,
   type Scenario,
   type ScenarioEvent,
@@ -199,6 +200,16 @@ const EVENT_BODY_ARBS: Readonly<Record<ScenarioEventType, readonly fc.Arbitrary<
   'service-restart': [fc.record({ type: fc.constant('service-restart' as const) })],
   'ts-crash': [fc.record({ type: fc.constant('ts-crash' as const) })],
   ccmeval: [fc.record({ type: fc.constant('ccmeval' as const) })],
+  'health-script': [
+    fc
+      .record({
+        type: fc.constant('health-script' as const),
+        action: fc.constantFrom(...HEALTH_SCRIPT_ACTIONS),
+        windowMs: fc.oneof(fc.constant(4 * H), minutes(0, 48 * 60)),
+      })
+      // The window is read (and written to a file) for `window` only; the others keep the loader's default.
+      .map((e) => (e.action === 'window' ? e : { ...e, windowMs: 4 * H })),
+  ],
 };
 
 /** Event bodies of the given kinds, each registry edit as likely as any other event. */

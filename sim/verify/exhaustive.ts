@@ -60,6 +60,8 @@ export const EVENT_VARIANTS: Readonly<Record<ScenarioEventType, readonly EventVa
   'service-restart': [{ type: 'service-restart' }],
   'ts-crash': [{ type: 'ts-crash' }],
   ccmeval: [{ type: 'ccmeval' }],
+  // The health script that forces SetClientProvisioningMode($false) whatever the timestamp (its window is unused).
+  'health-script': [{ type: 'health-script', action: 'force', windowMs: 4 * H }],
 };
 
 /** [provsim] The default grid: an event may be inserted every 6 hours of simulation time (0 included). */
