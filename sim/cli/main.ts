@@ -15,6 +15,7 @@ import { registerCheck, registerValidate } from './checkCommand.js';
 import { paintWords, useColour } from './colour.js';
 import { registerExplore } from './exploreCommand.js';
 import { registerImport } from './importCommand.js';
+import { registerRemediate } from './remediateCommand.js';
 import { registerFleet } from './fleetCommand.js';
 import { InputError, UsageError } from './InputError.js';
 import type { Io } from './output.js';
@@ -122,6 +123,7 @@ export async function main(argv: readonly string[], given?: Io): Promise<number>
   registerExplore(cli, io, setCode);
   registerImport(cli, io, colour);
   registerFleet(cli, io);
+  registerRemediate(cli, io);
   cli
     .command('schema', false, {}, () => {
       io.out(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);

@@ -55,7 +55,7 @@ describe('--format json', () => {
   it('validate: the files read, scenarios and fleets, or the problems (exit 2)', () => {
     const ok = json('validate', 0, 'validate', 'scenarios');
     expect(ok.valid).toBe(true);
-    expect((ok.files as { kind: string }[]).filter((f) => f.kind === 'fleet')).toHaveLength(3);
+    expect((ok.files as { kind: string }[]).filter((f) => f.kind === 'fleet')).toHaveLength(4);
     const bad = json('validate', 2, 'validate', scenarioFile('name: Bad Name\n'));
     expect(bad).toMatchObject({ valid: false, files: [] });
     expect((bad.problems as string[])[0]).toMatch(/scenario\.yaml:1:7: name/);
@@ -90,6 +90,26 @@ describe('--format json', () => {
     expect(json('fleet', 0, 'merge', ...shards, '--out', tempDir())).toEqual(whole);
     const tune = json('tune', 0, 'tune', FLEET, ...SMALL, '--max-minutes', '60,2880', '--out', out);
     expect(tune.values).toEqual([60, 2880]);
+  });
+
+  it('remediate', () => {
+    const r = json(
+      'remediate',
+      0,
+      'remediate',
+      'scenarios/fleets/remediation.fleet.yaml',
+      '--clients',
+      '40',
+      '--days',
+      '3',
+      '--strategy',
+      'wait',
+      '--strategy',
+      'force-daily@02:00',
+      '--out',
+      tempDir(),
+    );
+    expect((r.rows as { strategy: string }[]).map((x) => x.strategy)).toEqual(['wait', 'force-daily@02:00']);
   });
 
   afterAll(() => {
