@@ -12,7 +12,19 @@ import { scenarioFile, tempDir } from './harness.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/provsim.js');
-const COMMANDS = ['run', 'check', 'validate', 'explore', 'import', 'replay', 'fleet', 'tune', 'merge', 'completion'];
+const COMMANDS = [
+  'run',
+  'check',
+  'validate',
+  'explore',
+  'import',
+  'replay',
+  'fleet',
+  'tune',
+  'merge',
+  'remediate',
+  'completion',
+];
 
 function provsim(args: string[], env: NodeJS.ProcessEnv = process.env) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: ROOT, env });

@@ -109,6 +109,21 @@ describe('exit 2: bad input, bad usage, an output that cannot be written', () =>
     expect(r.err).not.toMatch(noStack);
   });
 
+  it('refuses a truncated shard in merge', () => {
+    const out = tempDir();
+    const fleet = 'scenarios/fleets/upgrade-wave.fleet.yaml';
+    for (const i of [1, 2])
+      expect(provsim('fleet', fleet, '--clients', '20', '--days', '2', '--shard', `${i}/2`, '--out', out).code).toBe(0);
+    const files = [1, 2].map((i) => join(out, `upgrade-wave.shard-${i}-of-2.fleet.json`));
+    const text = readFileSync(files[1] as string, 'utf8');
+    writeFileSync(files[1] as string, text.slice(0, text.length / 2));
+    const r = provsim('merge', ...files, '--out', join(out, 'merged'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/shard-2-of-2\.fleet\.json: not a fleet report \(invalid JSON\)/);
+    expect(r.err).not.toMatch(noStack);
+    expect(existsSync(join(out, 'merged'))).toBe(false);
+  });
+
   it('refuses an --out where a file is in the way, and writes nothing', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'taken'), '');
