@@ -279,7 +279,13 @@ export function mergeShards(files: readonly string[], reports: readonly FleetRep
 // Commands
 
 /** The fleet commands, for `yargs().command(fleetCommands(io))`. */
-export function fleetCommands(io: Io): CommandModule[] {
+/** Another command's shard reports that `provsim merge` takes (`remediate --shard`), told apart by their first file. */
+export interface ShardMerger {
+  readonly accepts: (file: string) => boolean;
+  readonly merge: (files: readonly string[], out: string, format: 'text' | 'json') => void;
+}
+
+export function fleetCommands(io: Io, mergers: readonly ShardMerger[] = []): CommandModule[] {
   const fleet: CommandModule = {
     command: 'fleet <file>',
     describe: 'simulate a fleet of clients described by a *.fleet.yaml file; write JSON and HTML reports',
@@ -379,6 +385,8 @@ export function fleetCommands(io: Io): CommandModule[] {
         }),
     handler: (raw) => {
       const args = raw as unknown as { files: string[]; out: string; format: 'text' | 'json' };
+      const other = mergers.find((m) => m.accepts(args.files[0] as string));
+      if (other !== undefined) return other.merge(args.files, args.out, args.format);
       const report = mergeShards(args.files, args.files.map(readShard));
       const base = writeFleetReport(args.out, report);
       if (args.format === 'json') io.out(formatJson(report));
@@ -396,6 +404,6 @@ export function fleetCommands(io: Io): CommandModule[] {
 }
 
 /** Registers `fleet`, `tune` and `merge` (and the hidden `fleet-schema`) on the command line. */
-export function registerFleet(cli: Argv, io: Io): void {
-  cli.command(fleetCommands(io));
+export function registerFleet(cli: Argv, io: Io, mergers: readonly ShardMerger[] = []): void {
+  cli.command(fleetCommands(io, mergers));
 }

@@ -15,7 +15,7 @@ import { registerCheck, registerValidate } from './checkCommand.js';
 import { paintWords, useColour } from './colour.js';
 import { registerExplore } from './exploreCommand.js';
 import { registerImport } from './importCommand.js';
-import { registerRemediate } from './remediateCommand.js';
+import { registerRemediate, remediateMerger } from './remediateCommand.js';
 import { registerFleet } from './fleetCommand.js';
 import { InputError, UsageError } from './InputError.js';
 import type { Io } from './output.js';
@@ -122,7 +122,7 @@ export async function main(argv: readonly string[], given?: Io): Promise<number>
   registerValidate(cli, io);
   registerExplore(cli, io, setCode);
   registerImport(cli, io, colour);
-  registerFleet(cli, io);
+  registerFleet(cli, io, [remediateMerger(io)]);
   registerRemediate(cli, io);
   cli
     .command('schema', false, {}, () => {

@@ -4,21 +4,72 @@
  * `--explain CLIENT --strategy S` prints that client's scenario under S, for `provsim run`. Bad input (the fleet
  * file, a strategy, an option) is an `InputError`: one line, exit 2, nothing written.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { formatJson } from '../fleet/formatJson.js';
 import { formatRemediateText, remediateHtml } from '../remediate/formatRemediate.js';
-import { remediateScenario, runRemediate } from '../remediate/runRemediate.js';
+import {
+  mergeRemediateShards,
+  type RemediateReport,
+  remediateScenario,
+  runRemediate,
+} from '../remediate/runRemediate.js';
+import { shardRange } from '../fleet/simulateRange.js';
 import { parseStrategy, type Strategy } from '../remediate/Strategy.js';
 import { scenarioToYaml } from '../scenario/loadScenario.js';
-import { type FleetArgs, loadFleet, progress } from './fleetCommand.js';
+import { type FleetArgs, loadFleet, parseShard, progress, type ShardMerger } from './fleetCommand.js';
 import { InputError } from './InputError.js';
 import type { Io } from './main.js';
 import { writeAtomic } from './writeAtomic.js';
 
+/** Writes the report set (a shard: its JSON alone) and prints the report. */
+function writeRemediate(io: Io, out: string, report: RemediateReport, format: 'text' | 'json'): void {
+  const s = report.shard;
+  const base = join(out, `${report.fleet.name}.remediate${s === null ? '' : `.shard-${s.index}-of-${s.count}`}`);
+  writeAtomic(`${base}.json`, formatJson(report));
+  if (s === null) writeAtomic(`${base}.html`, remediateHtml(report));
+  if (format === 'json') io.out(formatJson(report));
+  else io.out(`${formatRemediateText(report)}Report written to ${base}.json${s === null ? ' and .html' : ''}\n`);
+}
+
+/** `provsim merge` of the shard files of `provsim remediate --shard I/N`. */
+export function remediateMerger(io: Io): ShardMerger {
+  const read = (file: string): RemediateReport | null => {
+    try {
+      const value = JSON.parse(readFileSync(file, 'utf8')) as Partial<RemediateReport> | null;
+      return value !== null && typeof value === 'object' && value.kind === 'provsim-remediate-report'
+        ? (value as RemediateReport)
+        : null;
+    } catch {
+      return null;
+    }
+  };
+  return {
+    accepts: (file) => read(file) !== null,
+    merge: (files, out, format) => {
+      const reports = files.map((f) => {
+        const r = read(f);
+        if (r === null || !Array.isArray(r.summaries) || r.fleet === undefined) {
+          throw new InputError(`${f}: not a provsim remediate shard report`);
+        }
+        return r;
+      });
+      let merged: RemediateReport;
+      try {
+        merged = mergeRemediateShards(files, reports);
+      } catch (error) {
+        throw new InputError((error as Error).message);
+      }
+      writeRemediate(io, out, merged, format);
+    },
+  };
+}
+
 interface RemediateArgs extends FleetArgs {
   strategy: string[];
   explain?: string | undefined;
+  shard?: string | undefined;
   format: 'text' | 'json';
 }
 
@@ -50,6 +101,7 @@ export function registerRemediate(cli: Argv, io: Io): void {
         .option('clients', { type: 'string', describe: "override the fleet's client count" })
         .option('days', { type: 'string', describe: "override the fleet's horizon, in days" })
         .option('seed', { type: 'string', describe: "override the fleet's seed" })
+        .option('shard', { type: 'string', describe: 'run only slice I of N (1-based), for provsim merge' })
         .option('explain', { type: 'string', describe: "print client N's scenario under the one --strategy given" })
         .option('out', { type: 'string', default: 'reports', describe: 'where report files go' })
         .option('format', {
@@ -73,13 +125,16 @@ export function registerRemediate(cli: Argv, io: Io): void {
         return;
       }
       const bar = progress(`remediate ${f.name}`);
-      const report = runRemediate(f, strategies, { onProgress: bar.update });
+      const shard = parseShard(args.shard);
+      const range = shard === undefined ? null : shardRange(f.clients, shard.index, shard.count);
+      const report = runRemediate(f, strategies, {
+        onProgress: bar.update,
+        ...(shard === undefined || range === null
+          ? {}
+          : { shard: { index: shard.index, count: shard.count, fromClient: range.from, toClient: range.to } }),
+      });
       bar.end();
-      const base = join(args.out, `${f.name}.remediate`);
-      writeAtomic(`${base}.json`, formatJson(report));
-      writeAtomic(`${base}.html`, remediateHtml(report));
-      if (args.format === 'json') io.out(formatJson(report));
-      else io.out(`${formatRemediateText(report)}Reports written to ${base}.json and .html\n`);
+      writeRemediate(io, args.out, report, args.format);
     },
   );
 }

@@ -12,11 +12,12 @@
  */
 import { clientScenario, phaseOf } from '../fleet/clientScenario.js';
 import type { Fleet } from '../fleet/Fleet.js';
-import { Histogram, type Percentile } from '../fleet/Histogram.js';
+import { Histogram, type HistogramJson, type Percentile } from '../fleet/Histogram.js';
 import type { ClientOutcome } from '../fleet/ClientOutcome.js';
 import { stuckTime } from '../fleet/ClientOutcome.js';
 import { withMaxMinutes } from '../fleet/runTune.js';
 import { fastPathOf, simulateClient } from '../fleet/simulateClient.js';
+import { shardRange } from '../fleet/simulateRange.js';
 import { hasTimeout } from '../model/transition.js';
 import type { Scenario } from '../scenario/Scenario.js';
 import { type Strategy, withStrategy } from './Strategy.js';
@@ -103,9 +104,34 @@ export interface StrategyRow {
   readonly hourly: { readonly exits: readonly number[]; readonly processed: readonly number[] };
 }
 
+/** Which slice of the clients a report holds (`provsim remediate --shard I/N`); `null`: every client. */
+export interface RemediateShard {
+  readonly index: number;
+  readonly count: number;
+  readonly fromClient: number;
+  readonly toClient: number;
+}
+
+/** What `provsim merge` adds up: one strategy's exact counts, sums and histogram. */
+export interface StrategySummaryJson {
+  readonly strategy: string;
+  readonly clients: number;
+  readonly stuckMs: number;
+  readonly cut: number;
+  readonly inconsistent: number;
+  readonly stuckAtEnd: number;
+  readonly legacyStuckAtEnd: number;
+  readonly waits: HistogramJson;
+  readonly unprocessed: number;
+  readonly maxWaitMs: number;
+  readonly exits: readonly number[];
+  readonly processed: readonly number[];
+}
+
 export interface RemediateReport {
   readonly schemaVersion: 1;
   readonly kind: 'provsim-remediate-report';
+  readonly shard: RemediateShard | null;
   readonly fleet: {
     readonly name: string;
     readonly clients: number;
@@ -114,6 +140,8 @@ export interface RemediateReport {
     readonly start: string;
   };
   readonly rows: readonly StrategyRow[];
+  /** The exact summaries the rows are computed from, which shards merge by adding. */
+  readonly summaries: readonly StrategySummaryJson[];
 }
 
 /** Accumulates one strategy's measures, client by client. */
@@ -158,6 +186,38 @@ class StrategySummary {
       if (w > this.maxWaitMs) this.maxWaitMs = w;
       this.bump(this.processed, (publishedAtMs[k] as number) + w);
     }
+  }
+
+  toJSON(): StrategySummaryJson {
+    return {
+      strategy: this.label,
+      clients: this.clients,
+      stuckMs: this.stuckMs,
+      cut: this.cut,
+      inconsistent: this.inconsistent,
+      stuckAtEnd: this.stuckAtEnd,
+      legacyStuckAtEnd: this.legacyStuckAtEnd,
+      waits: this.waits.toJSON(),
+      unprocessed: this.unprocessed,
+      maxWaitMs: this.maxWaitMs,
+      exits: [...this.exits],
+      processed: [...this.processed],
+    };
+  }
+
+  /** Adds another slice's summary of the same strategy: exact, in any order. */
+  merge(o: StrategySummaryJson): void {
+    this.clients += o.clients;
+    this.stuckMs += o.stuckMs;
+    this.cut += o.cut;
+    this.inconsistent += o.inconsistent;
+    this.stuckAtEnd += o.stuckAtEnd;
+    this.legacyStuckAtEnd += o.legacyStuckAtEnd;
+    this.waits.merge(Histogram.fromJSON(o.waits));
+    this.unprocessed += o.unprocessed;
+    this.maxWaitMs = Math.max(this.maxWaitMs, o.maxWaitMs);
+    o.exits.forEach((v, h) => (this.exits[h] = (this.exits[h] as number) + v));
+    o.processed.forEach((v, h) => (this.processed[h] = (this.processed[h] as number) + v));
   }
 
   private bump(series: Float64Array, atMs: number): void {
@@ -212,10 +272,45 @@ export function publicationTimes(fleet: Fleet): number[] {
 }
 
 export interface RunRemediateOptions {
+  /** Only clients `[from, to)` (a shard), with its place among the shards. */
+  readonly shard?: RemediateShard;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** Runs every client of `fleet` under each strategy, in order. */
+/** What a report says of its fleet: enough to tell two runs apart, and to merge shards. */
+export function fleetHeader(fleet: Fleet): RemediateReport['fleet'] {
+  return {
+    name: fleet.name,
+    clients: fleet.clients,
+    horizonMs: fleet.horizonMs,
+    seed: fleet.seed,
+    start: new Date(fleet.startMs).toISOString(),
+  };
+}
+
+/** The report of `summaries` (one per strategy, in order) for the fleet `header` describes. */
+export function remediateReport(
+  header: RemediateReport['fleet'],
+  summaries: readonly StrategySummaryJson[],
+  shard: RemediateShard | null,
+): RemediateReport {
+  const hours = Math.ceil(header.horizonMs / HOUR);
+  const whole = summaries.map((json) => {
+    const s = new StrategySummary(json.strategy, hours);
+    s.merge(json);
+    return s;
+  });
+  return {
+    schemaVersion: 1,
+    kind: 'provsim-remediate-report',
+    shard,
+    fleet: header,
+    rows: whole.map((s) => s.row()),
+    summaries: whole.map((s) => s.toJSON()),
+  };
+}
+
+/** Runs every client of `fleet` (or of the shard) under each strategy, in order. */
 export function runRemediate(
   fleet: Fleet,
   strategies: readonly Strategy[],
@@ -223,13 +318,15 @@ export function runRemediate(
 ): RemediateReport {
   const hours = Math.ceil(fleet.horizonMs / HOUR);
   const published = publicationTimes(fleet);
-  const rows: StrategyRow[] = [];
-  const total = strategies.length * fleet.clients;
+  const from = options.shard?.fromClient ?? 0;
+  const to = options.shard?.toClient ?? fleet.clients;
+  const summaries: StrategySummaryJson[] = [];
+  const total = strategies.length * (to - from);
   let done = 0;
   for (const strategy of strategies) {
     const summary = new StrategySummary(strategy.label, hours);
     const under = fleetUnder(fleet, strategy);
-    for (let index = 0; index < fleet.clients; index++) {
+    for (let index = from; index < to; index++) {
       const base = clientScenario(under, index);
       const path = fastPathOf(base);
       const scenario = path === 'closed-form' ? base : withStrategy(base, strategy);
@@ -238,18 +335,55 @@ export function runRemediate(
       summary.add(measuresOf(outcome, phase, base.horizonMs, base.client.version), outcome.deploymentWaits, published);
       if (++done % 2000 === 0) options.onProgress?.(done, total);
     }
-    rows.push(summary.row());
+    summaries.push(summary.toJSON());
   }
-  return {
-    schemaVersion: 1,
-    kind: 'provsim-remediate-report',
-    fleet: {
-      name: fleet.name,
-      clients: fleet.clients,
-      horizonMs: fleet.horizonMs,
-      seed: fleet.seed,
-      start: new Date(fleet.startMs).toISOString(),
-    },
-    rows,
-  };
+  return remediateReport(fleetHeader(fleet), summaries, options.shard ?? null);
+}
+
+/**
+ * The whole-fleet report from the reports of `provsim remediate --shard I/N`: checks that they are the N slices of
+ * one run (the same fleet, overrides, seed and strategies; each slice once, holding the clients it should, its
+ * counts adding up), then adds their summaries. Gives exactly what one run writes. Throws a message naming the
+ * file and what does not fit.
+ */
+export function mergeRemediateShards(files: readonly string[], reports: readonly RemediateReport[]): RemediateReport {
+  const first = reports[0];
+  if (first === undefined || first.shard === null) throw new Error('merge needs the shard files of one remediate run');
+  const identity = (r: RemediateReport) => JSON.stringify([r.fleet, r.summaries.map((x) => x.strategy)]);
+  const count = first.shard.count;
+  const seen = new Map<number, string>();
+  reports.forEach((r, i) => {
+    const file = files[i] ?? '?';
+    if (r.shard === null) throw new Error(`${file}: a whole-fleet report, not a shard`);
+    if (identity(r) !== identity(first)) {
+      throw new Error(
+        `${file}: a shard of another remediate run than ${files[0]} (fleet, overrides, seed or strategies)`,
+      );
+    }
+    if (r.shard.count !== count)
+      throw new Error(`${file}: shard ${r.shard.index}/${r.shard.count}, not one of ${count}`);
+    const other = seen.get(r.shard.index);
+    if (other !== undefined) throw new Error(`${file}: shard ${r.shard.index}/${count} is given twice (also ${other})`);
+    seen.set(r.shard.index, file);
+    const expected = shardRange(first.fleet.clients, r.shard.index, count);
+    const size = expected.to - expected.from;
+    if (
+      r.shard.fromClient !== expected.from ||
+      r.shard.toClient !== expected.to ||
+      r.summaries.some((x) => x.clients !== size)
+    ) {
+      throw new Error(
+        `${file}: shard ${r.shard.index}/${count} does not hold clients ${expected.from}..${expected.to - 1}`,
+      );
+    }
+  });
+  const missing = Array.from({ length: count }, (_, k) => k + 1).filter((k) => !seen.has(k));
+  if (missing.length > 0) throw new Error(`merge: shard(s) ${missing.join(', ')} of ${count} missing`);
+  const hours = Math.ceil(first.fleet.horizonMs / HOUR);
+  const merged = first.summaries.map((x, k) => {
+    const s = new StrategySummary(x.strategy, hours);
+    for (const r of reports) s.merge(r.summaries[k] as StrategySummaryJson);
+    return s.toJSON();
+  });
+  return remediateReport(first.fleet, merged, null);
 }

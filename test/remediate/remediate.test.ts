@@ -227,6 +227,27 @@ describe('provsim remediate', () => {
     expect(parseScenario(r.out, 'x.yaml').events.some((e) => e.type === 'health-script')).toBe(true);
   });
 
+  it('writes shards that provsim merge adds up to exactly what one run writes', async () => {
+    const common = ['--clients', '150', '--days', '4', '--strategy', 'wait', '--strategy', 'registry-only-daily@05:00'];
+    const whole = tempDir();
+    expect((await cli('remediate', fleetFile, ...common, '--out', whole)).code).toBe(0);
+    const shards = tempDir();
+    for (const shard of ['2/3', '1/3', '3/3']) {
+      expect((await cli('remediate', fleetFile, ...common, '--shard', shard, '--out', shards)).code).toBe(0);
+    }
+    const files = ['1', '2', '3'].map((i) => join(shards, `remediation.remediate.shard-${i}-of-3.json`));
+    const merged = tempDir();
+    expect((await cli('merge', files[2] as string, files[0] as string, files[1] as string, '--out', merged)).code).toBe(
+      0,
+    );
+    for (const f of ['remediation.remediate.json', 'remediation.remediate.html']) {
+      expect(readFileSync(join(merged, f), 'utf8'), f).toBe(readFileSync(join(whole, f), 'utf8'));
+    }
+    const twice = await cli('merge', files[0] as string, files[0] as string, files[1] as string, '--out', tempDir());
+    expect(twice.code).toBe(2);
+    expect(twice.err).toContain('given twice');
+  });
+
   it('refuses a bad strategy with one line and exit 2, writing nothing', async () => {
     const out = join(tempDir(), 'reports');
     const r = await cli('remediate', fleetFile, '--strategy', 'force-daily@25:00', '--out', out);
