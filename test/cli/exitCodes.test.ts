@@ -56,7 +56,7 @@ describe('exit 0: all good', () => {
   it('passes check on every bundled scenario, the pinned gap included', () => {
     const r = provsim('check', 'scenarios');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/\n15 passed, 0 failed, 0 skipped\n$/);
+    expect(r.out).toMatch(/\n17 passed, 0 failed, 0 skipped\n$/);
   });
 });
 

@@ -157,7 +157,7 @@ describe('the packed package', () => {
     const bin = join(project, 'node_modules/.bin/provsim');
     const r = spawnSync(bin, ['check', 'node_modules/provsim/scenarios'], { cwd: project, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/\n15 passed, 0 failed, 0 skipped\n$/);
+    expect(r.stdout).toMatch(/\n17 passed, 0 failed, 0 skipped\n$/);
     expect(spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout).toBe(`${pkg.version}\n`);
   });
 
