@@ -55,6 +55,19 @@ describe('generated scenarios', () => {
   });
 });
 
+describe('swarm scenarios', () => {
+  it('use only the kinds given, and fewer kinds per scenario than uniform mixes', () => {
+    const only = fc.sample(scenarioArbitrary({ kinds: ['ccmeval', 'reboot'], swarm: true }), { numRuns: 50, seed });
+    expect(only.flatMap((s) => s.events.map((e) => e.type)).every((t) => t === 'ccmeval' || t === 'reboot')).toBe(true);
+    const kindsPer = (swarm: boolean) => {
+      const sample = fc.sample(scenarioArbitrary({ swarm }), { numRuns: 200, seed });
+      const full = sample.filter((s) => s.events.length >= 10);
+      return full.reduce((n, s) => n + new Set(s.events.map((e) => e.type)).size, 0) / full.length;
+    };
+    expect(kindsPer(true)).toBeLessThan(kindsPer(false) - 1);
+  });
+});
+
 describe('the explorer', () => {
   it('finds nothing with the default assumptions', () => {
     expect(explore({ runs, seed }).failed).toBe(false);
