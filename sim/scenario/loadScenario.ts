@@ -20,10 +20,13 @@ import {
   DEFAULT_HORIZON_MS,
   DEFAULT_START_MS,
   EVENT_TYPES,
+  HEALTH_SCRIPT_ACTIONS,
   type ExitReason,
   type Expect,
   HAZARD_KINDS,
   type HazardKind,
+  INVARIANT_NAMES,
+  type InvariantName,
   REGISTRY_NAMES,
   type RegistryName,
   type RegistryValues,
@@ -531,6 +534,22 @@ const events = {
   'service-restart': eventBranch('service-restart', 'CcmExec restarts.', noProps, () => ({})),
   'ts-crash': eventBranch('ts-crash', 'The task sequence crashes; it is abandoned.', noProps, () => ({})),
   ccmeval: eventBranch('ccmeval', 'A manual ccmeval run.', noProps, () => ({})),
+  'health-script': eventBranch(
+    'health-script',
+    "A client-health script's provisioning-mode repair runs (provsim remediate schedules it daily).",
+    {
+      action: F.required(
+        F.oneOf(HEALTH_SCRIPT_ACTIONS),
+        'force: registry "false" then SetClientProvisioningMode($false) whenever the registry says provisioning mode; window: the same only past the window after ProvisioningEnabledTime; registry-only: the registry value alone.',
+      ),
+      window: F.withDefault(
+        F.duration({ min: 'zero' }),
+        '4h',
+        'With action window: act only on clients in provisioning mode for longer than this.',
+      ),
+    },
+    (v) => ({ action: v.action, windowMs: v.window }),
+  ),
 } as const satisfies { readonly [K in ScenarioEventType]: F.Spec<unknown> };
 
 // Every type in EVENT_TYPES has a branch, in that order.
@@ -557,6 +576,10 @@ const expect = F.object({
       F.list(F.oneOf<HazardKind>(HAZARD_KINDS)),
       'Exactly these hazard kinds, in any order; [] for none.',
     ),
+    violations: F.optional(
+      F.list(F.oneOf<InvariantName>(INVARIANT_NAMES)),
+      'Exactly these invariants violated, in any order (a known gap that the scenario pins); without this key, any violation fails the scenario.',
+    ),
   },
   build: (v): Expect => {
     const out: { -readonly [K in keyof Expect]: Expect[K] } = {};
@@ -566,6 +589,7 @@ const expect = F.object({
     if (v.taskSequence !== undefined) out.taskSequence = v.taskSequence;
     if (v.deploymentsProcessedBy !== undefined) out.deploymentsProcessedByMs = v.deploymentsProcessedBy;
     if (v.hazards !== undefined) out.hazards = v.hazards;
+    if (v.violations !== undefined) out.violations = v.violations;
     return out;
   },
 });
@@ -755,6 +779,7 @@ export function scenarioToYaml(s: Scenario): string {
       ...(e.taskSequence === undefined ? {} : { taskSequence: e.taskSequence }),
       ...(e.deploymentsProcessedByMs === undefined ? {} : { deploymentsProcessedBy: d(e.deploymentsProcessedByMs) }),
       ...(e.hazards === undefined ? {} : { hazards: [...e.hazards] }),
+      ...(e.violations === undefined ? {} : { violations: [...e.violations] }),
     };
   }
   const doc = new Document(out, { version: '1.2' });
@@ -765,8 +790,10 @@ export function scenarioToYaml(s: Scenario): string {
   };
   flowItems(['taskSequence', 'steps']);
   flowItems(['events']);
-  const hazards = doc.getIn(['expect', 'hazards'], true);
-  if (isSeq(hazards)) hazards.flow = true;
+  for (const key of ['hazards', 'violations']) {
+    const list = doc.getIn(['expect', key], true);
+    if (isSeq(list)) list.flow = true;
+  }
   const cc = doc.getIn(['client', 'ccmeval'], true);
   if (isMap(cc)) cc.flow = true;
   return `# yaml-language-server: $schema=./scenario.schema.json\n${doc.toString({ lineWidth: 0 })}`;
@@ -800,6 +827,10 @@ function eventToPlain(e: ScenarioEvent): Record<string, unknown> {
     case 'service-restart':
     case 'ts-crash':
     case 'ccmeval':
+      break;
+    case 'health-script':
+      base.action = e.action;
+      if (e.action === 'window') base.window = d(e.windowMs);
       break;
   }
   if (e.repeat !== undefined) base.repeat = { every: d(e.repeat.everyMs), count: e.repeat.count };
