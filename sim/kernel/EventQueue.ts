@@ -9,7 +9,7 @@
  * whose key would not be exact (a time from 2^29 ms, about 6.2 days, on; a priority outside [0, 2^24) or not whole)
  * turns folding off for the rest of the queue's life: every key becomes the time alone, and equal times are ordered
  * by the priority read from the slots (`tieBefore`). Either way the order is the same. Each slot's time, priority and sequence sit side by side in
- * another `Float64Array` (read only when two keys are equal, for cancellation and for `peek`: a pop reads the time
+ * another `Float64Array` (read only when two keys are equal, for cancellation and for `pop`'s entry: a step reads the time
  * off the key) and its payload in a plain array, whose cell also marks a free slot and a cancelled entry. A sift moves two numbers per level and no object reference.
  *
  * A handle is a number: the slot plus `SLOT_SPAN` times the entry's sequence number. `push` allocates nothing;
@@ -132,28 +132,16 @@ export class EventQueue<T> {
     return slot < 0 ? undefined : (this.cells[slot] as T);
   }
 
-  peek(): QueueEntry<T> | undefined {
-    this.dropCancelled();
-    if (this.used === 0) return undefined;
-    return this.entryOf(this.slots[0] as number);
-  }
-
+  /** Removes and returns the first entry (by time, priority, insertion), or `undefined` when none is pending. */
   pop(): QueueEntry<T> | undefined {
     this.dropCancelled();
     if (this.used === 0) return undefined;
     return this.take();
   }
 
-  /** Pops the first entry if its time is at or before `untilMs` (one step of a run), else leaves it. */
-  popUntil(untilMs: number): QueueEntry<T> | undefined {
-    this.dropCancelled();
-    if (this.used === 0 || this.topTime() > untilMs) return undefined;
-    return this.take();
-  }
-
   /**
-   * The allocation-free form of `popUntil` for event loops: pops the first entry if its time is at or before
-   * `untilMs` and returns its payload (its time is then `lastTimeMs`), else returns `NOTHING_DUE`.
+   * One step of an event loop, allocation-free: pops the first entry if its time is at or before `untilMs` and
+   * returns its payload (its time is then `lastTimeMs`), else returns `NOTHING_DUE`.
    */
   popPayloadUntil(untilMs: number): T | typeof NOTHING_DUE {
     if (this.used > this.live) this.dropCancelled();
