@@ -8,7 +8,7 @@
  * standard error, and only when it is a terminal.
  */
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { clientScenario } from '../fleet/clientScenario.js';
@@ -26,6 +26,7 @@ import { ScenarioError, scenarioToYaml } from '../scenario/loadScenario.js';
 import { InputError } from './InputError.js';
 import type { Io } from './main.js';
 import { parseSeed } from './overrides.js';
+import { defaultWorkers, parseShard } from './shardAndWorkers.js';
 import { writeAtomic } from './writeAtomic.js';
 
 const DAY = 86_400_000;
@@ -54,20 +55,6 @@ function parseDays(raw: unknown): number | undefined {
     );
   }
   return ms;
-}
-
-/** `--shard I/N`, 1-based. */
-export function parseShard(raw: unknown): { index: number; count: number } | undefined {
-  if (raw === undefined) return undefined;
-  const m = /^(\d+)\/(\d+)$/.exec(String(raw).trim());
-  const index = Number(m?.[1]);
-  const count = Number(m?.[2]);
-  if (m === null || count < 1 || index < 1 || index > count || count > 100_000) {
-    throw new InputError(
-      `--shard ${String(raw)}: expected I/N with 1 <= I <= N, such as --shard 2/4 (the second of four slices)`,
-    );
-  }
-  return { index, count };
 }
 
 /** `0.1%` or `0.001`. */
@@ -138,14 +125,17 @@ export function loadFleet(args: FleetArgs): Fleet {
 }
 
 function workersOf(args: FleetArgs): number {
-  return wholeNumber(args.workers, 'workers', 1, 256) ?? availableParallelism();
+  return wholeNumber(args.workers, 'workers', 1, 256) ?? defaultWorkers(availableParallelism(), loadavg()[0] ?? 0);
 }
 
 const fleetOptions = {
   clients: { type: 'string', describe: "override the fleet's client count" },
   days: { type: 'string', describe: "override the fleet's horizon, in days" },
   seed: { type: 'string', describe: "override the fleet's seed" },
-  workers: { type: 'string', describe: 'threads that simulate (default: one per CPU); results do not depend on it' },
+  workers: {
+    type: 'string',
+    describe: 'threads that simulate (default: one per free core, by the load average); results do not depend on it',
+  },
   out: { type: 'string', default: 'reports', describe: 'where report files go' },
 } as const;
 
@@ -293,7 +283,16 @@ export function fleetCommands(io: Io, mergers: readonly ShardMerger[] = []): Com
       y
         .positional('file', { type: 'string', demandOption: true, describe: 'a fleet file (*.fleet.yaml)' })
         .options(fleetOptions)
-        .option('shard', { type: 'string', describe: 'run only slice I of N (1-based), for provsim merge' })
+        .option('shard', {
+          type: 'string',
+          describe:
+            'run only slice I of N (1-based), for provsim merge; auto: the index from JOB_COMPLETION_INDEX, ' +
+            'AWS_BATCH_JOB_ARRAY_INDEX, CLOUD_RUN_TASK_INDEX or BATCH_TASK_INDEX (0-based)',
+        })
+        .option('shards', {
+          type: 'string',
+          describe: 'with --shard auto: the number of shards (default $BATCH_TASK_COUNT or $CLOUD_RUN_TASK_COUNT)',
+        })
         .option('explain', { type: 'string', describe: "print client N's generated scenario (YAML) and exit" })
         .option('format', {
           choices: ['text', 'json'] as const,
@@ -301,8 +300,13 @@ export function fleetCommands(io: Io, mergers: readonly ShardMerger[] = []): Com
           describe: 'what goes to standard output',
         }),
     handler: async (raw) => {
-      const args = raw as unknown as FleetArgs & { shard?: string; explain?: string; format: 'text' | 'json' };
-      const shard = parseShard(args.shard);
+      const args = raw as unknown as FleetArgs & {
+        shard?: string;
+        shards?: string;
+        explain?: string;
+        format: 'text' | 'json';
+      };
+      const shard = parseShard(args.shard, args.shards, process.env);
       const workers = workersOf(args);
       const f = loadFleet(args);
       if (args.explain !== undefined) {

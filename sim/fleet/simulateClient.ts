@@ -368,23 +368,29 @@ function skipping(scenario: Scenario): ClientOutcome {
    */
   const fastForward = () => {
     let bound = horizonMs + 1;
-    if (scriptHandle !== null) bound = Math.min(bound, scriptHandle.timeMs);
+    if (scriptHandle !== null) bound = Math.min(bound, sim.timeOf(scriptHandle));
     const skippable: TimerKey[] = [];
     for (const [key, handle] of timers) {
-      if (PERIODIC.includes(key) && isNoop(key, handle.timeMs)) skippable.push(key);
-      else bound = Math.min(bound, handle.timeMs);
+      const atMs = sim.timeOf(handle);
+      if (PERIODIC.includes(key) && isNoop(key, atMs)) skippable.push(key);
+      else bound = Math.min(bound, atMs);
     }
     const check = timers.get('check');
-    if (check !== undefined && skippable.includes('check')) bound = Math.min(bound, firstExpiringCheck(check.timeMs));
+    if (check !== undefined && skippable.includes('check')) {
+      bound = Math.min(bound, firstExpiringCheck(sim.timeOf(check)));
+    }
     for (const key of skippable) {
       const handle = timers.get(key) as TimerHandle<Payload>;
-      if (handle.timeMs >= bound) continue;
+      const atMs = sim.timeOf(handle);
+      if (atMs >= bound) continue;
       const period = periodOf(key);
-      const k = Math.ceil((bound - handle.timeMs) / period);
+      const k = Math.ceil((bound - atMs) / period);
       skipped += k;
-      if (key === 'policy') policyTicks(handle.timeMs, k);
+      if (key === 'policy') policyTicks(atMs, k);
+      const priority = sim.priorityOf(handle);
+      const payload = sim.payloadOf(handle) as Payload;
       sim.cancel(handle);
-      timers.set(key, sim.schedule(handle.timeMs + k * period, handle.priority, handle.payload));
+      timers.set(key, sim.schedule(atMs + k * period, priority, payload));
     }
   };
 

@@ -2,17 +2,25 @@
  * A binary min-heap of scheduled entries, ordered by (time, priority, insertion sequence), with cancellation
  * through a handle. Pure data structure: no clock of its own, no I/O.
  *
- * Layout, for speed (struct of arrays, no object per pending entry): the heap is one `Float64Array` holding, in
- * heap order, each entry's time (what nearly every comparison reads) beside the number of the slot that holds the
- * rest of it; each slot's priority and sequence sit side by side in another `Float64Array` (read only when two
- * times are equal) and its payload in a plain array. A sift moves two numbers per level and no object reference.
- * The handle `push` returns is a small object the queue does not keep (it dies young when a caller drops it);
- * cancellation finds the slot through it, and the sequence number tells the handle's entry from a later one that
+ * Layout, for speed (struct of arrays, no object per pending entry and none per push): the heap is one
+ * `Float64Array` holding, in heap order, each entry's ordering key beside the number of the slot that holds the
+ * rest of it. The key folds the priority into the time, `timeMs * PRIORITY_SPAN + priority`, whenever that number
+ * is exact (see `keyOf`), so that nearly every comparison of two entries is one comparison of two numbers; an entry
+ * whose key would not be exact (a time from 2^29 ms, about 6.2 days, on; a priority outside [0, 2^24) or not whole)
+ * turns folding off for the rest of the queue's life: every key becomes the time alone, and equal times are ordered
+ * by the priority read from the slots (`tieBefore`). Either way the order is the same. Each slot's time, priority and sequence sit side by side in
+ * another `Float64Array` (read only when two keys are equal, for cancellation and for `pop`'s entry: a step reads the time
+ * off the key) and its payload in a plain array, whose cell also marks a free slot and a cancelled entry. A sift moves two numbers per level and no object reference.
+ *
+ * A handle is a number: the slot plus `SLOT_SPAN` times the entry's sequence number. `push` allocates nothing;
+ * `cancel` finds the slot from the handle, and the sequence number tells the handle's entry from a later one that
  * reused the slot. Cancellation is lazy: a cancelled entry stays in the heap until it reaches the top, where it is
  * dropped unseen (or until dead entries outnumber live ones, when the heap is rebuilt).
  *
  * Gotchas: a cancelled or already-popped handle cancels nothing and `cancel` returns false; the sequence number
- * is global to the queue, so two entries pushed with equal time and priority come out in push order.
+ * is global to the queue, so two entries pushed with equal time and priority come out in push order. A queue holds
+ * at most `SLOT_SPAN` (4,194,304) pending entries and takes at most 2^31 pushes in its life (handles must stay exact
+ * integers); past either, `push` throws a RangeError that says so.
  */
 
 export interface QueueEntry<T> {
@@ -20,27 +28,40 @@ export interface QueueEntry<T> {
   readonly priority: number;
   readonly seq: number;
   readonly payload: T;
-  /** The queue's internal slot of a pushed entry (for `cancel`); -1 on an entry that `pop` returned. */
-  index: number;
 }
 
-/** An opaque handle to a pushed entry, for `cancel`. */
-export type QueueHandle<T> = QueueEntry<T>;
+/**
+ * An opaque handle to a pushed entry, for `cancel` (a number: pushing allocates nothing). The type parameter only
+ * documents which queue's payloads it refers to.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+export type QueueHandle<T = unknown> = number;
 
-/** `meta[2 * slot + 1]` of a free slot; a cancelled entry's holds `-2 - seq`, a live one's `seq` (never negative). */
-const FREE_SLOT = -1;
+/** Slots per queue (pending entries at most); a handle is `slot + SLOT_SPAN * seq`. */
+const SLOT_SPAN = 2 ** 22;
+/** Pushes per queue at most, so that every handle is an exact integer. */
+const MAX_SEQ = 2 ** 31;
+/** Priorities folded into the key: whole numbers in [0, PRIORITY_SPAN). */
+const PRIORITY_SPAN = 2 ** 24;
+/** Times folded into the key: below this, `timeMs * PRIORITY_SPAN + priority` is exact. */
+const FOLD_LIMIT_MS = 2 ** 53 / PRIORITY_SPAN;
+
+/** What a slot's payload cell holds once its entry has left the heap, and while a cancelled entry waits in it. */
+const FREE: unique symbol = Symbol('free slot');
+const CANCELLED: unique symbol = Symbol('cancelled');
+type Cell<T> = T | typeof FREE | typeof CANCELLED;
 
 /** What `popPayloadUntil` returns when no entry is due. */
 export const NOTHING_DUE: unique symbol = Symbol('nothing due');
 
 export class EventQueue<T> {
-  // The heap, in heap order: each entry's time and the slot that holds the rest of it, side by side
-  // (`heap[2 * i]`, `heap[2 * i + 1]`), so a comparison of two children reads one cache line.
-  private heap = new Float64Array(32);
-  // The entries by slot; a slot is reused once its entry has left the heap. `meta` holds each slot's priority and
-  // sequence side by side (one cache line), the sequence's sign telling live from cancelled and free.
-  private meta = new Float64Array(32);
-  private payloads: (T | undefined)[] = [];
+  // The heap, in heap order: each entry's key, and the slot that holds the rest of it.
+  private keys = new Float64Array(16);
+  private slots = new Int32Array(16);
+  // The entries by slot; a slot is reused once its entry has left the heap. `meta` holds each slot's time, priority
+  // and sequence side by side; `cells` its payload, or FREE or CANCELLED (so a pop touches no line of `meta`).
+  private meta = new Float64Array(48);
+  private cells: Cell<T>[] = [];
   private free = new Int32Array(16);
   private freeCount = 0;
   private slotCount = 0;
@@ -50,6 +71,11 @@ export class EventQueue<T> {
   private live = 0;
   private nextSeq = 0;
   private poppedTimeMs = 0;
+  /**
+   * Whether every key folds the priority into the time (true until an entry that cannot be folded exactly is
+   * pushed; from then on every key is the time alone, and equal times are ordered by the priority in `meta`).
+   */
+  private folded = true;
 
   get size(): number {
     return this.live;
@@ -60,35 +86,57 @@ export class EventQueue<T> {
       throw new RangeError(`event time must be an integer number of milliseconds, got ${timeMs}`);
     }
     const seq = this.nextSeq++;
+    if (seq >= MAX_SEQ) throw new RangeError(`an event queue takes at most ${MAX_SEQ} pushes; use a new one`);
     let slot: number;
     if (this.freeCount > 0) slot = this.free[--this.freeCount] as number;
     else {
       if (this.slotCount === this.free.length) this.growSlots();
       slot = this.slotCount++;
     }
-    this.meta[2 * slot] = priority;
-    this.meta[2 * slot + 1] = seq;
-    this.payloads[slot] = payload;
-    if (2 * this.used === this.heap.length) this.heap = grown(this.heap);
-    this.siftUp(this.used++, timeMs, slot);
+    const meta = this.meta;
+    meta[3 * slot] = timeMs;
+    meta[3 * slot + 1] = priority;
+    meta[3 * slot + 2] = seq;
+    this.cells[slot] = payload;
+    if (this.used === this.keys.length) {
+      this.keys = grown(this.keys);
+      this.slots = grown(this.slots);
+    }
+    let key: number;
+    if (this.folded && foldable(timeMs, priority)) {
+      key = timeMs * PRIORITY_SPAN + priority;
+    } else {
+      if (this.folded) this.unfold();
+      key = timeMs;
+    }
+    this.siftUp(this.used++, key, slot);
     this.live++;
-    return { timeMs, priority, seq, payload, index: slot };
+    return slot + SLOT_SPAN * seq;
+  }
+
+  /** The time of a pending entry (NaN when the handle's entry is no longer pending). */
+  timeOf(handle: QueueHandle<T>): number {
+    const slot = this.pendingSlot(handle);
+    return slot < 0 ? NaN : (this.meta[3 * slot] as number);
+  }
+
+  /** The priority of a pending entry (NaN when the handle's entry is no longer pending). */
+  priorityOf(handle: QueueHandle<T>): number {
+    const slot = this.pendingSlot(handle);
+    return slot < 0 ? NaN : (this.meta[3 * slot + 1] as number);
+  }
+
+  /** The payload of a pending entry (undefined when the handle's entry is no longer pending). */
+  payloadOf(handle: QueueHandle<T>): T | undefined {
+    const slot = this.pendingSlot(handle);
+    return slot < 0 ? undefined : (this.cells[slot] as T);
   }
 
   /** Removes and returns the first entry (by time, priority, insertion), or `undefined` when none is pending. */
   pop(): QueueEntry<T> | undefined {
     this.dropCancelled();
     if (this.used === 0) return undefined;
-    const slot = this.heap[1] as number;
-    const entry: QueueEntry<T> = {
-      timeMs: this.heap[0] as number,
-      priority: this.meta[2 * slot] as number,
-      seq: this.meta[2 * slot + 1] as number,
-      payload: this.payloads[slot] as T,
-      index: -1,
-    };
-    this.removeTop();
-    return entry;
+    return this.take();
   }
 
   /**
@@ -96,11 +144,12 @@ export class EventQueue<T> {
    * returns its payload (its time is then `lastTimeMs`), else returns `NOTHING_DUE`.
    */
   popPayloadUntil(untilMs: number): T | typeof NOTHING_DUE {
-    this.dropCancelled();
-    if (this.used === 0 || (this.heap[0] as number) > untilMs) return NOTHING_DUE;
-    const slot = this.heap[1] as number;
-    const payload = this.payloads[slot] as T;
-    this.poppedTimeMs = this.heap[0] as number;
+    if (this.used > this.live) this.dropCancelled();
+    if (this.used === 0) return NOTHING_DUE;
+    const timeMs = this.topTime();
+    if (timeMs > untilMs) return NOTHING_DUE;
+    const payload = this.cells[this.slots[0] as number] as T;
+    this.poppedTimeMs = timeMs;
     this.removeTop();
     return payload;
   }
@@ -112,22 +161,52 @@ export class EventQueue<T> {
 
   /** Removes a pending entry; returns false when it was already popped or cancelled. */
   cancel(handle: QueueHandle<T>): boolean {
-    const slot = handle.index;
-    // The sequence number tells a reused slot from the handle's own entry; a popped entry's index, -1, reads no
-    // slot (`meta[-1]` is undefined), so it cancels nothing either.
-    if (this.meta[2 * slot + 1] !== handle.seq) return false;
-    this.meta[2 * slot + 1] = -2 - handle.seq;
-    this.payloads[slot] = undefined;
+    const slot = this.pendingSlot(handle);
+    if (slot < 0) return false;
+    this.cells[slot] = CANCELLED;
     this.live--;
     // Cancelled entries wait for the top; rebuild when they outnumber live ones, so memory stays within twice.
     if (this.used - this.live > 64 && this.used - this.live > this.live) this.compact();
     return true;
   }
 
+  /** The slot of a handle's entry if it is still pending, else -1. */
+  private pendingSlot(handle: QueueHandle<T>): number {
+    if (!Number.isSafeInteger(handle) || handle < 0) return -1;
+    const slot = handle % SLOT_SPAN;
+    // The sequence number tells a reused slot from the handle's own entry.
+    if (slot >= this.slotCount || this.meta[3 * slot + 2] !== (handle - slot) / SLOT_SPAN) return -1;
+    const cell = this.cells[slot];
+    return cell === FREE || cell === CANCELLED ? -1 : slot;
+  }
+
+  /** The time of the top entry: from its key when folded (the division by a power of two is exact). */
+  private topTime(): number {
+    const key = this.keys[0] as number;
+    return this.folded ? Math.floor(key / PRIORITY_SPAN) : key;
+  }
+
+  private entryOf(slot: number): QueueEntry<T> {
+    const meta = this.meta;
+    return {
+      timeMs: meta[3 * slot] as number,
+      priority: meta[3 * slot + 1] as number,
+      seq: meta[3 * slot + 2] as number,
+      payload: this.cells[slot] as T,
+    };
+  }
+
+  /** Removes and returns the top entry (which is live). */
+  private take(): QueueEntry<T> {
+    const entry = this.entryOf(this.slots[0] as number);
+    this.removeTop();
+    return entry;
+  }
+
   /** Drops cancelled entries from the top. */
   private dropCancelled(): void {
     // `used === live`: nothing cancelled waits in the heap (the usual case), so the top's slot need not be read.
-    while (this.used > this.live && (this.meta[2 * (this.heap[1] as number) + 1] as number) < FREE_SLOT) {
+    while (this.used > this.live && this.cells[this.slots[0] as number] === CANCELLED) {
       this.live++; // removeTop counts a live entry out; this one was counted out when cancelled
       this.removeTop();
     }
@@ -135,86 +214,110 @@ export class EventQueue<T> {
 
   /** Takes the top entry out of the heap and frees its slot. */
   private removeTop(): void {
-    const slot = this.heap[1] as number;
-    this.meta[2 * slot + 1] = FREE_SLOT;
-    this.payloads[slot] = undefined;
+    const slot = this.slots[0] as number;
+    this.cells[slot] = FREE;
     this.free[this.freeCount++] = slot;
     this.live--;
     const last = --this.used;
-    if (last > 0) this.siftDown(0, this.heap[2 * last] as number, this.heap[2 * last + 1] as number);
+    if (last > 0) this.siftDown(0, this.keys[last] as number, this.slots[last] as number);
   }
 
   private growSlots(): void {
+    if (this.free.length >= SLOT_SPAN) {
+      throw new RangeError(`an event queue holds at most ${SLOT_SPAN} pending entries`);
+    }
     this.meta = grown(this.meta);
     this.free = grown(this.free);
   }
 
+  /** From now on keys are times alone: rebuilds the heap with them (the order of entries is unchanged). */
+  private unfold(): void {
+    this.folded = false;
+    this.rebuild(false);
+  }
+
   /** Rebuilds the heap from its live entries (any heap of the same entries pops in the same order). */
   private compact(): void {
+    this.rebuild(true);
+  }
+
+  private rebuild(dropCancelled: boolean): void {
     const keep: number[] = [];
-    const keepTimes: number[] = [];
     for (let i = 0; i < this.used; i++) {
-      const slot = this.heap[2 * i + 1] as number;
-      if ((this.meta[2 * slot + 1] as number) >= 0) {
-        keep.push(slot);
-        keepTimes.push(this.heap[2 * i] as number);
-      } else {
-        this.meta[2 * slot + 1] = FREE_SLOT;
+      const slot = this.slots[i] as number;
+      if (!dropCancelled || this.cells[slot] !== CANCELLED) keep.push(slot);
+      else {
+        this.cells[slot] = FREE;
         this.free[this.freeCount++] = slot;
       }
     }
     this.used = 0;
-    keep.forEach((slot, k) => this.siftUp(this.used++, keepTimes[k] as number, slot));
+    for (const slot of keep) {
+      const t = this.meta[3 * slot] as number;
+      this.siftUp(this.used++, this.folded ? t * PRIORITY_SPAN + (this.meta[3 * slot + 1] as number) : t, slot);
+    }
   }
 
-  /** At equal times, whether slot `a`'s entry comes before slot `b`'s: lower priority, then pushed first. */
+  /**
+   * At equal keys, whether slot `a`'s entry comes before slot `b`'s: lower priority (which is already equal when the
+   * keys are folded), then pushed first.
+   */
   private tieBefore(a: number, b: number): boolean {
     const meta = this.meta;
-    const pa = meta[2 * a] as number;
-    const pb = meta[2 * b] as number;
-    return pa !== pb ? pa < pb : (meta[2 * a + 1] as number) < (meta[2 * b + 1] as number);
+    const pa = meta[3 * a + 1] as number;
+    const pb = meta[3 * b + 1] as number;
+    return pa !== pb ? pa < pb : (meta[3 * a + 2] as number) < (meta[3 * b + 2] as number);
   }
 
-  /** Places the entry (time `t`, slot `id`) at heap position `i` or above, moving later parents down. */
-  private siftUp(i: number, t: number, id: number): void {
-    const heap = this.heap;
+  /** Places the entry (key `k`, slot `id`) at heap position `i` or above, moving later parents down. */
+  private siftUp(i: number, k: number, id: number): void {
+    const keys = this.keys;
+    const slots = this.slots;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      const pt = heap[2 * p] as number;
-      // 1. Earlier virtual time first; 2. and 3. at the same instant, priority then insertion order (the equality
-      // test sits inside the rarely taken branch, so the usual path costs one comparison).
-      if (pt <= t && (pt < t || this.tieBefore(heap[2 * p + 1] as number, id))) break;
-      heap[2 * i] = pt;
-      heap[2 * i + 1] = heap[2 * p + 1] as number;
+      const pk = keys[p] as number;
+      // 1. and 2. Earlier virtual time first, then lower priority (both in the key when folded); 3. at equal keys,
+      // insertion order (and the priority when unfolded): the equality test sits inside the rarely taken branch,
+      // so the usual path costs one comparison.
+      if (pk <= k && (pk < k || this.tieBefore(slots[p] as number, id))) break;
+      keys[i] = pk;
+      slots[i] = slots[p] as number;
       i = p;
     }
-    heap[2 * i] = t;
-    heap[2 * i + 1] = id;
+    keys[i] = k;
+    slots[i] = id;
   }
 
-  /** Places the entry (time `t`, slot `id`) at heap position `i` or below, moving earlier children up. */
-  private siftDown(i: number, t: number, id: number): void {
-    const heap = this.heap;
+  /** Places the entry (key `k`, slot `id`) at heap position `i` or below, moving earlier children up. */
+  private siftDown(i: number, k: number, id: number): void {
+    const keys = this.keys;
+    const slots = this.slots;
     const n = this.used;
     for (;;) {
       let c = 2 * i + 1;
       if (c >= n) break;
-      let ct = heap[2 * c] as number;
+      let ck = keys[c] as number;
       if (c + 1 < n) {
-        const rt = heap[2 * c + 2] as number;
-        if (rt <= ct && (rt < ct || this.tieBefore(heap[2 * c + 3] as number, heap[2 * c + 1] as number))) {
+        const rk = keys[c + 1] as number;
+        if (rk <= ck && (rk < ck || this.tieBefore(slots[c + 1] as number, slots[c] as number))) {
           c++;
-          ct = rt;
+          ck = rk;
         }
       }
-      if (ct >= t && (ct > t || this.tieBefore(id, heap[2 * c + 1] as number))) break;
-      heap[2 * i] = ct;
-      heap[2 * i + 1] = heap[2 * c + 1] as number;
+      if (ck >= k && (ck > k || this.tieBefore(id, slots[c] as number))) break;
+      keys[i] = ck;
+      slots[i] = slots[c] as number;
       i = c;
     }
-    heap[2 * i] = t;
-    heap[2 * i + 1] = id;
+    keys[i] = k;
+    slots[i] = id;
   }
+}
+
+function foldable(timeMs: number, priority: number): boolean {
+  return (
+    timeMs >= 0 && timeMs < FOLD_LIMIT_MS && priority >= 0 && priority < PRIORITY_SPAN && Number.isInteger(priority)
+  );
 }
 
 function grown<A extends Float64Array | Int32Array>(a: A): A {

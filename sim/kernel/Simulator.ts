@@ -65,11 +65,27 @@ export class Simulator<T> {
     return this.queue.cancel(handle);
   }
 
-  /** Fires the next event, if any; returns false when the queue is empty. */
+  /** When a pending timer fires (NaN once it has fired or been cancelled). */
+  timeOf(handle: TimerHandle<T>): number {
+    return this.queue.timeOf(handle);
+  }
+
+  /** A pending timer's priority (NaN once it has fired or been cancelled). */
+  priorityOf(handle: TimerHandle<T>): number {
+    return this.queue.priorityOf(handle);
+  }
+
+  /** A pending timer's payload (undefined once it has fired or been cancelled). */
+  payloadOf(handle: TimerHandle<T>): T | undefined {
+    return this.queue.payloadOf(handle);
+  }
+
+  /** Fires the next event, if any; returns false when the queue is empty. Allocates nothing. */
   step(handler: (payload: T, nowMs: number) => void): boolean {
-    const entry = this.queue.pop();
-    if (entry === undefined) return false;
-    this.fire(entry.timeMs, entry.payload, handler);
+    const queue = this.queue;
+    const payload = queue.popPayloadUntil(Number.POSITIVE_INFINITY);
+    if (payload === NOTHING_DUE) return false;
+    this.fire(queue.lastTimeMs, payload, handler);
     return true;
   }
 

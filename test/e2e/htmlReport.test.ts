@@ -61,6 +61,15 @@ async function drawn(page: Page, figure: string, name: string): Promise<number> 
     .filter((el) => { const box = el.getBBox(); return box.width > 0 || box.height > 0; }).length`);
 }
 
+/** The marks of the report a row stands for: drawn single marks, plus the count of each drawn merged run. */
+async function drawnWithRuns(page: Page, figure: string, single: string, runs: string): Promise<number> {
+  const runCounts: number =
+    await page.evaluate(`[...document.querySelectorAll('#${figure} g.${runs}_marks > [role="graphics-symbol"]')]
+    .filter((el) => { const box = el.getBBox(); return box.width > 0 || box.height > 0; })
+    .reduce((sum, el) => sum + Number(/^(\\d+) x /.exec(el.getAttribute('aria-label') ?? '')?.[1] ?? 0), 0)`);
+  return (await drawn(page, figure, single)) + runCounts;
+}
+
 describe('the HTML report in Chromium', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'provsim-browser-'));
@@ -85,8 +94,8 @@ describe('the HTML report in Chromium', () => {
     expect(await drawn(page, 'overview', 'step_bars')).toBe(
       report.trace.filter((e) => e.type === 'ts-step-start').length,
     );
-    expect(await drawn(page, 'overview', 'check_ticks')).toBe(report.checks.length);
-    expect(await drawn(page, 'overview', 'check_points')).toBe(report.checks.length);
+    expect(await drawnWithRuns(page, 'overview', 'check_ticks', 'check_runs')).toBe(report.checks.length);
+    expect(await drawnWithRuns(page, 'overview', 'check_points', 'check_segments')).toBe(report.checks.length);
     expect(await drawn(page, 'overview', 'provisioning_bars')).toBe(report.provisioning.intervals.length);
     expect(await drawn(page, 'overview', 'hazard_points')).toBe(report.hazards.length);
     expect(await drawn(page, 'overview', 'deadline_rules')).toBe(1);

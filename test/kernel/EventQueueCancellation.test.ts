@@ -65,8 +65,10 @@ describe('EventQueue cancellation', () => {
     const q = new EventQueue<string>();
     const a = q.push(5, 0, 'a');
     expect(q.pop()?.payload).toBe('a');
-    const b = q.push(7, 0, 'b');
-    expect(b.index).toBe(a.index); // the slot is reused
+    const b = q.push(7, 0, 'b'); // takes the slot `a` had
+    expect(b).not.toBe(a);
+    expect(q.payloadOf(a)).toBeUndefined();
+    expect(q.payloadOf(b)).toBe('b');
     expect(q.cancel(a)).toBe(false);
     expect(q.pop()?.payload).toBe('b');
     expect(q.cancel(b)).toBe(false);

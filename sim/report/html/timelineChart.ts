@@ -58,6 +58,34 @@ function hours(ms: number): number {
   return ms / HOUR;
 }
 
+/**
+ * [provsim] Marks of one kind in one row closer than this many pixels to the previous one are drawn as one mark
+ * spanning them, with their count, first and last in its tooltip: a reader cannot tell them apart, and a year of
+ * hourly checks would otherwise be 8,760 marks. The JSON report keeps every check.
+ */
+const MERGE_PX = 3;
+
+/** `marks` (in time order) cut into runs: each next mark of the same kind within `gapMs` of the previous joins it. */
+export function mergeRuns(marks: readonly TimelineMark[], gapMs: number): TimelineMark[][] {
+  const runs: TimelineMark[][] = [];
+  let run: TimelineMark[] | null = null;
+  let prev: TimelineMark | null = null;
+  for (const m of marks) {
+    if (run !== null && prev !== null && m.kind === prev.kind && m.atMs - prev.atMs < gapMs) run.push(m);
+    else {
+      run = [m];
+      runs.push(run);
+    }
+    prev = m;
+  }
+  return runs;
+}
+
+/** `[layer]`, or `[]` when it has no data. */
+function optionalLayer<L extends { data: { values: readonly Datum[] } }>(layer: L): L[] {
+  return layer.data.values.length > 0 ? [layer] : [];
+}
+
 /** Axis labels: whole hours as `49h`, fractions as `0:30`. */
 const HOUR_LABELS =
   "datum.value == floor(datum.value) ? datum.value + 'h' : floor(datum.value) + ':' + " +
@@ -128,6 +156,38 @@ export function timelineChartSpec(t: Timeline, options: ChartOptions): TopLevelS
   });
   const marks = (pred: (m: TimelineMark) => boolean) =>
     t.marks.filter((m) => pred(m) && m.atMs >= fromMs && m.atMs <= toMs).map(markDatum);
+  // Rows of periodic marks (checks, policy cycles) drawn as a reader can see them: runs too dense to tell apart are
+  // one mark each (see `mergeRuns`).
+  const merged = (pred: (m: TimelineMark) => boolean) =>
+    mergeRuns(
+      t.marks.filter((m) => pred(m) && m.atMs >= fromMs && m.atMs <= toMs),
+      MERGE_PX / pxPerMs,
+    );
+  const checkRuns = merged((m) => m.component === 'check-loop');
+  const policyRuns = merged((m) => m.component === 'policy');
+  const runLayer = (name: string, runs: readonly TimelineMark[][]): Layer => ({
+    name,
+    data: { values: runs.filter((r) => r.length > 1).map(runDatum) },
+    mark: { type: 'rect', clip: true, height: 10 },
+    encoding: { x, x2: { field: 'x2' }, y, color: kindColor, description: { field: 'tip' } },
+  });
+  const singles = (runs: readonly TimelineMark[][]) =>
+    runs.filter((r) => r.length === 1).map((r) => markDatum(r[0] as TimelineMark));
+  const runDatum = (run: readonly TimelineMark[]): Datum => {
+    const first = markDatum(run[0] as TimelineMark);
+    const last = markDatum(run[run.length - 1] as TimelineMark);
+    const m = run[0] as TimelineMark;
+    return {
+      ...first,
+      x2: last.x ?? null,
+      n: run.length,
+      elapsed2: last.elapsed ?? null,
+      tip:
+        `${run.length} x ${MARK_TEXT[m.kind]}, ${formatHours(m.atMs)} to ` +
+        `${formatHours((run[run.length - 1] as TimelineMark).atMs)}; first: ${m.detail}; last: ` +
+        `${(run[run.length - 1] as TimelineMark).detail}`,
+    };
+  };
 
   const bars = (name: string, pred: (s: TimelineSpan) => boolean, extra: Layer = {}): Layer => ({
     name,
@@ -201,13 +261,13 @@ export function timelineChartSpec(t: Timeline, options: ChartOptions): TopLevelS
     },
     {
       name: 'check_ticks',
-      data: { values: marks((m) => m.component === 'check-loop') },
+      data: { values: singles(checkRuns) },
       mark: { type: 'tick', clip: true, thickness: 1.5 },
       encoding: { x, y, color: kindColor, description: { field: 'tip' } },
     },
     {
       name: 'policy_ticks',
-      data: { values: marks((m) => m.component === 'policy') },
+      data: { values: singles(policyRuns) },
       mark: { type: 'tick', clip: true, thickness: 1.5 },
       encoding: {
         x,
@@ -217,6 +277,8 @@ export function timelineChartSpec(t: Timeline, options: ChartOptions): TopLevelS
         description: { field: 'tip' },
       },
     },
+    runLayer('check_runs', checkRuns),
+    runLayer('policy_runs', policyRuns),
     {
       name: 'event_points',
       data: {
@@ -356,7 +418,12 @@ export function timelineChartSpec(t: Timeline, options: ChartOptions): TopLevelS
           },
           {
             name: 'max_line',
-            data: { values: checks.map(markDatum) },
+            // A step line needs only the checks where the max changes (and the last one).
+            data: {
+              values: checks
+                .filter((m, i) => i === 0 || i === checks.length - 1 || m.maxHours !== checks[i - 1]?.maxHours)
+                .map(markDatum),
+            },
             mark: { type: 'line', clip: true, interpolate: 'step-after', color: DEADLINE_COLOR, strokeDash: [6, 3] },
             encoding: {
               x: xPanel,
@@ -387,9 +454,10 @@ export function timelineChartSpec(t: Timeline, options: ChartOptions): TopLevelS
             },
             encoding: { x: xPanel, y: { field: 'max', type: 'quantitative' }, text: { field: 'label' } },
           },
-          {
+          // Each layer only with data (an empty one has no extent to scale).
+          ...optionalLayer({
             name: 'check_points',
-            data: { values: checks.map(markDatum) },
+            data: { values: singles(checkRuns) },
             mark: { type: 'point', clip: true, filled: true, size: 26 },
             encoding: {
               x: xPanel,
@@ -397,7 +465,20 @@ export function timelineChartSpec(t: Timeline, options: ChartOptions): TopLevelS
               color: kindColor,
               description: { field: 'tip' },
             },
-          },
+          }),
+          ...optionalLayer({
+            name: 'check_segments',
+            data: { values: checkRuns.filter((r) => r.length > 1).map(runDatum) },
+            mark: { type: 'rule', clip: true, strokeWidth: 3 },
+            encoding: {
+              x: xPanel,
+              x2: { field: 'x2' },
+              y: { field: 'elapsed', type: 'quantitative' },
+              y2: { field: 'elapsed2' },
+              color: kindColor,
+              description: { field: 'tip' },
+            },
+          }),
         ],
       }
     : null;

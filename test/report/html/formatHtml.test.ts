@@ -12,6 +12,9 @@ import { formatIndex } from '../../../sim/report/html/formatIndex.js';
 import { outcomeOf } from '../../../sim/report/outcome.js';
 import type { Report } from '../../../sim/report/Report.js';
 import { timelineOf } from '../../../sim/report/timelineOf.js';
+import { runModel } from '../../../sim/model/runModel.js';
+import { buildReport } from '../../../sim/report/Report.js';
+import { createScenario } from '../../../sim/scenario/createScenario.js';
 import { bundledReport, bundledReports } from '../bundledReports.js';
 
 /** The inline SVG of the figure with this id. */
@@ -27,6 +30,16 @@ function marks(svg: string, name: string): number {
   const group = new RegExp(`<g class="mark-\\w+ role-mark ${name}_marks"[^>]*?(/>|>(.*?)</g>)`, 's').exec(svg);
   if (group === null) throw new Error(`no mark group ${name}`);
   return (group[2] ?? '').split('role="graphics-symbol"').length - 1;
+}
+
+/**
+ * How many marks of the report a row draws: its single marks plus, for each merged run (a mark whose tooltip starts
+ * with its count, "12 x ..."), the marks it stands for. The run group is absent when nothing was merged.
+ */
+function drawnWithRuns(svg: string, single: string, runs: string): number {
+  const group = new RegExp(`<g class="mark-\\w+ role-mark ${runs}_marks"[^>]*?(/>|>(.*?)</g>)`, 's').exec(svg);
+  const counts = [...(group?.[2] ?? '').matchAll(/aria-label="(\d+) x /g)].map((m) => Number(m[1]));
+  return marks(svg, single) + counts.reduce((a, b) => a + b, 0);
 }
 
 /** Everything in the page that would make a browser fetch something. */
@@ -53,13 +66,17 @@ describe('formatHtml', () => {
     const svg = figureSvg(html, 'overview');
     expect(XMLValidator.validate(svg)).toBe(true);
     expect(marks(svg, 'step_bars')).toBe(r.trace.filter((e) => e.type === 'ts-step-start').length);
-    expect(marks(svg, 'check_ticks')).toBe(r.checks.length);
+    expect(drawnWithRuns(svg, 'check_ticks', 'check_runs')).toBe(r.checks.length);
     // The elapsed-versus-max panel is drawn when there are checks.
-    if (r.checks.length > 0) expect(marks(svg, 'check_points')).toBe(r.checks.length);
-    else expect(svg).not.toContain('check_points_marks');
+    if (r.checks.length > 0) {
+      const points = svg.includes('check_points_marks') ? marks(svg, 'check_points') : 0;
+      const segments = [...svg.matchAll(/role-mark check_segments_marks.*?<\/g>/gs)].map((m) => m[0]).join('');
+      const inSegments = [...segments.matchAll(/aria-label="(\d+) x /g)].reduce((a, m) => a + Number(m[1]), 0);
+      expect(points + inSegments).toBe(r.checks.length);
+    } else expect(svg).not.toContain('check_points_marks');
     expect(marks(svg, 'provisioning_bars')).toBe(r.provisioning.intervals.length);
     expect(marks(svg, 'hazard_points')).toBe(r.hazards.length);
-    expect(marks(svg, 'policy_ticks')).toBe(
+    expect(drawnWithRuns(svg, 'policy_ticks', 'policy_runs')).toBe(
       r.trace.filter((e) => e.type === 'policy-retrieval' || e.type === 'policy-skipped').length,
     );
     const inRun = timelineOf(r).deadlines.filter((d) => !d.superseded && d.atMs <= r.scenario.horizonMs);
@@ -133,5 +150,30 @@ describe('formatCompareHtml', () => {
     expect(html).toContain(`The timelines part at trace entry #${(c.partingIndex ?? 0) + 1}`);
     expect(html.split('class="differ"').length - 1).toBe(c.facts.filter((f) => f.differ).length);
     expect(externalReferences(html)).toEqual([]);
+  });
+
+  it('merges a year of hourly checks into marks a reader can see, and counts every check', async () => {
+    const r = buildReport(
+      runModel(
+        createScenario({
+          name: 'stuck-for-a-year',
+          horizonMs: 365 * 86_400_000,
+          client: {
+            registry: {
+              ProvisioningMode: 'true',
+              ProvisioningEnabledTime: 1767225600,
+              ProvisioningMaxMinutes: 4294967295,
+            },
+          },
+        }),
+      ),
+    );
+    expect(r.checks.length).toBe(8761);
+    const { html, warnings } = await formatHtmlChecked(r);
+    expect(warnings).toEqual([]);
+    const svg = figureSvg(html, 'overview');
+    expect(marks(svg, 'check_runs')).toBeLessThan(10);
+    expect(drawnWithRuns(svg, 'check_ticks', 'check_runs')).toBe(r.checks.length);
+    expect(html.length).toBeLessThan(2_000_000);
   });
 });
