@@ -18,7 +18,8 @@ import {
 import { shardRange } from '../fleet/simulateRange.js';
 import { parseStrategy, type Strategy } from '../remediate/Strategy.js';
 import { scenarioToYaml } from '../scenario/loadScenario.js';
-import { type FleetArgs, loadFleet, parseShard, progress, type ShardMerger } from './fleetCommand.js';
+import { type FleetArgs, loadFleet, progress, type ShardMerger } from './fleetCommand.js';
+import { parseShard } from './shardAndWorkers.js';
 import { InputError } from './InputError.js';
 import type { Io } from './main.js';
 import { writeAtomic } from './writeAtomic.js';
@@ -70,6 +71,7 @@ interface RemediateArgs extends FleetArgs {
   strategy: string[];
   explain?: string | undefined;
   shard?: string | undefined;
+  shards?: string | undefined;
   format: 'text' | 'json';
 }
 
@@ -101,7 +103,12 @@ export function registerRemediate(cli: Argv, io: Io): void {
         .option('clients', { type: 'string', describe: "override the fleet's client count" })
         .option('days', { type: 'string', describe: "override the fleet's horizon, in days" })
         .option('seed', { type: 'string', describe: "override the fleet's seed" })
-        .option('shard', { type: 'string', describe: 'run only slice I of N (1-based), for provsim merge' })
+        .option('shard', {
+          type: 'string',
+          describe:
+            'run only slice I of N (1-based), for provsim merge; auto: the index from the job engine (as fleet)',
+        })
+        .option('shards', { type: 'string', describe: 'with --shard auto: the number of shards' })
         .option('explain', { type: 'string', describe: "print client N's scenario under the one --strategy given" })
         .option('out', { type: 'string', default: 'reports', describe: 'where report files go' })
         .option('format', {
@@ -125,7 +132,7 @@ export function registerRemediate(cli: Argv, io: Io): void {
         return;
       }
       const bar = progress(`remediate ${f.name}`);
-      const shard = parseShard(args.shard);
+      const shard = parseShard(args.shard, args.shards, process.env);
       const range = shard === undefined ? null : shardRange(f.clients, shard.index, shard.count);
       const report = runRemediate(f, strategies, {
         onProgress: bar.update,
