@@ -47,7 +47,7 @@ describe('--format json', () => {
   });
 
   it('check: passing, failing and skipped scenarios with the counts', () => {
-    expect(json('check', 0, 'check', 'scenarios')).toMatchObject({ passed: 15, failed: 0, skipped: 0 });
+    expect(json('check', 0, 'check', 'scenarios')).toMatchObject({ passed: 17, failed: 0, skipped: 0 });
     const quiet = scenarioFile('name: quiet\nhorizon: 3h\n');
     expect(json('check', 0, 'check', quiet)).toMatchObject({ passed: 0, failed: 0, skipped: 1 });
   });

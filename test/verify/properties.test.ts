@@ -46,6 +46,13 @@ describe('generated scenarios', () => {
     expect(events.reduce((a, b) => a + b, 0) / sample.length).toBeGreaterThan(8);
     expect(Math.max(...steps)).toBeGreaterThanOrEqual(15);
   });
+
+  it('include Windows PE: devices that start there and restarts into it', () => {
+    const sample = fc.sample(scenarioArbitrary(), { numRuns: 200, seed });
+    expect(sample.filter((s) => s.client.startsIn === 'winpe').length).toBeGreaterThan(10);
+    const toWinpe = sample.filter((s) => s.taskSequence?.steps.some((st) => st.restart === 'winpe'));
+    expect(toWinpe.length).toBeGreaterThan(20);
+  });
 });
 
 describe('swarm scenarios', () => {
