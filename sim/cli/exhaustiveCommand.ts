@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDuration } from '../scenario/Duration.js';
 import { EVENT_TYPES, type Scenario } from '../scenario/Scenario.js';
-import { exploreExhaustive, type ExhaustiveResult } from '../verify/exhaustive.js';
+import { assumptionCombinations, type ExhaustiveResult, exploreExhaustive, variantsOf } from '../verify/exhaustive.js';
 import { counterexampleYaml } from '../verify/explore.js';
 import { findScenarioFiles, loadScenarioFiles } from './files.js';
 import type { ExploreDocument } from './exploreCommand.js';
@@ -45,6 +45,10 @@ export function runExhaustive(args: ExploreArgs, c: ExploreContext, io: Io): num
   const maxStates = positiveInteger(args['max-states'], '--max-states');
   const timeBudgetMs = positiveDuration(args['time-budget'], '--time-budget');
   const bases = args.base.length === 0 ? bundledBases() : loadScenarioFiles(findScenarioFiles(args.base));
+  const sets = assumptionCombinations(c.assume, args['all-assumptions']).length;
+  say(
+    `provsim explore --exhaustive: depth ${depth}, grid ${formatDuration(gridMs)}, ${variantsOf(c.kinds).length} event variants (${(c.kinds ?? EVENT_TYPES).join(', ')}); ${bases.length} base scenario(s) x ${sets} assumption set(s)\n`,
+  );
   const progress = progressLine();
   const observed = new Observed(c);
   const result = exploreExhaustive({
@@ -64,9 +68,6 @@ export function runExhaustive(args: ExploreArgs, c: ExploreContext, io: Io): num
       progress.show(`depth ${p.level} of ${depth}, ${p.base}: ${p.runs} runs, ${p.distinctStates} distinct states`),
   });
   progress.end();
-  say(
-    `provsim explore --exhaustive: depth ${depth}, grid ${formatDuration(gridMs)}, ${result.variants} event variants (${(c.kinds ?? EVENT_TYPES).join(', ')}); ${bases.length} base scenario(s) x ${result.roots / Math.max(1, bases.length)} assumption set(s)\n`,
-  );
   let file: string | null = null;
   if (result.counterexample !== null) {
     const { scenario, violations } = result.counterexample;
