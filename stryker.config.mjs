@@ -10,8 +10,8 @@
 // Reports: reports/mutation/<target>.html and <target>.json (and <target>.incremental.json, for the next run).
 const target = process.env.PROVSIM_MUTATE ?? 'all';
 const files = {
-  kernel: ['sim/kernel/EventQueue.ts', 'sim/kernel/Simulator.ts', 'sim/kernel/Random.ts'],
-  model: ['sim/model/transition.ts', 'sim/model/runModel.ts', 'sim/model/types.ts'],
+  kernel: ['sim/kernel/**/*.ts', '!sim/kernel/index.ts'],
+  model: ['sim/model/**/*.ts'],
   fleet: ['sim/fleet/simulateClient.ts'],
 };
 if (target !== 'all' && !(target in files)) {

@@ -21,6 +21,21 @@ describe('runModel', () => {
     expect(run.trace.filter((e) => e.type === 'service-stop').map((e) => e.atMs)).toEqual([H, 2 * H, 3 * H]);
   });
 
+  it('traces nothing but timed, typed entries, in time order', () => {
+    const run = runModel(
+      createScenario({
+        horizonMs: 3 * H,
+        client: { registry: { ProvisioningMode: 'true' } },
+        taskSequence: { startAtMs: H, steps: [{ name: 'A', durationMs: H }] },
+      }),
+    );
+    expect(run.trace.length).toBeGreaterThan(5);
+    for (const [i, e] of run.trace.entries()) {
+      expect(typeof e.type, `entry ${i}`).toBe('string');
+      expect(e.atMs, `entry ${i}`).toBeGreaterThanOrEqual(i === 0 ? 0 : (run.trace[i - 1]?.atMs ?? 0));
+    }
+  });
+
   it('runs an event at the horizon, and none after it', () => {
     const run = runModel(
       createScenario({

@@ -1079,6 +1079,23 @@ describe('the exceeded-timeout watchdog', () => {
     ]);
   });
 
+  it('flags once per entry, even when ProvisioningMaxMinutes changes after the flag', () => {
+    // As above, flagged at 2h30m + 1 ms; max set to 30 at 3h: no second flag.
+    const r = simulate({
+      horizonMs: 6 * H,
+      assumptions: { setRestartsService: false },
+      events: [
+        { type: 'admin-wmi', atMs: 30 * M, enable: true },
+        { type: 'registry-set', atMs: H, name: 'ProvisioningMaxMinutes', value: 60 },
+        { type: 'registry-set', atMs: 3 * H, name: 'ProvisioningMaxMinutes', value: 30 },
+      ],
+    });
+    expect(r.hazards.map((h) => [h.kind, h.atMs])).toEqual([
+      ['exceeded-timeout', 150 * M + 1],
+      ['stuck-at-horizon', 6 * H],
+    ]);
+  });
+
   it('flags at once an edit that puts the bound in the past', () => {
     // Entry at 0 by $true without restart; max set to 1 at 5h: bound 1m + 60m long passed, flagged at 5h.
     const r = simulate({
@@ -1093,5 +1110,33 @@ describe('the exceeded-timeout watchdog', () => {
       ['exceeded-timeout', 5 * H],
       ['stuck-at-horizon', 6 * H],
     ]);
+  });
+});
+
+describe('the state at time 0', () => {
+  it('raises each hazard whose condition already holds at time 0', () => {
+    // Preset in the mode with no timestamp: no-timestamp at 0, and the bound max + checkInterval = 49h passes at
+    // 49h + 1 ms. A client configured disabled: client-disabled at 0. A registry preset inconsistent: at the start.
+    const noStamp = simulate({ horizonMs: 3 * D, client: { registry: { ProvisioningMode: 'true' } } });
+    expect(noStamp.hazards.map((h) => [h.kind, h.atMs])).toEqual([
+      ['no-timestamp', 0],
+      ['exceeded-timeout', 49 * H + 1],
+      ['stuck-at-horizon', 3 * D],
+    ]);
+    const disabled = simulate({ horizonMs: H, client: { startup: 'disabled' } });
+    expect(disabled.hazards.map((h) => [h.kind, h.atMs])).toEqual([['client-disabled', 0]]);
+    const inconsistent = simulate({ horizonMs: H, client: { registry: { SystemTaskExcludes: 'SchedulerStartup' } } });
+    expect(inconsistent.hazards.map((h) => [h.kind, h.atMs])).toEqual([['inconsistent-registry', 0]]);
+  });
+
+  it('tells a sequence not yet started from no sequence', () => {
+    const later = simulate({ horizonMs: H, taskSequence: { startAtMs: 2 * H, steps: [{ name: 'A', durationMs: M }] } });
+    expect(later.taskSequence.outcome).toBe('not-started');
+    expect(simulate({ horizonMs: H }).taskSequence.outcome).toBe('none');
+  });
+
+  it('keeps a deleted registry value absent', () => {
+    const r = simulate({ horizonMs: H, events: [{ type: 'registry-delete', atMs: M, name: 'ProvisioningMode' }] });
+    expect(Object.keys(r.final.registry)).toEqual(['SystemTaskExcludes']);
   });
 });
