@@ -7,6 +7,7 @@
  * on `--workers`, and a merge of every shard writes exactly what one run writes. The progress bar and timings go to
  * standard error, and only when it is a terminal.
  */
+import { DEFAULT_MAX_MINUTES } from '../model/timeout.js';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,9 @@ import { InputError } from './InputError.js';
 import type { Io } from './main.js';
 import { parseSeed } from './overrides.js';
 import { writeAtomic } from './writeAtomic.js';
+
+/** Example values of `--max-minutes`, up to the default. */
+const MAX_MINUTES_EXAMPLE = [60, 120, 240, 480, 1440, DEFAULT_MAX_MINUTES].join(',');
 
 const DAY = 86_400_000;
 
@@ -90,7 +94,7 @@ function parseMinutesList(raw: unknown): number[] {
   const values = parts.map((p) => Number(p));
   if (parts.length === 0 || values.some((v) => !Number.isInteger(v) || v < 1 || v > 4_294_967_295)) {
     throw new InputError(
-      `--max-minutes ${String(raw)}: expected a comma-separated list of minutes from 1 to 4294967295, such as 60,120,240,480,1440,2880`,
+      `--max-minutes ${String(raw)}: expected a comma-separated list of minutes from 1 to 4294967295, such as ${MAX_MINUTES_EXAMPLE}`,
     );
   }
   return [...new Set(values)];
@@ -329,7 +333,7 @@ export function fleetCommands(io: Io): CommandModule[] {
         .option('max-minutes', {
           type: 'string',
           demandOption: true,
-          describe: 'the values to compare, such as 60,120,240,480,1440,2880',
+          describe: `the values to compare, such as ${MAX_MINUTES_EXAMPLE}`,
         })
         .option('max-premature', {
           type: 'string',

@@ -6,6 +6,7 @@
  * Bad input never throws anything but a `ScenarioError` listing every problem with its line, column and key, what
  * was wrong and what is allowed (the same messages and format as scenario files).
  */
+import { TIMEOUT_RELEASE } from '../model/timeout.js';
 import { formatDuration } from '../scenario/Duration.js';
 import * as F from '../scenario/fields.js';
 import { assumptionsSpec, clientVersion, parseYamlWith, rawStepNames } from '../scenario/loadScenario.js';
@@ -164,7 +165,7 @@ const releaseEntry = F.object({
   props: {
     version: F.required(
       clientVersion,
-      'ConfigMgr release YYMM, such as "2403"; releases before 1902 have no timestamp and no timeout.',
+      `ConfigMgr release YYMM, such as "2403"; releases before ${TIMEOUT_RELEASE} have no timestamp and no timeout.`,
     ),
     share: F.required(share, 'The share of clients on this release, such as 90%.'),
   },
@@ -417,7 +418,7 @@ const initiallyStuck = F.object({
     enteredAgo: F.withDefault(
       distribution,
       '0s',
-      'How long before the start they entered (their ProvisioningEnabledTime, on release 1902 and later).',
+      `How long before the start they entered (their ProvisioningEnabledTime, on release ${TIMEOUT_RELEASE} and later).`,
     ),
   },
   build: (v): InitiallyStuck => ({ share: v.share, enteredAgo: v.enteredAgo }),

@@ -21,6 +21,7 @@
  * (the comments give both); the duration of a step cut by the end of the log is unknown and set past the cut.
  */
 import { isMap, parseDocument, type Node as YamlNode } from 'yaml';
+import { DEFAULT_MAX_MINUTES } from '../model/timeout.js';
 import { type TimeZone, UTC } from '../report/cmtrace/TimeZone.js';
 import { createScenario } from '../scenario/createScenario.js';
 import { formatDuration, formatHours } from '../scenario/Duration.js';
@@ -561,11 +562,15 @@ export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOpti
     summary.push(`client version ${clientVersion.value}: ${clientVersion.source}`);
   const maxMinutes: ImportFacts['maxMinutes'] =
     options.maxMinutes === undefined
-      ? { value: 2880, source: 'ProvisioningMaxMinutes absent: the default 2880 (48 hours) (--max-minutes)' }
+      ? {
+          value: DEFAULT_MAX_MINUTES,
+          source: `ProvisioningMaxMinutes absent: the default ${DEFAULT_MAX_MINUTES} (48 hours) (--max-minutes)`,
+        }
       : { value: options.maxMinutes, source: '--max-minutes' };
 
   const horizonMs =
-    Math.ceil((lastSimMs + Math.max(maxMinutes.value, 2880) * 60_000 + 3 * 86_400_000) / 3_600_000) * 3_600_000;
+    Math.ceil((lastSimMs + Math.max(maxMinutes.value, DEFAULT_MAX_MINUTES) * 60_000 + 3 * 86_400_000) / 3_600_000) *
+    3_600_000;
   const tsName = seq.name?.value ?? 'Imported task sequence';
   const name = slug(tsName);
   const firstFile = inputs[0]?.file ?? 'smsts.log';

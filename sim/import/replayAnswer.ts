@@ -3,6 +3,8 @@
  * and when it leaves (UTC and the log's local time), or "never", with the assumptions that decide it. Pure: from
  * the import's facts and the report of the imported scenario's run.
  */
+import { hasTimeout, TIMEOUT_RELEASE } from '../model/timeout.js';
+import type { TraceEntry } from '../model/types.js';
 import type { Report } from '../report/Report.js';
 import { formatHours } from '../scenario/Duration.js';
 import type { Scenario } from '../scenario/Scenario.js';
@@ -69,7 +71,7 @@ export function answerReplay(
     (i) => i.enteredAtMs <= now && (i.exitedAtMs === null || i.exitedAtMs > now),
   );
   const version = scenario.client.version;
-  const timeoutApplies = Number(version) >= 1902;
+  const timeoutApplies = hasTimeout(version);
   const maxMinutes = report.client.maxMinutes;
   const ccmeval = scenario.client.ccmeval;
   const a = scenario.assumptions;
@@ -99,9 +101,10 @@ export function answerReplay(
     if (interval.exitedAtMs !== null) {
       leavesUtcMs = wallAt(report, interval.exitedAtMs);
       leaveReason = interval.exitReason;
+      const deadline = deadlineBefore(report, interval.exitedAtMs);
       const why =
-        interval.exitReason === 'timeout'
-          ? `by the timeout: the first check more than ProvisioningMaxMinutes (${maxMinutes} min = ${formatHours(maxMinutes * 60_000)}) after ProvisioningEnabledTime (deadline ${utcText(sinceUtcMs + maxMinutes * 60_000)}; checks run every ${formatHours(scenario.client.checkIntervalMs)} while CcmExec runs)`
+        interval.exitReason === 'timeout' && deadline !== undefined
+          ? `by the timeout: the first check more than ProvisioningMaxMinutes (${deadline.maxMinutes} min = ${formatHours(deadline.maxMinutes * 60_000)}) after ProvisioningEnabledTime (deadline ${utcText(deadline.wallMs)}; checks run every ${formatHours(scenario.client.checkIntervalMs)} while CcmExec runs)`
           : `(${interval.exitReason})`;
       lines.push(
         `Leaves: ${when(leavesUtcMs)}, ${formatHours(interval.exitedAtMs - now)} after the end of the log, ${why}.`,
@@ -110,7 +113,7 @@ export function answerReplay(
       leaveReason = 'never';
       const disabled = report.final.service.startup === 'disabled';
       const reason = !timeoutApplies
-        ? `release ${version} is before 1902 and has no timeout: only SetClientProvisioningMode($false) (or a registry edit and a CcmExec restart) takes it out`
+        ? `release ${version} is before ${TIMEOUT_RELEASE} and has no timeout: only SetClientProvisioningMode($false) (or a registry edit and a CcmExec restart) takes it out`
         : disabled && !ccmeval.enabled
           ? 'CcmExec is left disabled and ccmeval is off, so nothing starts it and nothing runs the check: only an administrator can take it out'
           : report.final.registry.ProvisioningEnabledTime === undefined && a.missingTimestamp === 'never-expires'
@@ -120,9 +123,19 @@ export function answerReplay(
     }
   }
   lines.push(
-    `Deciding assumptions: client ${version} (${facts.clientVersion.source}); ${timeoutApplies ? `ProvisioningMaxMinutes ${maxMinutes} (${facts.maxMinutes.source})` : 'no timeout before 1902'}; ` +
+    `Deciding assumptions: client ${version} (${facts.clientVersion.source}); ${timeoutApplies ? `ProvisioningMaxMinutes ${maxMinutes} (${facts.maxMinutes.source})` : `no timeout before ${TIMEOUT_RELEASE}`}; ` +
       `${facts.ending ?? `the log's outcome: ${facts.outcome}`}; ccmeval ${ccmeval.enabled ? `every ${formatHours(ccmeval.everyMs)}` : 'off'}; ` +
       `checkLoop=${a.checkLoop}, setRestartsService=${a.setRestartsService}, maxMinutesRead=${a.maxMinutesRead}, missingTimestamp=${a.missingTimestamp} (--assume to change).`,
   );
   return { inProvisioningMode: interval !== undefined, sinceUtcMs, leavesUtcMs, leaveReason, lines };
+}
+
+/** The deadline the model last put the client under at or before `atMs` (its `deadline` trace entry). */
+function deadlineBefore(report: Report, atMs: number): Extract<TraceEntry, { type: 'deadline' }> | undefined {
+  let last: Extract<TraceEntry, { type: 'deadline' }> | undefined;
+  for (const e of report.trace) {
+    if (e.atMs > atMs) break;
+    if (e.type === 'deadline') last = e;
+  }
+  return last;
 }

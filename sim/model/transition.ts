@@ -26,6 +26,15 @@ import {
   type TraceBody,
   type TraceEntry,
 } from './types.js';
+import {
+  type DeadlineInForce,
+  deadlineInForce,
+  deadlineWallMs,
+  hasTimeout,
+  isExpired,
+  maxMinutesInForce,
+  maxMinutesOf,
+} from './timeout.js';
 
 /** Rules a test can break on purpose, to show that the invariants catch a broken model. */
 export interface ModelFaults {
@@ -50,19 +59,8 @@ export interface Transition {
 export const PROVISIONING_EXCLUDES =
   'SchedulerStartup;SchedulerShutdown;SchedulerLogon;SchedulerLogoff;ClientRegistrationStartup';
 
-/** [en] "If this value doesn't exist or is 0, the client uses the default 48 hours." */
-export const DEFAULT_MAX_MINUTES = 2880;
-
-/** [fr] "À compter de la version 1902": the timestamp and the timeout exist from release 1902 on. */
-export function hasTimeout(version: string): boolean {
-  return Number(version) >= 1902;
-}
-
-/** [en] `ProvisioningMaxMinutes` where present and > 0, else 48 hours. */
-export function maxMinutesOf(registry: Registry): number {
-  const v = registry.ProvisioningMaxMinutes;
-  return v !== undefined && v > 0 ? v : DEFAULT_MAX_MINUTES;
-}
+// The timeout rule lives in `timeout.ts`; these are re-exported for the modules that import them from here.
+export { DEFAULT_MAX_MINUTES, hasTimeout, maxMinutesOf } from './timeout.js';
 
 /** [spec] The registry value is read case-insensitively. */
 export function registrySaysProvisioning(registry: Registry): boolean {
@@ -150,9 +148,12 @@ function cloneState(s: ClientState): ClientState {
 }
 
 export function transition(config: ModelConfig, state: ClientState, event: ModelEvent, nowMs: number): Transition {
-  const step = new Step(config, cloneState(state), nowMs);
+  // At `init` nothing was in force before: a client preset in provisioning mode starts under its deadline.
+  const before = event.type === 'init' ? null : deadlineInForce(state, config.client.version, config.assumptions);
+  const step = new Step(config, cloneState(state), nowMs, before);
   step.handle(event);
   step.monitor();
+  step.noteDeadline();
   return { state: step.s, effects: step.effects, trace: step.trace };
 }
 
@@ -178,6 +179,8 @@ class Step {
     private readonly config: ModelConfig,
     readonly s: ClientState,
     private readonly now: number,
+    /** The deadline last in force (before this transition, then as last noted in the trace). */
+    private deadline: DeadlineInForce | null,
   ) {}
 
   // -- plumbing ------------------------------------------------------------------------------------------------
@@ -499,8 +502,8 @@ class Step {
       return;
     }
     // 2. [assumption maxMinutesRead] The max read now, or as read when CcmExec started.
-    const maxMinutes =
-      assumptions.maxMinutesRead === 'each-check' ? maxMinutesOf(s.registry) : s.service.maxMinutesAtStart;
+    const maxMinutes = maxMinutesInForce(s, assumptions);
+    this.noteDeadline();
     const stamp = s.registry.ProvisioningEnabledTime;
     let elapsedSeconds: number | null = null;
     let expired: boolean;
@@ -512,7 +515,7 @@ class Step {
       elapsedSeconds = Math.floor(this.wallMs / 1000) - stamp;
       expired = this.config.faults?.checkAtOrAfterMax
         ? elapsedSeconds >= maxMinutes * 60
-        : elapsedSeconds > maxMinutes * 60;
+        : isExpired(elapsedSeconds, maxMinutes);
     }
     this.log({ type: 'check', wallMs: this.wallMs, elapsedSeconds, maxMinutes, expired });
     if (expired) this.exit('timeout');
@@ -775,5 +778,23 @@ class Step {
     }
     s.raised.noTimestamp = noStamp;
     if (!isRegistryInconsistent(s.registry)) s.raised.inconsistent = false;
+  }
+
+  /**
+   * [provsim, docs/model.md choice 18] Before each check and after every transition: when the deadline in force (timestamp and `max` as the client obeys it) differs from
+   * the one before the transition, the trace records the new one, so that reports draw the deadline the checks use.
+   */
+  noteDeadline(): void {
+    const before = this.deadline;
+    const after = deadlineInForce(this.s, this.config.client.version, this.config.assumptions);
+    this.deadline = after;
+    if (after === null) return;
+    if (before?.timestampSeconds === after.timestampSeconds && before.maxMinutes === after.maxMinutes) return;
+    this.log({
+      type: 'deadline',
+      timestampSeconds: after.timestampSeconds,
+      maxMinutes: after.maxMinutes,
+      wallMs: deadlineWallMs(after.timestampSeconds, after.maxMinutes),
+    });
   }
 }

@@ -3,7 +3,8 @@
  * Pure: the same run gives the same report, key order included, so the serialized JSON is byte-identical.
  */
 import type { RunResult } from '../model/runModel.js';
-import { isRegistryInconsistent, maxMinutesOf, registrySaysProvisioning } from '../model/transition.js';
+import { hasTimeout, maxMinutesOf } from '../model/timeout.js';
+import { isRegistryInconsistent, registrySaysProvisioning } from '../model/transition.js';
 import type { EntryCause, TraceEntry } from '../model/types.js';
 import type { Assumptions, ExitReason, HazardKind, TaskSequenceOutcome } from '../scenario/Scenario.js';
 import type { Violation } from '../verify/invariants.js';
@@ -111,7 +112,7 @@ export function buildReport(run: RunResult, violations: readonly Violation[] = [
     assumptions: { ...scenario.assumptions },
     client: {
       version: scenario.client.version,
-      timeoutApplies: Number(scenario.client.version) >= 1902,
+      timeoutApplies: hasTimeout(scenario.client.version),
       maxMinutes: maxMinutesOf(state.registry),
     },
     provisioning: { intervals, totalMs, policyCyclesSkipped },

@@ -5,6 +5,7 @@
  * The timeline folds routine activity (checks that do not expire, skipped policy cycles, empty policy retrievals)
  * into one line per run of them, so that a 30-day run still reads in a screen.
  */
+import { deadlineWallMs, TIMEOUT_RELEASE } from '../model/timeout.js';
 import type { TraceEntry } from '../model/types.js';
 import { formatClock, formatHours } from '../scenario/Duration.js';
 import type { Report } from './Report.js';
@@ -65,6 +66,8 @@ export function describeEntry(e: TraceEntry): string {
       const elapsed = e.elapsedSeconds === null ? `no ${KEY}` : `elapsed ${formatSeconds(e.elapsedSeconds)}`;
       return `Check: ${elapsed} of max ${formatHours(e.maxMinutes * 60_000)} -> ${e.expired ? 'EXPIRED' : 'wait'}`;
     }
+    case 'deadline':
+      return `Deadline in force: ${KEY} ${e.timestampSeconds} + max ${formatHours(e.maxMinutes * 60_000)} = ${wallText(e.wallMs)} (a check after it expires)`;
     case 'check-loop':
       return e.action === 'start'
         ? `Check loop begins (first evaluation at ${formatClock(e.firstAtMs ?? e.atMs)})`
@@ -198,12 +201,13 @@ function resultLines(report: Report): string[] {
   lines.push(`Provisioning mode: ${pm}`);
   if (report.client.timeoutApplies) {
     const stamp = final.registry.ProvisioningEnabledTime;
-    const deadline = stamp === undefined ? 'none (no timestamp)' : epochText(stamp + report.client.maxMinutes * 60);
+    const deadline =
+      stamp === undefined ? 'none (no timestamp)' : wallText(deadlineWallMs(stamp, report.client.maxMinutes));
     lines.push(
       `Timeout: max ${report.client.maxMinutes} min (${formatHours(report.client.maxMinutes * 60_000)}); deadline ${KEY} + max = ${deadline}`,
     );
   } else {
-    lines.push(`Timeout: none (release ${report.client.version} is before 1902)`);
+    lines.push(`Timeout: none (release ${report.client.version} is before ${TIMEOUT_RELEASE})`);
   }
   const tsWhen =
     ts.endedAtMs !== null

@@ -8,6 +8,7 @@
  */
 
 import { Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { DEFAULT_MAX_MINUTES, TIMEOUT_RELEASE } from '../model/timeout.js';
 import { closest } from './closest.js';
 import { formatDuration } from './Duration.js';
 import * as F from './fields.js';
@@ -94,7 +95,7 @@ export const clientVersion = F.custom<string>(
     cx.issue(
       v.offset ?? at.offset,
       at.path,
-      `expected a ConfigMgr release as four digits YYMM such as "2403" or "1902", got ${got}`,
+      `expected a ConfigMgr release as four digits YYMM such as "2403" or "${TIMEOUT_RELEASE}", got ${got}`,
     );
     return F.BAD;
   },
@@ -103,7 +104,7 @@ export const clientVersion = F.custom<string>(
       { type: 'string', pattern: VERSION_PATTERN.source },
       { type: 'integer', minimum: 1001, maximum: 9912 },
     ],
-    examples: ['2403', '1902', '1810'],
+    examples: ['2403', TIMEOUT_RELEASE, '1810'],
   }),
 );
 
@@ -170,7 +171,7 @@ const REGISTRY_DESCRIPTION: { readonly [K in RegistryName]: string } = {
   SystemTaskExcludes: 'REG_SZ; in provisioning mode the five-task list, otherwise "".',
   ProvisioningEnabledTime:
     'When provisioning mode was last entered: Unix seconds (UTC), or an ISO 8601 date-time converted to whole seconds.',
-  ProvisioningMaxMinutes: 'REG_DWORD, 0 to 4294967295 minutes; 0 or absent means 48 hours (2880).',
+  ProvisioningMaxMinutes: `REG_DWORD, 0 to 4294967295 minutes; 0 or absent means 48 hours (${DEFAULT_MAX_MINUTES}).`,
 };
 
 const registry = F.object({
@@ -230,7 +231,7 @@ const client = F.object({
     version: F.withDefault(
       clientVersion,
       '2403',
-      'ConfigMgr release YYMM, such as "2403"; releases before 1902 have no timestamp and no timeout.',
+      `ConfigMgr release YYMM, such as "2403"; releases before ${TIMEOUT_RELEASE} have no timestamp and no timeout.`,
     ),
     bootTime: F.withDefault(F.duration({ min: 'zero' }), '2m', 'How long a boot takes (0s or more).'),
     serviceRestart: F.withDefault(

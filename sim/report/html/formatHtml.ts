@@ -4,6 +4,7 @@
  * the summary tables, the assumptions, the expectations and the folded text timeline. Derived from the Report
  * alone; deterministic (the same report gives the same bytes).
  */
+import { deadlineWallMs, TIMEOUT_RELEASE } from '../../model/timeout.js';
 import { formatClock, formatHours } from '../../scenario/Duration.js';
 import { DEFAULT_ASSUMPTIONS } from '../../scenario/Scenario.js';
 import { timeline } from '../formatText.js';
@@ -191,7 +192,8 @@ function banner(report: Report): string {
 }
 
 function deadlineCaption(report: Report, deadlines: readonly Deadline[]): string {
-  if (!report.client.timeoutApplies) return `No timeout: release ${report.client.version} is before 1902.`;
+  if (!report.client.timeoutApplies)
+    return `No timeout: release ${report.client.version} is before ${TIMEOUT_RELEASE}.`;
   const current = deadlines.filter((d) => !d.superseded);
   if (current.length === 0) return 'No deadline: no ProvisioningEnabledTime while in provisioning mode.';
   return `Red dashed line: the deadline ProvisioningEnabledTime + max = ${current
@@ -229,9 +231,9 @@ function summaryTable(report: Report): string {
   const stamp = final.registry.ProvisioningEnabledTime;
   const timeout = client.timeoutApplies
     ? `max ${client.maxMinutes} min (${formatHours(client.maxMinutes * 60_000)}); deadline ProvisioningEnabledTime + max = ${
-        stamp === undefined ? 'none (no timestamp)' : wallText((stamp + client.maxMinutes * 60) * 1000)
+        stamp === undefined ? 'none (no timestamp)' : wallText(deadlineWallMs(stamp, client.maxMinutes))
       }`
-    : `none: release ${client.version} is before 1902`;
+    : `none: release ${client.version} is before ${TIMEOUT_RELEASE}`;
   const tsWhen = ts.endedAtMs ?? ts.abandonedAtMs;
   const reg = Object.entries(final.registry)
     .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
