@@ -7,13 +7,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { closest } from '../scenario/closest.js';
-import { formatHours } from '../scenario/Duration.js';
+import { formatHours } from '../time/Duration.js';
 import { parseScenario, ScenarioError } from '../scenario/loadScenario.js';
 import { counterexampleYaml, explore } from '../verify/explore.js';
 import { INVARIANT_NAMES, type InvariantName } from '../verify/invariants.js';
 import { verifyScenario } from '../verify/verifyScenario.js';
 import { InputError } from './InputError.js';
-import type { Io } from './main.js';
+import type { Io } from './Io.js';
 import { applyOverrides, parseAssume, parseSeed } from './overrides.js';
 import { writeAtomic } from './writeAtomic.js';
 

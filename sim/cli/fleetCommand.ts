@@ -25,7 +25,7 @@ import { shardRange } from '../fleet/simulateRange.js';
 import { tuneHtml } from '../fleet/tuneHtml.js';
 import { ScenarioError, scenarioToYaml } from '../scenario/loadScenario.js';
 import { InputError } from './InputError.js';
-import type { Io } from './main.js';
+import type { Io } from './Io.js';
 import { parseSeed } from './overrides.js';
 import { writeAtomic } from './writeAtomic.js';
 

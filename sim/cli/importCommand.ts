@@ -14,7 +14,7 @@ import {
 } from '../import/importSmstsLogs.js';
 import { answerReplay } from '../import/replayAnswer.js';
 import { runModel } from '../model/runModel.js';
-import { TIME_ZONE_FORMS } from '../report/cmtrace/TimeZone.js';
+import { TIME_ZONE_FORMS } from '../time/TimeZone.js';
 import { formatSummary } from '../report/formatText.js';
 import { buildReport } from '../report/Report.js';
 import type { Scenario } from '../scenario/Scenario.js';

@@ -15,15 +15,13 @@ import { registerImport } from './importCommand.js';
 import { registerFleet } from './fleetCommand.js';
 import { findScenarioFiles, loadScenarioFiles } from './files.js';
 import { InputError, UsageError } from './InputError.js';
+import type { Io } from './Io.js';
 import { applyOverrides, parseAssume, parseSeed } from './overrides.js';
 import * as reportOutputs from './reportOutputs.js';
 import { withRunLogOptions, writeRunLogs } from './runLogs.js';
 import { writeAtomic } from './writeAtomic.js';
 
-export interface Io {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
+export type { Io } from './Io.js';
 
 const processIo: Io = {
   out: (text) => process.stdout.write(text),

@@ -6,7 +6,7 @@
  * the value of rank `ceil(p * n)`; below 34 minutes a bucket is one second wide, above it at most 0.1% of its values.
  */
 import { DEFAULT_MAX_MINUTES } from '../model/timeout.js';
-import { formatDuration, formatHours } from '../scenario/Duration.js';
+import { formatDuration, formatHours } from '../time/Duration.js';
 import type { ExitReason, HazardKind, TaskSequenceOutcome } from '../scenario/Scenario.js';
 import type { Fleet } from './Fleet.js';
 import {

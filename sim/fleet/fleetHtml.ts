@@ -4,7 +4,7 @@
  * latency, and the tables of the text report. Pure: the same report gives the same page.
  */
 import { DEFAULT_MAX_MINUTES } from '../model/timeout.js';
-import { formatDuration, formatHours } from '../scenario/Duration.js';
+import { formatDuration, formatHours } from '../time/Duration.js';
 import type { Fleet } from './Fleet.js';
 import { EXAMPLE_KINDS } from './FleetSummary.js';
 import { type Distribution, type FleetReport, formatPercentile, type GroupRow } from './FleetReport.js';

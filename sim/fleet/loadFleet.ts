@@ -7,7 +7,7 @@
  * was wrong and what is allowed (the same messages and format as scenario files).
  */
 import { TIMEOUT_RELEASE } from '../model/timeout.js';
-import { formatDuration } from '../scenario/Duration.js';
+import { formatDuration } from '../time/Duration.js';
 import * as F from '../scenario/fields.js';
 import { assumptionsSpec, clientVersion, parseYamlWith, rawStepNames } from '../scenario/loadScenario.js';
 import { closest } from '../scenario/closest.js';

@@ -16,7 +16,7 @@
  * Sequence", "Setting the client into provisioning mode" (OSDUpgradeWindows). Lines starting `[provsim]` are the
  * simulated ones `provsim run --logs` writes.
  */
-import { parseDuration } from '../scenario/Duration.js';
+import { parseDuration } from '../time/Duration.js';
 import type { LogRecord } from './readLogRecords.js';
 
 /** Where a fact was read: `smsts.log:123`. */

@@ -3,10 +3,11 @@
  * and when it leaves (UTC and the log's local time), or "never", with the assumptions that decide it. Pure: from
  * the import's facts and the report of the imported scenario's run.
  */
+import { formatLocal, formatOffset, formatWall } from '../time/formatWall.js';
 import { hasTimeout, TIMEOUT_RELEASE } from '../model/timeout.js';
 import type { TraceEntry } from '../model/types.js';
 import type { Report } from '../report/Report.js';
-import { formatHours } from '../scenario/Duration.js';
+import { formatHours } from '../time/Duration.js';
 import type { Scenario } from '../scenario/Scenario.js';
 import type { ImportFacts } from './importSmstsLogs.js';
 import { refText } from './interpretSmsts.js';
@@ -22,26 +23,9 @@ export interface ReplayAnswer {
   readonly lines: string[];
 }
 
-const utcText = (ms: number) =>
-  new Date(ms)
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.000Z$/, 'Z');
-
-function offsetText(biasMinutes: number): string {
-  const offset = -biasMinutes;
-  const sign = offset < 0 ? '-' : '+';
-  const abs = Math.abs(offset);
-  return `UTC${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-}
-
 /** `2026-03-04 20:00:00 log time (UTC+01:00)`: the wall clock as the log writes it, with the log's bias. */
 function localText(utcMs: number, biasMinutes: number): string {
-  const local = new Date(utcMs - biasMinutes * 60_000)
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/(\.000)?Z$/, '');
-  return `${local} log time, ${offsetText(biasMinutes)}`;
+  return `${formatLocal(utcMs, biasMinutes)} log time, UTC${formatOffset(-biasMinutes)}`;
 }
 
 /** The wall clock of a simulation instant: start + time + the clock jumps up to then. */
@@ -65,7 +49,7 @@ export function answerReplay(
   fallbackBiasMinutes: number,
 ): ReplayAnswer {
   const bias = facts.logBiasMinutes ?? fallbackBiasMinutes;
-  const when = (utcMs: number) => `${utcText(utcMs)} (${localText(utcMs, bias)})`;
+  const when = (utcMs: number) => `${formatWall(utcMs)} (${localText(utcMs, bias)})`;
   const now = facts.lastSimMs;
   const interval = report.provisioning.intervals.find(
     (i) => i.enteredAtMs <= now && (i.exitedAtMs === null || i.exitedAtMs > now),
@@ -104,7 +88,7 @@ export function answerReplay(
       const deadline = deadlineBefore(report, interval.exitedAtMs);
       const why =
         interval.exitReason === 'timeout' && deadline !== undefined
-          ? `by the timeout: the first check more than ProvisioningMaxMinutes (${deadline.maxMinutes} min = ${formatHours(deadline.maxMinutes * 60_000)}) after ProvisioningEnabledTime (deadline ${utcText(deadline.wallMs)}; checks run every ${formatHours(scenario.client.checkIntervalMs)} while CcmExec runs)`
+          ? `by the timeout: the first check more than ProvisioningMaxMinutes (${deadline.maxMinutes} min = ${formatHours(deadline.maxMinutes * 60_000)}) after ProvisioningEnabledTime (deadline ${formatWall(deadline.wallMs)}; checks run every ${formatHours(scenario.client.checkIntervalMs)} while CcmExec runs)`
           : `(${interval.exitReason})`;
       lines.push(
         `Leaves: ${when(leavesUtcMs)}, ${formatHours(interval.exitedAtMs - now)} after the end of the log, ${why}.`,

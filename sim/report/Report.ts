@@ -5,17 +5,14 @@
 import type { RunResult } from '../model/runModel.js';
 import { hasTimeout, maxMinutesOf } from '../model/timeout.js';
 import { isRegistryInconsistent, registrySaysProvisioning } from '../model/transition.js';
-import type { EntryCause, TraceEntry } from '../model/types.js';
-import type { Assumptions, ExitReason, HazardKind, TaskSequenceOutcome } from '../scenario/Scenario.js';
+import { type ProvisioningInterval, trackInterval } from '../model/intervals.js';
+import type { TraceEntry } from '../model/types.js';
+import type { Assumptions, HazardKind, TaskSequenceOutcome } from '../scenario/Scenario.js';
 import type { Violation } from '../verify/invariants.js';
 import { type ExpectationResult, judge } from './judge.js';
 
-export interface ProvisioningInterval {
-  enteredAtMs: number;
-  exitedAtMs: number | null;
-  exitReason: ExitReason | null;
-  enteredBy: EntryCause;
-}
+// The intervals are the model's reading of its trace; re-exported for the report's readers.
+export { type ProvisioningInterval, trackInterval } from '../model/intervals.js';
 
 export interface Report {
   schemaVersion: 1;
@@ -51,19 +48,6 @@ export interface Report {
   invariants: Violation[];
   eventCount: number;
   trace: TraceEntry[];
-}
-
-/** Folds a `provisioning-enter` or `provisioning-exit` entry into the list of intervals (other entries: no-op). */
-export function trackInterval(intervals: ProvisioningInterval[], e: TraceEntry): void {
-  if (e.type === 'provisioning-enter' && e.newInterval) {
-    intervals.push({ enteredAtMs: e.atMs, exitedAtMs: null, exitReason: null, enteredBy: e.cause });
-  } else if (e.type === 'provisioning-exit') {
-    const open = intervals[intervals.length - 1];
-    if (e.closedInterval && open !== undefined && open.exitedAtMs === null) {
-      open.exitedAtMs = e.atMs;
-      open.exitReason = e.reason;
-    }
-  }
 }
 
 export function buildReport(run: RunResult, violations: readonly Violation[] = []): Report {

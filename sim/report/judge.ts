@@ -3,9 +3,8 @@
  * interface's list.
  */
 
-import { formatHours } from '../scenario/Duration.js';
-import type { Expect } from '../scenario/Scenario.js';
-import type { Report } from './Report.js';
+import { formatHours } from '../time/Duration.js';
+import type { ExitReason, Expect, HazardKind, TaskSequenceOutcome } from '../scenario/Scenario.js';
 
 export interface ExpectationResult {
   name: string;
@@ -14,7 +13,18 @@ export interface ExpectationResult {
   actual: unknown;
 }
 
-export function judge(expect: Expect, report: Report): ExpectationResult[] {
+/** What `judge` reads of a report (a `Report` is one; named here so that `Report.ts` and this file need no circle). */
+export interface JudgedReport {
+  readonly provisioning: {
+    readonly intervals: readonly { readonly exitedAtMs: number | null; readonly exitReason: ExitReason | null }[];
+  };
+  readonly final: { readonly provisioningMode: boolean };
+  readonly taskSequence: { readonly outcome: TaskSequenceOutcome };
+  readonly deployments: readonly { readonly name: string; readonly processedAtMs: number | null }[];
+  readonly hazards: readonly { readonly kind: HazardKind }[];
+}
+
+export function judge(expect: Expect, report: JudgedReport): ExpectationResult[] {
   const results: ExpectationResult[] = [];
   const add = (name: string, expected: unknown, actual: unknown, passed = expected === actual) =>
     results.push({ name, passed, expected, actual });

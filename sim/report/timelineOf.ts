@@ -8,8 +8,9 @@
  * there with `openAtEnd: true`; deadlines are simulation times, found by walking the clock jumps, so a clock set
  * back a day moves the deadline a day later on the simulation axis.
  */
+import { formatWall } from '../time/formatWall.js';
 import type { DeviceDownCause, TraceEntry } from '../model/types.js';
-import { formatClock, formatHours } from '../scenario/Duration.js';
+import { formatClock, formatHours } from '../time/Duration.js';
 import { describeEntry } from './formatText.js';
 import type { Report } from './Report.js';
 
@@ -183,13 +184,6 @@ const DOWN_LABEL: Readonly<Record<DeviceDownCause, string>> = {
   'powered-off': 'powered on',
 };
 
-function wallText(ms: number): string {
-  return new Date(ms)
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.000Z$/, 'Z');
-}
-
 /** The wall clock over simulation time: piecewise `start + t + offset`, the offset changing at each clock jump. */
 export interface WallClock {
   at(atMs: number): number;
@@ -324,7 +318,7 @@ export function timelineOf(report: Report): Timeline {
       atMs: e.atMs,
       wallMs,
       label,
-      detail: `${formatClock(e.atMs)} (${wallText(wallMs)}): ${describeEntry(e).trim()}`,
+      detail: `${formatClock(e.atMs)} (${formatWall(wallMs)}): ${describeEntry(e).trim()}`,
       ...extra,
     });
   };

@@ -7,10 +7,11 @@
  * key, what was wrong and what is allowed.
  */
 
+import { formatIsoSeconds } from '../time/formatWall.js';
 import { Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { DEFAULT_MAX_MINUTES, TIMEOUT_RELEASE } from '../model/timeout.js';
 import { closest } from './closest.js';
-import { formatDuration } from './Duration.js';
+import { formatDuration } from '../time/Duration.js';
 import * as F from './fields.js';
 import {
   ASSUMPTION_VALUES,
@@ -71,7 +72,6 @@ export class ScenarioError extends Error {
 
 const DAY = '24h';
 const fmt = (ms: number): string => (Number.isSafeInteger(ms) ? formatDuration(ms) : `${ms}ms`);
-const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 const NAME_PATTERN = /^[a-z0-9-]+$/;
 const DWORD_MAX = 4_294_967_295;
@@ -584,7 +584,7 @@ const scenario = F.object({
     description: F.withDefault(F.string(), '', 'What the scenario shows.'),
     start: F.withDefault(
       dateTime,
-      isoSeconds(DEFAULT_START_MS),
+      formatIsoSeconds(DEFAULT_START_MS),
       'Wall clock at simulation time 0: an ISO 8601 date-time with Z or an offset.',
     ),
     horizon: F.withDefault(
@@ -713,7 +713,7 @@ export function scenarioToYaml(s: Scenario): string {
   const out: Record<string, unknown> = {
     name: s.name,
     ...(s.description === '' ? {} : { description: s.description }),
-    start: isoSeconds(s.startMs),
+    start: formatIsoSeconds(s.startMs),
     horizon: d(s.horizonMs),
     seed: s.seed,
     client: {

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import type { ModelFaults } from '../model/transition.js';
-import { formatHours } from '../scenario/Duration.js';
+import { formatHours } from '../time/Duration.js';
 import { scenarioToYaml } from '../scenario/loadScenario.js';
 import type { Assumptions, Expect, Scenario } from '../scenario/Scenario.js';
 import { scenarioArbitrary } from './arbitraries.js';

@@ -14,7 +14,7 @@
  */
 import type { RunResult } from '../model/runModel.js';
 import type { ClientState, ModelEvent, TraceEntry } from '../model/types.js';
-import { formatHours } from '../scenario/Duration.js';
+import { formatHours } from '../time/Duration.js';
 import type { Scenario } from '../scenario/Scenario.js';
 
 /** What one run gives the invariants: the trace, and the state after each transition with its trace length. */

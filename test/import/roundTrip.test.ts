@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { importSmstsLogs } from '../../sim/import/importSmstsLogs.js';
 import { runModel } from '../../sim/model/runModel.js';
 import { formatCmtraceLogs } from '../../sim/report/cmtrace/formatCmtraceLogs.js';
-import { parseTimeZone, type TimeZone, UTC } from '../../sim/report/cmtrace/TimeZone.js';
+import { parseTimeZone, type TimeZone, UTC } from '../../sim/time/TimeZone.js';
 import { buildReport } from '../../sim/report/Report.js';
 import { createScenario } from '../../sim/scenario/createScenario.js';
 import { parseScenario } from '../../sim/scenario/loadScenario.js';

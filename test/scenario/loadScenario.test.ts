@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { parseDuration } from '../../sim/scenario/Duration.js';
+import { parseDuration } from '../../sim/time/Duration.js';
 import {
   parseScenario,
   ScenarioError,

@@ -14,11 +14,11 @@
  * leaves `[provsim] Power lost (unrecoverable, ...)` as the last line of smsts.log, where a real log would just stop.
  */
 import type { TraceEntry } from '../../model/types.js';
-import { formatDuration } from '../../scenario/Duration.js';
+import { formatDuration } from '../../time/Duration.js';
 import { describeEntry } from '../formatText.js';
 import type { Report } from '../Report.js';
 import { type CmtraceRecord, type CmtraceType, formatCmtraceLog } from './cmtraceLine.js';
-import { type TimeZone, UTC } from './TimeZone.js';
+import { type TimeZone, UTC } from '../../time/TimeZone.js';
 
 export type LogName = 'smsts.log' | 'CcmExec.log' | 'PolicyAgent.log';
 

@@ -6,7 +6,7 @@ import {
   formatClock,
   formatDuration,
   parseDuration,
-} from '../../sim/scenario/Duration.js';
+} from '../../sim/time/Duration.js';
 
 const H = 3_600_000;
 const M = 60_000;
