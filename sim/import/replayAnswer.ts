@@ -109,7 +109,7 @@ export function answerReplay(
   lines.push(
     `Deciding assumptions: client ${version} (${facts.clientVersion.source}); ${timeoutApplies ? `ProvisioningMaxMinutes ${maxMinutes} (${facts.maxMinutes.source})` : `no timeout before ${TIMEOUT_RELEASE}`}; ` +
       `${facts.ending ?? `the log's outcome: ${facts.outcome}`}; ccmeval ${ccmeval.enabled ? `every ${formatHours(ccmeval.everyMs)}` : 'off'}; ` +
-      `checkLoop=${a.checkLoop}, setRestartsService=${a.setRestartsService}, maxMinutesRead=${a.maxMinutesRead}, missingTimestamp=${a.missingTimestamp} (--assume to change).`,
+      `checkLoop=${a.checkLoop}, setRestartsService=${a.setRestartsService}, maxMinutesRead=${a.maxMinutesRead}, missingTimestamp=${a.missingTimestamp}, wmiWhileStopped=${a.wmiWhileStopped} (--assume to change).`,
   );
   return { inProvisioningMode: interval !== undefined, sinceUtcMs, leavesUtcMs, leaveReason, lines };
 }

@@ -8,6 +8,7 @@
  * Sources: [fr] [en] the seeds, [ts-flow] [client-flow] the flow diagrams, [spec] the specification, [assumption X]
  * a switch, [provsim] a choice of ours (docs/model.md, "Choices"). Windows PE rules are named `winpe-*`.
  */
+import { WMI_FAILS_WHILE_STOPPED } from './transition.js';
 import type { TraceEntry } from './types.js';
 
 export type RuleSource =
@@ -20,7 +21,8 @@ export type RuleSource =
   | 'assumption setRestartsService'
   | 'assumption checkLoop'
   | 'assumption maxMinutesRead'
-  | 'assumption missingTimestamp';
+  | 'assumption missingTimestamp'
+  | 'assumption wmiWhileStopped';
 
 /** Every rule, in the order of docs/model.md. */
 export const RULES = [
@@ -45,6 +47,7 @@ export const RULES = [
   { name: 'wmi-enters', sources: ['en'] },
   { name: 'wmi-exits', sources: ['en'] },
   { name: 'wmi-needs-device-on', sources: ['provsim'] },
+  { name: 'wmi-fails-while-stopped', sources: ['assumption wmiWhileStopped'] },
   // -- CcmExec -------------------------------------------------------------------------------------------------
   { name: 'start-reads-registry', sources: ['spec', 'client-flow'] },
   { name: 'registry-edit-read-at-start', sources: ['spec', 'provsim'] },
@@ -235,7 +238,7 @@ export function createRuleTracker(): RuleTracker {
           fired.push(`hazard-${e.kind}`);
           break;
         case 'ignored':
-          fired.push(...ignoredRules(e.what));
+          fired.push(...ignoredRules(e.what, e.reason));
           break;
       }
       if (e.type === 'provisioning-enter' && (e.cause === 'task-sequence' || e.cause === 'task-sequence-step')) {
@@ -272,10 +275,10 @@ function ccmevalRule(action: Extract<TraceEntry, { type: 'ccmeval' }>['action'])
   }
 }
 
-function ignoredRules(what: string): RuleName[] {
+function ignoredRules(what: string, reason: string): RuleName[] {
   switch (what) {
     case 'SetClientProvisioningMode':
-      return ['wmi-needs-device-on'];
+      return [reason === WMI_FAILS_WHILE_STOPPED ? 'wmi-fails-while-stopped' : 'wmi-needs-device-on'];
     case 'service-restart':
       return ['service-restart-ignored'];
     case 'ts-crash':

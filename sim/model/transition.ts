@@ -55,6 +55,9 @@ export interface Transition {
   readonly trace: readonly TraceEntry[];
 }
 
+/** The `ignored` reason of a `SetClientProvisioningMode` call that fails under `wmiWhileStopped: fails`. */
+export const WMI_FAILS_WHILE_STOPPED = 'CcmExec is not running (wmiWhileStopped: fails)';
+
 /** [spec] The tasks excluded while in provisioning mode (registry `SystemTaskExcludes`). */
 export const PROVISIONING_EXCLUDES =
   'SchedulerStartup;SchedulerShutdown;SchedulerLogon;SchedulerLogoff;ClientRegistrationStartup';
@@ -276,8 +279,14 @@ class Step {
       case 'admin-wmi':
         this.log({ type: 'admin-wmi', enable: e.enable });
         if (this.s.device === 'off') {
+          // [provsim] (choice 5) The call needs the device on (`wmi-needs-device-on`).
           this.log({ type: 'ignored', what: 'SetClientProvisioningMode', reason: 'the device is off' });
+        } else if (this.s.service.status !== 'running' && this.config.assumptions.wmiWhileStopped === 'fails') {
+          // [assumption wmiWhileStopped: fails] The WMI method fails while CcmExec is stopped (`wmi-fails-while-stopped`).
+          this.log({ type: 'ignored', what: 'SetClientProvisioningMode', reason: WMI_FAILS_WHILE_STOPPED });
         } else if (e.enable) {
+          // [assumption wmiWhileStopped: works] While CcmExec is stopped too: the call starts nothing (only a running
+          // CcmExec restarts), and the new mode is what CcmExec reads at its next start.
           // [en] SetClientProvisioningMode($true) enters, and resets the timestamp even when already in the mode.
           this.enter('manual');
         } else {
@@ -367,8 +376,13 @@ class Step {
         `ProvisioningMode is "${s.registry.ProvisioningMode ?? ''}" but SystemTaskExcludes still holds "${s.registry.SystemTaskExcludes}"`,
       );
     }
-    // [assumption maxMinutesRead] The value a `service-start` reading keeps for this run of CcmExec.
+    // [assumption maxMinutesRead] The value a `service-start` reading keeps for this run of CcmExec; under
+    // `service-start` it is the max the client now obeys, so the `exceeded-timeout` bound moves with it.
+    const maxBefore = s.service.maxMinutesAtStart;
     s.service.maxMinutesAtStart = maxMinutesOf(s.registry);
+    if (this.config.assumptions.maxMinutesRead === 'service-start' && maxBefore !== s.service.maxMinutesAtStart) {
+      if (s.effectiveMode) this.scheduleWatchdog();
+    }
     // 4. [spec] The policy timer ticks every policyInterval from now; out of provisioning mode, retrieve now.
     this.schedule('policy', this.now + this.config.client.policyIntervalMs, Priority.policy, { type: 'policy-tick' });
     if (!s.effectiveMode) this.retrievePolicy('service-start');
@@ -523,9 +537,10 @@ class Step {
   }
 
   /**
-   * [spec] `exceeded-timeout`: in provisioning mode for longer than `max + checkInterval` of simulation time since
-   * the last entry. [provsim] The watchdog fires one millisecond after that bound, before anything else at that
-   * instant, and reads `max` from the registry as it is then.
+   * [spec] `exceeded-timeout` (`hazard-exceeded-timeout`): in provisioning mode for longer than `max + checkInterval`
+   * of simulation time since the last entry, `max` being the one the client obeys (`maxMinutesInForce`: under
+   * `maxMinutesRead: service-start`, the one read at the last CcmExec start). [provsim] The watchdog fires one
+   * millisecond after that bound, before anything else at that instant, with `max` as in force then.
    */
   private scheduleWatchdog(): void {
     const s = this.s;
@@ -535,7 +550,7 @@ class Step {
   }
 
   private exceededBoundMs(): number {
-    return maxMinutesOf(this.s.registry) * 60_000 + this.config.client.checkIntervalMs;
+    return maxMinutesInForce(this.s, this.config.assumptions) * 60_000 + this.config.client.checkIntervalMs;
   }
 
   private watchdog(): void {
@@ -545,7 +560,7 @@ class Step {
       s.raised.exceeded = true;
       this.hazard(
         'exceeded-timeout',
-        `in provisioning mode for more than ProvisioningMaxMinutes (${maxMinutesOf(s.registry)}) + checkInterval since the last entry`,
+        `in provisioning mode for more than ProvisioningMaxMinutes (${maxMinutesInForce(s, this.config.assumptions)}) + checkInterval since the last entry`,
       );
     } else {
       this.scheduleWatchdog();
@@ -582,7 +597,14 @@ class Step {
     reg[name] = value ?? undefined;
     this.s.registry = cloneRegistry(this.s.registry);
     this.log({ type: 'registry-edit', name, value });
-    if (name === 'ProvisioningMaxMinutes' && this.s.effectiveMode) this.scheduleWatchdog();
+    // Under `each-check` the new max is obeyed at once: the exceeded-timeout bound moves now.
+    if (
+      name === 'ProvisioningMaxMinutes' &&
+      this.s.effectiveMode &&
+      this.config.assumptions.maxMinutesRead === 'each-check'
+    ) {
+      this.scheduleWatchdog();
+    }
   }
 
   // -- ccmeval -------------------------------------------------------------------------------------------------

@@ -292,6 +292,11 @@ export const assumptionsSpec = F.object({
       DEFAULT_ASSUMPTIONS.missingTimestamp,
       'What a missing ProvisioningEnabledTime means to the check: wait forever, or already expired.',
     ),
+    wmiWhileStopped: F.withDefault(
+      F.oneOf(ASSUMPTION_VALUES.wmiWhileStopped),
+      DEFAULT_ASSUMPTIONS.wmiWhileStopped,
+      'SetClientProvisioningMode while CcmExec is stopped: works (takes effect, starts nothing) or fails (changes nothing).',
+    ),
   },
   build: (v): Assumptions => v,
 });

@@ -92,6 +92,7 @@ const assumptionsArb: fc.Arbitrary<Assumptions> = fc.record({
   checkLoop: fc.constantFrom(...ASSUMPTION_VALUES.checkLoop),
   maxMinutesRead: fc.constantFrom(...ASSUMPTION_VALUES.maxMinutesRead),
   missingTimestamp: fc.constantFrom(...ASSUMPTION_VALUES.missingTimestamp),
+  wmiWhileStopped: fc.constantFrom(...ASSUMPTION_VALUES.wmiWhileStopped),
 });
 
 const stepArb = fc.record({

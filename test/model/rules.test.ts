@@ -197,6 +197,18 @@ const cases: { name: string; options: ScenarioOptions; rules: RuleName[] }[] = [
     rules: ['step-fails-ends-sequence', 'ts-failure-exits', 'service-restart-starts-stopped'],
   },
   {
+    name: 'SetClientProvisioningMode while CcmExec is stopped, under wmiWhileStopped: fails',
+    options: {
+      horizonMs: 2 * H,
+      assumptions: { wmiWhileStopped: 'fails' },
+      events: [
+        { type: 'service-restart', atMs: H },
+        { type: 'admin-wmi', atMs: H + S, enable: true },
+      ],
+    },
+    rules: ['wmi-fails-while-stopped'],
+  },
+  {
     name: 'ccmeval inside a disabling step',
     options: {
       horizonMs: 3 * H,

@@ -84,3 +84,27 @@ describe('the deadline in the trace', () => {
     expect(run.trace.some((e) => e.type === 'provisioning-exit' && e.reason === 'timeout')).toBe(true);
   });
 });
+
+describe('exceeded-timeout', () => {
+  // Entered at 0 by the task sequence, whose step disables CcmExec for 5h (no check can run). max 60 is read at
+  // CcmExec's start at 0; the edit to 600 at 30m is obeyed at once under each-check, never under service-start
+  // (CcmExec does not start again before the horizon).
+  const run = (maxMinutesRead: 'each-check' | 'service-start') =>
+    runModel(
+      createScenario({
+        horizonMs: 4 * H,
+        client: { registry: { ProvisioningMaxMinutes: 60 } },
+        assumptions: { maxMinutesRead },
+        taskSequence: { startAtMs: 0, steps: [{ name: 'Setup', durationMs: 5 * H, disablesClient: true }] },
+        events: [{ type: 'registry-set', atMs: H / 2, name: 'ProvisioningMaxMinutes', value: 600 }],
+      }),
+    ).trace.filter((e) => e.type === 'hazard' && e.kind === 'exceeded-timeout');
+
+  it('uses the max the client obeys: the one read at the last CcmExec start under service-start', () => {
+    expect(run('service-start').map((e) => e.atMs)).toEqual([2 * H + 1]);
+  });
+
+  it('uses the registry max at once under each-check', () => {
+    expect(run('each-check')).toEqual([]);
+  });
+});

@@ -93,7 +93,8 @@ client:
     SystemTaskExcludes: SchedulerStartup
     ProvisioningEnabledTime: 2026-03-02T07:30:00.900Z
     ProvisioningMaxMinutes: 4294967295
-assumptions: { setRestartsService: false, checkLoop: continuous, maxMinutesRead: service-start, missingTimestamp: expired }
+assumptions:
+  { setRestartsService: false, checkLoop: continuous, maxMinutesRead: service-start, missingTimestamp: expired, wmiWhileStopped: fails }
 taskSequence:
   steps:
     - { name: a, duration: 0s }
@@ -910,6 +911,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
       checkLoop: fc.constantFrom('flow' as const, 'continuous' as const),
       maxMinutesRead: fc.constantFrom('each-check' as const, 'service-start' as const),
       missingTimestamp: fc.constantFrom('never-expires' as const, 'expired' as const),
+      wmiWhileStopped: fc.constantFrom('works' as const, 'fails' as const),
     }),
     taskSequence: fc.option(
       fc.record({

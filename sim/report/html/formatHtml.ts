@@ -32,6 +32,7 @@ const ASSUMPTION_MEANING: Record<string, string> = {
   checkLoop: 'flow: a check loop begins only when CcmExec starts; continuous: entering while running also begins one',
   maxMinutesRead: 'when ProvisioningMaxMinutes is read: at each check, or once at CcmExec start',
   missingTimestamp: 'what a missing ProvisioningEnabledTime means: wait forever, or already expired',
+  wmiWhileStopped: 'SetClientProvisioningMode while CcmExec is stopped: takes effect, or fails and changes nothing',
 };
 
 const h = escapeHtml;
