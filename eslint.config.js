@@ -1,5 +1,5 @@
 // One linter (ESLint with typescript-eslint); Prettier formats. The kernel and the model stay pure: no Node.js
-// modules and no console there (see ../shared/STYLE.md).
+// modules and no console there (see docs/where-changes-go.md).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 

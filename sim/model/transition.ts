@@ -4,9 +4,10 @@
  * global, and never mutates its input state, so the same model runs on the kernel, on a fake-timers clock and, for
  * fleets, many clients at once.
  *
- * Sources, cited on each rule: [fr] the French seed (2019), [en] the English seed (2021), [ts-flow] and
- * [client-flow] the two flow diagrams, [spec] `../shared/spec/model.md` where it fixes a detail the seeds leave
- * open, and [assumption X] for the switches. Choices of ours are marked [provsim] and listed in docs/model.md.
+ * Each rule cites its source and its name in docs/model.md ("Rules by name"; `rules.ts` lists them): [fr] the
+ * French seed (2019), [en] the English seed (2021), [ts-flow] and [client-flow] the two flow diagrams, [spec] the
+ * specification where it fixes a detail the seeds leave open, [assumption X] for the switches, and [provsim] for a
+ * choice of ours, numbered under "Choices" in docs/model.md.
  *
  * Gotchas: timers run on simulation time and a clock jump moves none of them; timestamps are read from the wall
  * clock. The effective mode survives a CcmExec stop (it is what the client obeyed last) and is re-read from the
@@ -82,7 +83,8 @@ export function initialState(config: ModelConfig): ClientState {
     device: config.client.poweredOn ? 'on' : 'off',
     registry,
     service: { startup: config.client.startup, status: 'stopped', maxMinutesAtStart: maxMinutesOf(registry) },
-    // [provsim] Before anything runs, the client obeys what its registry says (it was last run with it).
+    // [provsim] (choice 2) `initial-mode-from-registry`: before anything runs, the client obeys what its registry
+    // says (it was last run with it).
     effectiveMode: registrySaysProvisioning(registry),
     checkLoopActive: false,
     clockOffsetMs: 0,
@@ -160,7 +162,10 @@ export function transition(config: ModelConfig, state: ClientState, event: Model
   return { state: step.s, effects: step.effects, trace: step.trace };
 }
 
-/** The hazard a run still in provisioning mode at its end reports (the driver calls this once, at the horizon). */
+/**
+ * [spec] `hazard-stuck-at-horizon`: the hazard a run still in provisioning mode at its end reports (the driver calls
+ * this once, at the horizon).
+ */
 export function finish(state: ClientState, horizonMs: number): readonly TraceEntry[] {
   if (!state.effectiveMode) return [];
   return [
@@ -251,10 +256,10 @@ class Step {
       this.scheduleWatchdog();
     }
     if (client.poweredOn) {
-      // [spec] Powered on at time 0: already booted, CcmExec running if its startup is auto.
+      // [spec] `boot-starts-ccmexec`: powered on at time 0, already booted, CcmExec running if its startup is auto.
       if (this.s.service.startup === 'auto') this.startService('boot');
     } else {
-      // [provsim] A device off at time 0 is switched on then: its boot ends at `bootTime`.
+      // [provsim] (choice 1) `powered-off-boots-at-zero`: a device off at time 0 is switched on then.
       this.deviceDown('powered-off', 0);
     }
     if (taskSequence !== null) this.schedule('ts', taskSequence.startAtMs, Priority.taskSequence, { type: 'ts-start' });
@@ -272,7 +277,7 @@ class Step {
         this.interruptTaskSequence(e.type, e.recoverable);
         return;
       case 'deployment':
-        // [spec] A deployment event publishes a required deployment at its time.
+        // [spec] `deployment-published`: a deployment event publishes a required deployment at its time.
         this.s.deployments.push({ name: e.name, publishedAtMs: this.now, processedAtMs: null });
         this.log({ type: 'deployment-published', name: e.name });
         return;
@@ -287,10 +292,11 @@ class Step {
         } else if (e.enable) {
           // [assumption wmiWhileStopped: works] While CcmExec is stopped too: the call starts nothing (only a running
           // CcmExec restarts), and the new mode is what CcmExec reads at its next start.
-          // [en] SetClientProvisioningMode($true) enters, and resets the timestamp even when already in the mode.
+          // [en] `wmi-enters`: SetClientProvisioningMode($true) enters, and resets the timestamp even when already
+          // in the mode.
           this.enter('manual');
         } else {
-          // [en] SetClientProvisioningMode($false) is the supported way out.
+          // [en] `wmi-exits`: SetClientProvisioningMode($false) is the supported way out.
           this.exit('manual');
         }
         return;
@@ -301,7 +307,7 @@ class Step {
         this.writeRegistry(e.name, null);
         return;
       case 'clock-jump':
-        // [spec] A clock jump moves the wall clock only; timers keep running on simulation time.
+        // [spec] `clock-jump-moves-wall-only`: timers keep running on simulation time.
         this.s.clockOffsetMs += e.byMs;
         this.log({ type: 'clock-jump', byMs: e.byMs, wallMs: this.wallMs });
         return;
@@ -310,6 +316,7 @@ class Step {
         return;
       case 'ts-crash':
         if (this.s.taskSequence.status === 'running') this.abandon('ts-crash');
+        // [provsim] `ts-crash-ignored`: with no sequence running there is nothing to crash.
         else this.log({ type: 'ignored', what: 'ts-crash', reason: 'no task sequence is running' });
         return;
       case 'ccmeval':
@@ -321,7 +328,8 @@ class Step {
   // -- device --------------------------------------------------------------------------------------------------
 
   /**
-   * The device goes off now and is up again after `downtimeMs` plus a boot of `bootTime`. [provsim] An outage
+   * [spec] `outage-then-boot`: the device goes off now and is up again after `downtimeMs` plus a boot of
+   * `bootTime`. [provsim] (choice 3) `outage-while-off-starts-over`: an outage
    * while the device is already off starts the outage over from now.
    */
   private deviceDown(cause: DeviceDownCause, downtimeMs: number): void {
@@ -336,7 +344,7 @@ class Step {
   private bootEnd(): void {
     this.s.device = 'on';
     this.log({ type: 'device-up' });
-    // [spec] At the end of a boot CcmExec starts if its startup type is auto.
+    // [spec] `boot-starts-ccmexec`: at the end of a boot CcmExec starts if its startup type is auto.
     if (this.s.service.startup === 'auto') this.startService('boot');
     const ts = this.s.taskSequence;
     // [spec] The task sequence resumes (or starts) when the boot ends; it does not wait for CcmExec.
@@ -356,7 +364,9 @@ class Step {
     s.service.status = 'running';
     this.log({ type: 'service-start', cause });
 
-    // 1. [spec] The effective mode is read from the registry each time CcmExec starts.
+    // 1. [spec] `start-reads-registry`: the effective mode is read from the registry each time CcmExec starts.
+    //    [provsim] (choice 6) `registry-edit-read-at-start`: a change opens or closes an interval, reason
+    //    `registry-edit`, with no timestamp written.
     const before = s.effectiveMode;
     s.effectiveMode = registrySaysProvisioning(s.registry);
     if (s.effectiveMode && !before) {
@@ -368,7 +378,8 @@ class Step {
       this.log({ type: 'provisioning-exit', reason: 'registry-edit', closedInterval: true });
       this.cancel('watchdog');
     }
-    // 2. [en] "Just changing the registry value doesn't fully take the client out of provisioning mode."
+    // 2. [en] `hazard-inconsistent-registry`: "Just changing the registry value doesn't fully take the client out
+    //    of provisioning mode."
     if (isRegistryInconsistent(s.registry) && !s.raised.inconsistent) {
       s.raised.inconsistent = true;
       this.hazard(
@@ -383,10 +394,12 @@ class Step {
     if (this.config.assumptions.maxMinutesRead === 'service-start' && maxBefore !== s.service.maxMinutesAtStart) {
       if (s.effectiveMode) this.scheduleWatchdog();
     }
-    // 4. [spec] The policy timer ticks every policyInterval from now; out of provisioning mode, retrieve now.
+    // 4. [spec] The policy timer ticks every policyInterval from now; out of provisioning mode, retrieve now
+    //    (`start-retrieves-policy`).
     this.schedule('policy', this.now + this.config.client.policyIntervalMs, Priority.policy, { type: 'policy-tick' });
     if (!s.effectiveMode) this.retrievePolicy('service-start');
-    // 3. [client-flow] "Ccmexec starts -> Is client in provisioning mode?": a check loop starts with an evaluation.
+    // 3. [client-flow] `start-begins-check-loop`: "Ccmexec starts -> Is client in provisioning mode?": a check loop
+    //    starts with an evaluation.
     else if (this.timeoutApplies) {
       s.checkLoopActive = true;
       if (this.config.faults?.skipCheckAtStart) {
@@ -404,21 +417,24 @@ class Step {
   private stopService(cause: string, restartAtMs: number | null): void {
     const s = this.s;
     s.service.status = 'stopped';
-    // [spec] A stop ends the check loop and the policy timer; the next start begins new ones.
+    // [spec] A stop ends the check loop and the policy timer; the next start begins new ones (`start-reads-registry`).
     s.checkLoopActive = false;
     this.cancel('check');
     this.cancel('policy');
     this.log({ type: 'service-stop', cause, restartAtMs });
   }
 
-  /** Stops a running CcmExec and starts it again after `serviceRestart`. */
+  /** [spec] `restart-starts-ccmexec`: stops a running CcmExec and starts it again after `serviceRestart`. */
   private restartService(cause: string): void {
     const at = this.now + this.config.client.serviceRestartMs;
     this.stopService(cause, at);
     this.schedule('service-start', at, Priority.serviceStart, { type: 'service-start' });
   }
 
-  /** A scripted `service-restart`: [provsim] restarts a running CcmExec, starts a stopped auto one after the delay. */
+  /**
+   * A scripted `service-restart`: [provsim] (choice 4) `service-restart-restarts-running` restarts a running
+   * CcmExec, `service-restart-starts-stopped` starts a stopped auto one after the delay, `service-restart-ignored`.
+   */
   private serviceRestartCommand(): void {
     const s = this.s;
     if (s.device === 'off') {
@@ -448,12 +464,14 @@ class Step {
   private enter(cause: EntryCause): void {
     const s = this.s;
     const newInterval = !s.effectiveMode;
-    // 1. [spec] Registry ProvisioningMode = "true", SystemTaskExcludes = the five tasks; effective mode on.
+    // 1. [spec] `enter-registry-and-timestamp`: registry ProvisioningMode = "true", SystemTaskExcludes = the five
+    //    tasks; effective mode on.
     s.registry.ProvisioningMode = 'true';
     s.registry.SystemTaskExcludes = PROVISIONING_EXCLUDES;
     s.effectiveMode = true;
     s.raised.inconsistent = false;
-    // 2. [fr][en] From 1902, the timestamp: Unix seconds, UTC, reset at every entry.
+    // 2. [fr][en] `enter-timestamp-from-1902`, `reentry-resets-timestamp`: the timestamp, Unix seconds, UTC, reset
+    //    at every entry.
     let timestampSeconds: number | null = null;
     if (this.timeoutApplies) {
       timestampSeconds = Math.floor(this.wallMs / 1000);
@@ -465,10 +483,12 @@ class Step {
     this.scheduleWatchdog();
     if (s.service.status !== 'running') return;
     if (this.config.assumptions.setRestartsService) {
-      // 3. [assumption setRestartsService] A running CcmExec restarts (and so begins a new check loop).
+      // 3. [assumption setRestartsService] `enter-restarts-service`: a running CcmExec restarts (and so begins a new
+      //    check loop).
       this.restartService('provisioning-enter');
     } else if (this.config.assumptions.checkLoop === 'continuous' && !s.checkLoopActive && this.timeoutApplies) {
-      // [assumption checkLoop: continuous] Entry while running begins a loop, first evaluation one interval on.
+      // [assumption checkLoop: continuous] `continuous-loop-on-entry`: entry while running begins a loop, first
+      // evaluation one interval on.
       s.checkLoopActive = true;
       const firstAtMs = this.now + this.config.client.checkIntervalMs;
       this.log({ type: 'check-loop', action: 'start', firstAtMs });
@@ -480,12 +500,15 @@ class Step {
   private exit(reason: 'ts-success' | 'ts-failure' | 'manual' | 'timeout'): void {
     const s = this.s;
     const closedInterval = s.effectiveMode;
-    // 1. [spec] Registry "false" and no excluded tasks; the timestamp stays (it records the last entry).
+    // 1. [spec] `exit-registry-keeps-timestamp`: registry "false" and no excluded tasks; the timestamp stays.
+    //    [provsim] (choice 9) `exit-after-exit`: an exit while already out still rewrites the registry and, under
+    //    setRestartsService, restarts CcmExec; the interval keeps its first reason (`closedInterval: false`).
     s.registry.ProvisioningMode = 'false';
     s.registry.SystemTaskExcludes = '';
     s.effectiveMode = false;
     this.log({ type: 'provisioning-exit', reason, closedInterval });
     this.cancel('watchdog');
+    // [spec] `hazard-premature-exit`: the timeout while the task sequence runs (its planned restarts included).
     if (reason === 'timeout' && s.taskSequence.status === 'running') {
       this.hazard(
         'premature-exit',
@@ -494,11 +517,12 @@ class Step {
     }
     if (s.service.status !== 'running') return;
     if (reason === 'timeout' || this.config.assumptions.setRestartsService) {
-      // 2. [en] the timeout "exits provisioning mode and restarts its process"; [assumption setRestartsService].
+      // 2. [en] `timeout-restarts-service`: the timeout "exits provisioning mode and restarts its process";
+      //    [assumption setRestartsService] `exit-restarts-service`.
       //    The restart's start retrieves policy (rule 3, after the restart).
       this.restartService(reason === 'timeout' ? 'timeout' : 'provisioning-exit');
     } else {
-      // 3. [spec] Policy is retrieved at once when running and out of provisioning mode.
+      // 3. [spec] `exit-retrieves-policy`: policy is retrieved at once when running and out of provisioning mode.
       this.retrievePolicy('exit');
     }
   }
@@ -509,7 +533,8 @@ class Step {
   private evaluate(): void {
     const s = this.s;
     const { assumptions, client } = this.config;
-    // 1. Effective mode off: the loop ends.
+    // 1. [client-flow] `check-loop-ends-when-out`: effective mode off, the loop ends ("Is client in provisioning
+    //    mode? -> NO"). [provsim] (choice 10) No exit cancels the loop: this evaluation is where it ends.
     if (!s.effectiveMode) {
       s.checkLoopActive = false;
       this.log({ type: 'check-loop', action: 'end', firstAtMs: null });
@@ -522,10 +547,11 @@ class Step {
     let elapsedSeconds: number | null = null;
     let expired: boolean;
     if (stamp === undefined) {
-      // 3. [assumption missingTimestamp]
+      // 3. [assumption missingTimestamp] `missing-timestamp-expires` / `missing-timestamp-waits`.
       expired = assumptions.missingTimestamp === 'expired';
     } else {
-      // 4. [en] "more than 48 hours": strictly more. A clock set back makes `elapsed` smaller, even negative.
+      // 4. [en] `check-timeout-strictly-more` / `check-waits-interval`: "more than 48 hours", strictly more. A clock
+      //    set back makes `elapsed` smaller, even negative.
       elapsedSeconds = Math.floor(this.wallMs / 1000) - stamp;
       expired = this.config.faults?.checkAtOrAfterMax
         ? elapsedSeconds >= maxMinutes * 60
@@ -572,12 +598,13 @@ class Step {
   private policyTick(): void {
     if (this.s.service.status !== 'running') return;
     this.schedule('policy', this.now + this.config.client.policyIntervalMs, Priority.policy, { type: 'policy-tick' });
-    // [fr][en] In provisioning mode "the client doesn't process policy from the site": the tick is skipped.
+    // [fr][en] `tick-skipped-in-mode`: in provisioning mode "the client doesn't process policy from the site";
+    // [spec] `tick-retrieves-policy` out of it.
     if (this.s.effectiveMode) this.log({ type: 'policy-skipped' });
     else this.retrievePolicy('tick');
   }
 
-  /** [spec] Each unprocessed deployment published at or before now is processed, exactly once. */
+  /** [spec] `deployment-processed-once`: each deployment published at or before now is processed, exactly once. */
   private retrievePolicy(cause: 'service-start' | 'exit' | 'tick'): void {
     const processed: string[] = [];
     for (const d of this.s.deployments) {
@@ -591,7 +618,10 @@ class Step {
 
   // -- registry edits ------------------------------------------------------------------------------------------
 
-  /** A scripted registry edit: the value changes, the running client does not notice until CcmExec starts. */
+  /**
+   * [spec] `registry-edit-unnoticed`: a scripted registry edit changes the value; the running client does not
+   * notice until CcmExec starts (`start-reads-registry`).
+   */
   private writeRegistry(name: keyof Registry, value: string | number | null): void {
     const reg = this.s.registry as Record<string, string | number | undefined>;
     reg[name] = value ?? undefined;
@@ -615,18 +645,21 @@ class Step {
     this.ccmeval(false);
   }
 
-  /** [client-flow] "Is ccmexec disabled? -> YES -> Ccmeval enables ccmexec -> Ccmexec starts". */
+  /**
+   * [client-flow] `ccmeval-enables-disabled`: "Is ccmexec disabled? -> YES -> Ccmeval enables ccmexec -> Ccmexec
+   * starts". [provsim] (choice 13) `ccmeval-in-disabling-step`: also inside a `disablesClient` step.
+   */
   private ccmeval(manual: boolean): void {
     const s = this.s;
     if (s.device === 'off') {
-      // [spec] A run missed while the device is off is skipped.
+      // [spec] `ccmeval-skipped-device-off`: a run missed while the device is off is skipped.
       this.log({ type: 'ccmeval', manual, action: 'skipped-device-off' });
     } else if (s.service.startup === 'disabled') {
       this.log({ type: 'ccmeval', manual, action: 'enabled-and-started' });
       this.setStartup('auto', 'ccmeval');
       this.startService('ccmeval');
     } else if (s.service.status === 'stopped') {
-      // [spec] Startup auto but stopped: ccmeval starts it.
+      // [spec] `ccmeval-starts-stopped`: startup auto but stopped, ccmeval starts it.
       this.log({ type: 'ccmeval', manual, action: 'started' });
       this.startService('ccmeval');
     } else {
@@ -640,7 +673,7 @@ class Step {
     return this.config.taskSequence?.steps ?? [];
   }
 
-  /** [spec] The sequence starts at `startAt` if the device is on, otherwise at the end of the next boot. */
+  /** [spec] `ts-starts`, `ts-waits-for-boot`: at `startAt` if the device is on, else at the end of the next boot. */
   private taskSequenceStart(): void {
     const ts = this.s.taskSequence;
     if (this.s.device === 'off') {
@@ -660,7 +693,8 @@ class Step {
     ts.startedAtMs = this.now;
     ts.awaitingBoot = false;
     this.log({ type: 'ts-start', name: config.name });
-    // [ts-flow] "Task sequence starts -> Client placed in provisioning mode", unless a later step does it.
+    // [ts-flow] `ts-enters-at-start`: "Task sequence starts -> Client placed in provisioning mode", unless a later
+    // step does it.
     if (config.provisioningAtStep === null) {
       ts.entered = true;
       this.enter('task-sequence');
@@ -673,7 +707,8 @@ class Step {
     if (!ts.awaitingBoot) return;
     if (ts.status === 'waiting-boot') return this.beginTaskSequence();
     ts.awaitingBoot = false;
-    // [spec] A recoverable interruption resumes at the start of the interrupted step; a planned restart, at the next.
+    // [spec] `interruption-resumes-step`: a recoverable interruption resumes at the start of the interrupted step;
+    // a planned restart, at the next.
     this.startStep(ts.stepIndex, true);
   }
 
@@ -684,13 +719,15 @@ class Step {
     ts.stepIndex = index;
     ts.inStep = true;
     this.log({ type: 'ts-step-start', index, name: step.name, resumed });
-    // [spec] With `provisioningAt`, that step's start enters (Upgrade OS: "Setting the client into provisioning mode").
+    // [spec] `ts-enters-at-step`: with `provisioningAt`, that step's start enters (Upgrade OS: "Setting the client
+    // into provisioning mode"). [provsim] (choice 8) A resumed step enters again, and so resets the timestamp.
     if (this.config.taskSequence?.provisioningAtStep === index) {
       ts.entered = true;
       this.enter('task-sequence-step');
     }
     if (step.disablesClient) {
-      // [spec] Setup disables the client at the step's start.
+      // [spec] `step-disables-client`: setup disables the client at the step's start. [provsim] (choice 11)
+      // `disable-cancels-restart`: a CcmExec restart under way is cancelled (its start would fail).
       ts.holdsDisabled = true;
       this.setStartup('disabled', 'task-sequence step');
       if (this.s.service.status === 'running') this.stopService('task-sequence step', null);
@@ -714,20 +751,22 @@ class Step {
       continued: step.fails && step.continueOnError,
     });
     if (step.disablesClient) {
-      // [spec] At the step's end CcmExec becomes auto and starts ("Resume SCCM Client" in real logs).
+      // [spec] `step-end-enables-client`: at the step's end CcmExec becomes auto and starts ("Resume SCCM Client"
+      // in real logs). [provsim] (choice 12) Before the sequence's own exit at the same instant.
       ts.holdsDisabled = false;
       this.setStartup('auto', 'task-sequence step');
       this.startService('task-sequence');
     }
     if (stops) {
-      // [spec] A handled failure: the sequence ends `failed` and leaves provisioning mode properly.
-      // [provsim] The failing step's planned restart does not happen: the sequence stops there.
+      // [spec] `step-fails-ends-sequence`: a handled failure ends the sequence `failed` (`ts-failure-exits`).
+      // [provsim] (choice 7) The failing step's planned restart does not happen: the sequence stops there.
       return this.endTaskSequence('failed');
     }
     const last = index === this.steps.length - 1;
     if (last) this.endTaskSequence('success');
     if (step.restart) {
-      // [spec] A planned restart after the step (after the exit, on the last step); resume with the next step.
+      // [spec] `step-restart-reboots`: a planned restart after the step (after the exit, on the last step); resume
+      // with the next step.
       ts.stepIndex = index + 1;
       ts.awaitingBoot = !last;
       this.deviceDown('planned-restart', 0);
@@ -742,12 +781,13 @@ class Step {
     ts.endedAtMs = this.now;
     ts.awaitingBoot = false;
     this.log({ type: 'ts-end', outcome });
-    // [ts-flow][en] "When the task sequence completes, either success or handled failure, it exits client
-    // provisioning mode" -- [spec] unless it ended before the step that would have entered it.
+    // [ts-flow][en] `ts-success-exits`, `ts-failure-exits`: "When the task sequence completes, either success or
+    // handled failure, it exits client provisioning mode" -- [spec] `ts-ends-without-entering`: unless it ended
+    // before the step that would have entered it.
     if (ts.entered) this.exit(outcome === 'success' ? 'ts-success' : 'ts-failure');
   }
 
-  /** [ts-flow] "Task sequence fails -> END": an unexpected failure leaves provisioning mode as it is. */
+  /** [ts-flow] `ts-abandoned`: "Task sequence fails -> END": an unexpected failure leaves provisioning mode as it is. */
   private abandon(cause: 'power-loss' | 'reboot' | 'ts-crash'): void {
     const ts = this.s.taskSequence;
     this.log({ type: 'ts-abandoned', cause, stepIndex: ts.stepIndex });
@@ -781,7 +821,7 @@ class Step {
   monitor(): void {
     const s = this.s;
     const ts = s.taskSequence;
-    // [spec] `client-disabled`: CcmExec disabled while no task-sequence step holds it disabled.
+    // [spec] `hazard-client-disabled`: CcmExec disabled while no task-sequence step holds it disabled.
     const disabled = s.service.startup === 'disabled' && !(ts.status === 'running' && ts.holdsDisabled);
     if (disabled && !s.raised.clientDisabled) {
       this.hazard(
@@ -790,7 +830,7 @@ class Step {
       );
     }
     s.raised.clientDisabled = disabled;
-    // [spec] `no-timestamp`: in provisioning mode with no ProvisioningEnabledTime (release 1902 or later).
+    // [spec] `hazard-no-timestamp`: in provisioning mode with no ProvisioningEnabledTime (release 1902 or later).
     const noStamp = s.effectiveMode && this.timeoutApplies && s.registry.ProvisioningEnabledTime === undefined;
     if (noStamp && !s.raised.noTimestamp) {
       this.hazard(

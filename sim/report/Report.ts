@@ -1,5 +1,5 @@
 /**
- * The JSON report of one run (`../shared/spec/interface.md`), computed from the trace and the final state alone.
+ * The JSON report of one run (README, "Reports"), computed from the trace and the final state alone.
  * Pure: the same run gives the same report, key order included, so the serialized JSON is byte-identical.
  */
 import type { RunResult } from '../model/runModel.js';
@@ -105,6 +105,7 @@ export function buildReport(run: RunResult, violations: readonly Violation[] = [
       name: scenario.taskSequence?.name ?? null,
       outcome: outcomeOf(ts.status),
       startedAtMs: ts.startedAtMs,
+      // [provsim] (choice 16) An abandoned sequence never ends: `endedAtMs` stays null, `abandonedAtMs` is set.
       endedAtMs: ts.endedAtMs,
       abandonedAtMs,
     },
@@ -120,6 +121,7 @@ export function buildReport(run: RunResult, violations: readonly Violation[] = [
       registry: { ...state.registry },
       service: { startup: state.service.startup, status: state.service.status },
       device: state.device,
+      // [provsim] (choice 15) Consistent: not the inconsistent-registry state, and the mode obeyed is the registry's.
       consistent:
         !isRegistryInconsistent(state.registry) && state.effectiveMode === registrySaysProvisioning(state.registry),
       wallClock: new Date(scenario.startMs + scenario.horizonMs + state.clockOffsetMs).toISOString(),

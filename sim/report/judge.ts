@@ -24,6 +24,7 @@ export interface JudgedReport {
   readonly hazards: readonly { readonly kind: HazardKind }[];
 }
 
+/** [provsim] (choice 17) How each expectation is judged: the comment on each one below. */
 export function judge(expect: Expect, report: JudgedReport): ExpectationResult[] {
   const results: ExpectationResult[] = [];
   const add = (name: string, expected: unknown, actual: unknown, passed = expected === actual) =>

@@ -1,5 +1,5 @@
 /**
- * The validated, typed form of a scenario file (see `../shared/spec/interface.md`).
+ * The validated, typed form of a scenario file (README, "Scenario files"; the JSON Schema in `scenarios/`).
  *
  * Every duration is already converted to integer milliseconds; every default is filled in. The loader
  * (`loadScenario`) is the only code that builds one from text, and `scenarioToYaml` the only code that writes one

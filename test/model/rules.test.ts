@@ -246,3 +246,19 @@ describe('rule names', () => {
     expect(RULE_NAMES.filter((name) => !shown.has(name))).toEqual([]);
   });
 });
+
+describe('choices', () => {
+  it('are each tagged [provsim] (choice N) at a code site', () => {
+    const doc = readFileSync(new URL('../../docs/model.md', import.meta.url), 'utf8');
+    const choices = doc.slice(doc.indexOf('## Choices'));
+    const numbers = [...choices.matchAll(/^(\d+)\. \*\*/gm)].map((m) => Number(m[1]));
+    expect(numbers.length).toBeGreaterThanOrEqual(18);
+    const code = ['model/transition.ts', 'model/runModel.ts', 'report/Report.ts', 'report/judge.ts']
+      .map((f) => readFileSync(new URL(`../../sim/${f}`, import.meta.url), 'utf8'))
+      .join('\n');
+    const tagged = new Set(
+      [...code.matchAll(/\[provsim(?:, docs\/model\.md)?\]? \(?choice (\d+)\)?/g)].map((m) => Number(m[1])),
+    );
+    expect(numbers.filter((n) => !tagged.has(n))).toEqual([]);
+  });
+});
