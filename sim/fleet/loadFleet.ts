@@ -114,7 +114,7 @@ const distributionObject = F.object({
     uniform: F.optional(uniformObject, 'Uniform between min and max.'),
     lognormal: F.optional(lognormalObject, 'Log-normal by median and 95th percentile.'),
   },
-  check: (v, o) => {
+  check: (_v, o) => {
     const given = ['fixed', 'uniform', 'lognormal'].filter((k) => o.raw(k) !== undefined);
     if (given.length !== 1) {
       o.issue(

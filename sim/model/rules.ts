@@ -170,13 +170,7 @@ export function createRuleTracker(): RuleTracker {
           fired.push(...enterRules(e));
           break;
         case 'provisioning-exit':
-          if (e.reason === 'registry-edit') fired.push('registry-edit-read-at-start');
-          else fired.push('exit-registry-keeps-timestamp');
-          if (e.reason === 'timeout') fired.push('timeout-exits');
-          else if (e.reason === 'manual') fired.push('wmi-exits');
-          else if (e.reason === 'ts-success') fired.push('ts-success-exits');
-          else if (e.reason === 'ts-failure') fired.push('ts-failure-exits');
-          if (!e.closedInterval) fired.push('exit-after-exit');
+          fired.push(...exitRules(e));
           break;
         case 'check':
           if (e.elapsedSeconds === null)
@@ -189,9 +183,7 @@ export function createRuleTracker(): RuleTracker {
           else fired.push('continuous-loop-on-entry');
           break;
         case 'policy-retrieval':
-          if (e.cause === 'service-start') fired.push('start-retrieves-policy');
-          else if (e.cause === 'exit') fired.push('exit-retrieves-policy');
-          else fired.push('tick-retrieves-policy');
+          fired.push(RETRIEVAL_RULE[e.cause]);
           if (e.processed.length > 0) fired.push('deployment-processed-once');
           break;
         case 'policy-skipped':
@@ -259,6 +251,25 @@ function enterRules(e: Extract<TraceEntry, { type: 'provisioning-enter' }>): Rul
   if (e.cause === 'manual') fired.push('wmi-enters');
   else if (e.cause === 'task-sequence') fired.push('ts-enters-at-start');
   else fired.push('ts-enters-at-step');
+  return fired;
+}
+
+const RETRIEVAL_RULE = {
+  'service-start': 'start-retrieves-policy',
+  exit: 'exit-retrieves-policy',
+  tick: 'tick-retrieves-policy',
+} as const satisfies Record<Extract<TraceEntry, { type: 'policy-retrieval' }>['cause'], RuleName>;
+
+function exitRules(e: Extract<TraceEntry, { type: 'provisioning-exit' }>): RuleName[] {
+  if (e.reason === 'registry-edit') return ['registry-edit-read-at-start'];
+  const reason: Record<typeof e.reason, RuleName> = {
+    timeout: 'timeout-exits',
+    manual: 'wmi-exits',
+    'ts-success': 'ts-success-exits',
+    'ts-failure': 'ts-failure-exits',
+  };
+  const fired: RuleName[] = ['exit-registry-keeps-timestamp', reason[e.reason]];
+  if (!e.closedInterval) fired.push('exit-after-exit');
   return fired;
 }
 

@@ -15,6 +15,7 @@ import { buildReport } from '../../sim/report/Report.js';
 import { createScenario } from '../../sim/scenario/createScenario.js';
 import { parseScenario } from '../../sim/scenario/loadScenario.js';
 import type { Scenario, ScenarioEvent } from '../../sim/scenario/Scenario.js';
+import { scaledRuns } from '../runs.js';
 
 const encoder = new TextEncoder();
 
@@ -152,7 +153,7 @@ describe('import round trip', () => {
       return { scenario, zone: parseTimeZone(g.zone) as TimeZone };
     });
 
-  test.prop([generated], { numRuns: 60 })('reproduces generated scenarios', ({ scenario, zone }) => {
+  test.prop([generated], { numRuns: scaledRuns(60) })('reproduces generated scenarios', ({ scenario, zone }) => {
     roundTrip(scenario, zone);
   });
 });

@@ -20,6 +20,7 @@ import {
   type Scenario,
   type ScenarioEvent,
 } from '../../sim/scenario/Scenario.js';
+import { scaledRuns } from '../runs.js';
 
 const S = 1000;
 const M = 60 * S;
@@ -703,7 +704,7 @@ describe('parseScenario', () => {
       fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary', maxLength: 200 }), yamlish), (text) => {
         expectOnlyScenarioError(text);
       }),
-      { numRuns: 1500 },
+      { numRuns: scaledRuns(1500) },
     );
   });
 
@@ -721,7 +722,7 @@ describe('parseScenario', () => {
           expectOnlyScenarioError(t);
         },
       ),
-      { numRuns: 1500 },
+      { numRuns: scaledRuns(1500) },
     );
   });
 
@@ -732,7 +733,7 @@ describe('parseScenario', () => {
         const s = expectOnlyScenarioError(text);
         if (s !== null) expect(parseScenario(scenarioToYaml(s), s.file ?? 'x')).toStrictEqual(s);
       }),
-      { numRuns: 1500 },
+      { numRuns: scaledRuns(1500) },
     );
   });
 });
@@ -975,7 +976,7 @@ describe('scenarioToYaml', () => {
         const yaml = scenarioToYaml(s);
         expect(parseScenario(yaml, s.file ?? 'x')).toStrictEqual(s);
       }),
-      { numRuns: 500 },
+      { numRuns: scaledRuns(500) },
     );
   });
 });
@@ -1228,7 +1229,7 @@ describe('scenarioJsonSchema', () => {
         expect(ok('positiveDuration'), t).toBe(positive);
         expect(ok('signedDuration'), t).toBe(signed);
       }),
-      { numRuns: 3000 },
+      { numRuns: scaledRuns(3000) },
     );
   });
 
@@ -1248,8 +1249,8 @@ describe('scenarioJsonSchema', () => {
           expect(validate(JSON.parse(JSON.stringify(value)))).toStrictEqual([]);
         }
       }),
-      { numRuns: 1500 },
+      { numRuns: scaledRuns(1500) },
     );
-    expect(accepted).toBeGreaterThan(50);
+    expect(accepted).toBeGreaterThan(scaledRuns(50));
   });
 });
