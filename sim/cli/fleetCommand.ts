@@ -25,7 +25,7 @@ import { shardRange } from '../fleet/simulateRange.js';
 import { tuneHtml } from '../fleet/tuneHtml.js';
 import { ScenarioError, scenarioToYaml } from '../scenario/loadScenario.js';
 import { InputError } from './InputError.js';
-import type { Io } from './Io.js';
+import type { Io } from './output.js';
 import { parseSeed } from './overrides.js';
 import { writeAtomic } from './writeAtomic.js';
 
@@ -100,7 +100,7 @@ function parseMinutesList(raw: unknown): number[] {
   return [...new Set(values)];
 }
 
-function readFleet(file: string): Fleet {
+export function readFleet(file: string): Fleet {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -118,7 +118,7 @@ function readFleet(file: string): Fleet {
   }
 }
 
-interface FleetArgs {
+export interface FleetArgs {
   file: string;
   clients?: string | undefined;
   days?: string | undefined;
@@ -128,7 +128,7 @@ interface FleetArgs {
 }
 
 /** Reads the fleet and applies `--clients`, `--days` and `--seed`. */
-function loadFleet(args: FleetArgs): Fleet {
+export function loadFleet(args: FleetArgs): Fleet {
   const clients = wholeNumber(args.clients, 'clients', 1, MAX_FLEET_CLIENTS);
   const horizonMs = parseDays(args.days);
   const seed = parseSeed(args.seed);
@@ -156,7 +156,7 @@ const fleetOptions = {
 // ---------------------------------------------------------------------------------------------------------------
 // Progress (standard error, on a terminal only)
 
-function progress(label: string): { update: (done: number, total: number) => void; end: () => void } {
+export function progress(label: string): { update: (done: number, total: number) => void; end: () => void } {
   const tty = process.stderr.isTTY === true;
   const start = performance.now();
   let last = -Infinity;

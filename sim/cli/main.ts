@@ -1,87 +1,88 @@
 /**
  * The `provsim` command line (yargs): the only code that touches the file system, the process and the console.
- * Exit codes: 0 all good; 1 an expectation failed; 2 bad input or usage (a message, never a stack trace).
+ * Exit codes, for every command: 0 all good; 1 the simulation says something is wrong (an expectation failed, an
+ * invariant was violated, explore found a violation); 2 bad input, bad usage or an output that cannot be written
+ * (one line, never a stack trace, and none of the command's files written). A closed standard output ends quietly.
  */
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
-import { EventLimitError } from '../kernel/index.js';
-import { formatMarkdown, formatRows, formatSummary } from '../report/formatText.js';
-import { buildReport, type Report } from '../report/Report.js';
+import { formatRows, formatSummary } from '../report/formatText.js';
+import { verdictOf } from '../report/judge.js';
+import type { Report } from '../report/Report.js';
+import { closest } from '../scenario/closest.js';
 import { scenarioJsonSchema } from '../scenario/loadScenario.js';
-import type { Scenario } from '../scenario/Scenario.js';
-import { verifyScenario } from '../verify/verifyScenario.js';
+import { registerCheck, registerValidate } from './checkCommand.js';
+import { paintWords, useColour } from './colour.js';
 import { registerExplore } from './exploreCommand.js';
 import { registerImport } from './importCommand.js';
+import { registerRemediate } from './remediateCommand.js';
 import { registerFleet } from './fleetCommand.js';
-import { findScenarioFiles, loadScenarioFiles } from './files.js';
 import { InputError, UsageError } from './InputError.js';
-import type { Io } from './Io.js';
-import { applyOverrides, parseAssume, parseSeed } from './overrides.js';
+import type { Io } from './output.js';
 import * as reportOutputs from './reportOutputs.js';
 import { withRunLogOptions, writeRunLogs } from './runLogs.js';
-import { writeAtomic } from './writeAtomic.js';
+import { loadAll, reportJson, runAll, scenarioOptions } from './scenarioArgs.js';
+import { writeAllOrNothing } from './writeAtomic.js';
 
-export type { Io } from './Io.js';
+export type { Io } from './output.js';
 
-const processIo: Io = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
+let stdoutClosed = false;
 
-interface ScenarioArgs {
-  paths: string[];
-  seed?: string | undefined;
-  assume: string[];
-  'max-events'?: number | undefined;
+/** The console; once standard output is closed (`provsim ... | head`), what would go there is dropped quietly. */
+function processIo(): Io {
+  if (process.stdout.listenerCount('error') === 0) {
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      stdoutClosed = true;
+    });
+  }
+  return {
+    out: (text) => {
+      if (!stdoutClosed) process.stdout.write(text);
+    },
+    err: (text) => process.stderr.write(text),
+  };
 }
 
-function scenarioOptions<T>(y: Argv<T>) {
-  return y
-    .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'scenario files or folders' })
-    .option('seed', { type: 'string', describe: "override every scenario's seed" })
-    .option('assume', {
-      type: 'string',
-      array: true,
-      default: [] as string[],
-      describe: 'override an assumption: key=value (repeatable)',
-    })
-    .option('max-events', { type: 'number', describe: 'stop a run after this many events (default 5000000)' });
+/** The version in package.json (read at run time: the same file in the repository and the installed package). */
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/** The commands registered on the parser, hidden ones included (yargs has no public accessor for them). */
+function commandNames(cli: Argv): string[] {
+  const internal = cli as unknown as {
+    getInternalMethods?: () => { getCommandInstance: () => { getCommands: () => string[] } };
+  };
+  return internal.getInternalMethods?.().getCommandInstance().getCommands() ?? [];
 }
 
-/** Loads, validates and applies the overrides; throws InputError on any bad input. */
-function loadAll(args: ScenarioArgs): Scenario[] {
-  const seed = parseSeed(args.seed);
-  const assume = parseAssume(args.assume);
-  return loadScenarioFiles(findScenarioFiles(args.paths)).map((s) => applyOverrides(s, seed, assume));
+const HIDDEN_COMMANDS = new Set(['schema', 'fleet-schema']);
+
+/** Refuses an unknown command by name first, then suggests the closest one and lists them all. */
+function checkCommandName(first: string, names: readonly string[]): void {
+  if (first.startsWith('-') || names.length === 0 || names.includes(first)) return;
+  const visible = names.filter((n) => !HIDDEN_COMMANDS.has(n));
+  const hint = closest(first, visible);
+  throw new UsageError(
+    `unknown command "${first}"${hint === undefined ? '.' : `; did you mean "${hint}"?`} The commands: ${visible.join(', ')}.`,
+  );
 }
 
-function runAll(scenarios: readonly Scenario[], maxEvents: number | undefined): Report[] {
-  return scenarios.map((s) => {
-    try {
-      const { run, violations } = verifyScenario(s, {
-        rerun: false,
-        ...(maxEvents === undefined ? {} : { maxEvents }),
-      });
-      return buildReport(run, violations);
-    } catch (error) {
-      if (error instanceof EventLimitError) throw new InputError(`${s.file ?? s.name}: ${error.message}`);
-      throw error;
-    }
-  });
-}
-
-function reportJson(report: Report): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
-}
-
-export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+/**
+ * Runs `provsim ...argv` and returns its exit code. `io` defaults to the console, with colour where it is a
+ * terminal (see `colour.ts`); a given `io` (tests, embedding) gets no colour.
+ */
+export async function main(argv: readonly string[], given?: Io): Promise<number> {
+  const colour = given === undefined && useColour(process.stdout);
+  const io = given ?? processIo();
   let code = 0;
   const cli = yargs([...argv])
     .scriptName('provsim')
     .usage('$0 <command> [options]\n\nSimulates the ConfigMgr client in provisioning mode through scripted scenarios.')
     .command(
       'run <paths..>',
-      'run scenarios; print a summary and timeline; write reports',
+      'run scenarios; print a summary and timeline; write reports; exit 1 on a failed expectation or invariant',
       (y) =>
         reportOutputs.withRunReportOptions(
           withRunLogOptions(scenarioOptions(y))
@@ -100,10 +101,6 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         }
         reportOutputs.checkRunFormat(args.format, scenarios.length, args.out);
         const reports = runAll(scenarios, args['max-events']);
-        for (const r of reports) {
-          writeAtomic(join(args.out, `${r.scenario.name}.json`), reportJson(r));
-          writeAtomic(join(args.out, `${r.scenario.name}.md`), formatMarkdown(r));
-        }
         await reportOutputs.writeRunReports(args.out, reports, { trace: args.trace });
         writeRunLogs(args.out, reports, args);
         if (args.format === 'json') {
@@ -111,69 +108,46 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         } else if (args.format !== 'text') {
           io.out(await reportOutputs.formatRunOutput(args.format, reports));
         } else {
-          io.out(reports.map(formatSummary).join('\n'));
-          io.out(`\n${formatRows(reports)}Reports written to ${args.out}/\n`);
+          io.out(paintWords(reports.map(formatSummary).join('\n'), colour));
+          io.out(paintWords(`\n${formatRows(reports)}Reports written to ${args.out}/\n`, colour));
         }
-      },
-    )
-    .command(
-      'check <paths..>',
-      "run scenarios and judge each one's `expect`; exit 1 on any failure",
-      (y) => reportOutputs.withCheckReportOptions(scenarioOptions(y)),
-      (args) => {
-        const reports = runAll(loadAll(args), args['max-events']);
-        const markdown = reportOutputs.checkOutputs(reports, args);
-        const text: Io = markdown === null ? io : { out: () => {}, err: io.err };
-        let failed = 0;
-        for (const r of reports) {
-          const bad = r.expectations.filter((x) => !x.passed);
-          const label = r.scenario.file ?? r.scenario.name;
-          if (r.expectations.length === 0) text.out(`skip ${label}: no expect block\n`);
-          else if (bad.length === 0) text.out(`pass ${label} (${r.expectations.length} expectations)\n`);
-          else {
-            failed++;
-            text.out(`FAIL ${label}\n`);
-            for (const x of bad)
-              text.out(`  ${x.name}: expected ${JSON.stringify(x.expected)}, got ${JSON.stringify(x.actual)}\n`);
-          }
-        }
-        text.out(`${reports.length - failed} passed, ${failed} failed\n`);
-        if (markdown !== null) io.out(markdown);
-        if (failed > 0) code = 1;
-      },
-    )
-    .command(
-      'validate <paths..>',
-      'parse and validate scenario files only',
-      (y) => scenarioOptions(y),
-      (args) => {
-        for (const s of loadAll(args)) io.out(`ok ${s.file} (${s.name})\n`);
+        if (reports.some((r) => verdictOf(r) === 'failed')) code = 1;
       },
     );
   // Commands that live in their own modules: each registers itself here.
   const setCode = (c: number) => {
     code = c;
   };
+  registerCheck(cli, io, setCode, colour);
+  registerValidate(cli, io);
   registerExplore(cli, io, setCode);
-  registerImport(cli, io);
+  registerImport(cli, io, colour);
   registerFleet(cli, io);
+  registerRemediate(cli, io);
   cli
     .command('schema', false, {}, () => {
       io.out(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
     })
-    .demandCommand(1, 'name a command: run, check or validate')
+    .completion('completion', 'print a bash/zsh completion script: provsim completion >> ~/.bashrc')
+    .demandCommand(1, 'name a command; provsim alone lists them')
     .strict()
-    .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version(false)
+    .version('version', 'print the version of provsim', VERSION)
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .exitProcess(false)
     .fail((message, error) => {
       throw error ?? new UsageError(message);
     });
   try {
-    await cli.parseAsync();
+    // `provsim` alone lists every command and exits 0 ([provsim]: the spec gives no code; a listing asked for is no
+    // error); an unknown command is named before any suggestion.
+    if (argv.length === 0) {
+      io.out(`${await cli.getHelp()}\n`);
+      return 0;
+    }
+    checkCommandName(argv[0] as string, commandNames(cli));
+    await writeAllOrNothing(() => cli.parseAsync());
   } catch (error) {
     if (error instanceof InputError) {
       io.err(`provsim: ${error.message}\n`);

@@ -13,7 +13,7 @@
  * clock. The effective mode survives a CcmExec stop (it is what the client obeyed last) and is re-read from the
  * registry only when CcmExec starts.
  */
-import type { Scenario, ScenarioEvent } from '../scenario/Scenario.js';
+import type { Environment, HealthScriptAction, Scenario, ScenarioEvent } from '../scenario/Scenario.js';
 import {
   type ClientState,
   type DeviceDownCause,
@@ -66,6 +66,9 @@ export const PROVISIONING_EXCLUDES =
 // The timeout rule lives in `timeout.ts`; these are re-exported for the modules that import them from here.
 export { DEFAULT_MAX_MINUTES, hasTimeout, maxMinutesOf } from './timeout.js';
 
+/** Why an action on the installed OS's client does nothing in Windows PE (winpe-client-absent). */
+const WINPE_REASON = "the device runs Windows PE, where the installed OS's client does not exist";
+
 /** [spec] The registry value is read case-insensitively. */
 export function registrySaysProvisioning(registry: Registry): boolean {
   return registry.ProvisioningMode?.toLowerCase() === 'true';
@@ -81,6 +84,8 @@ export function initialState(config: ModelConfig): ClientState {
   const registry = cloneRegistry({ ProvisioningMode: 'false', SystemTaskExcludes: '', ...config.client.registry });
   return {
     device: config.client.poweredOn ? 'on' : 'off',
+    // [spec] `client.startsIn` says where the device runs at time 0 (winpe-starts-in).
+    environment: config.client.startsIn,
     registry,
     service: { startup: config.client.startup, status: 'stopped', maxMinutesAtStart: maxMinutesOf(registry) },
     // [provsim] (choice 2) `initial-mode-from-registry`: before anything runs, the client obeys what its registry
@@ -122,6 +127,7 @@ function cloneState(s: ClientState): ClientState {
   const ts = s.taskSequence;
   return {
     device: s.device,
+    environment: s.environment,
     registry: cloneRegistry(s.registry),
     service: { startup: s.service.startup, status: s.service.status, maxMinutesAtStart: s.service.maxMinutesAtStart },
     effectiveMode: s.effectiveMode,
@@ -255,8 +261,12 @@ class Step {
       this.s.lastEntryMs = this.now;
       this.scheduleWatchdog();
     }
+    // [spec] winpe-starts-in: a device that starts in Windows PE says so first (only then: a run that never sees
+    // Windows PE keeps its trace as it was).
+    if (this.s.environment === 'winpe') this.log({ type: 'environment', environment: 'winpe', cause: 'initial' });
     if (client.poweredOn) {
-      // [spec] `boot-starts-ccmexec`: powered on at time 0, already booted, CcmExec running if its startup is auto.
+      // [spec] `boot-starts-ccmexec`: powered on at time 0, already booted, CcmExec running if its startup is auto
+      // (in the installed OS: winpe-no-client).
       if (this.s.service.startup === 'auto') this.startService('boot');
     } else {
       // [provsim] (choice 1) `powered-off-boots-at-zero`: a device off at time 0 is switched on then.
@@ -286,6 +296,9 @@ class Step {
         if (this.s.device === 'off') {
           // [provsim] (choice 5) The call needs the device on (`wmi-needs-device-on`).
           this.log({ type: 'ignored', what: 'SetClientProvisioningMode', reason: 'the device is off' });
+        } else if (this.s.environment === 'winpe') {
+          // [spec] winpe-client-absent: the WMI class belongs to the installed OS's client, absent in Windows PE.
+          this.log({ type: 'ignored', what: 'SetClientProvisioningMode', reason: WINPE_REASON });
         } else if (this.s.service.status !== 'running' && this.config.assumptions.wmiWhileStopped === 'fails') {
           // [assumption wmiWhileStopped: fails] The WMI method fails while CcmExec is stopped (`wmi-fails-while-stopped`).
           this.log({ type: 'ignored', what: 'SetClientProvisioningMode', reason: WMI_FAILS_WHILE_STOPPED });
@@ -322,7 +335,40 @@ class Step {
       case 'ccmeval':
         this.ccmeval(true);
         return;
+      case 'health-script':
+        this.healthScript(e.action, e.windowMs);
+        return;
     }
+  }
+
+  /**
+   * A client-health script's provisioning-mode repair [health-script-*, docs/model.md]. The widely used script
+   * (ConfigMgr Client Health, `Test-ProvisioningMode`) reads `ProvisioningMode` and, when it is "true" (PowerShell's
+   * `-eq` ignores case), writes "false" to the registry, then calls `SetClientProvisioningMode($false)`; its fork
+   * acts only past a window; some tools write the registry value alone. [provsim] The script runs in the installed
+   * OS, so it needs the device on; `window` needs `ProvisioningEnabledTime` to measure the window and does nothing
+   * without it (it cannot tell a sequence that is still running); the window is passed when the wall clock is more
+   * than `windowMs` past the timestamp (strictly, like the timeout).
+   */
+  // [provsim] (choice 18) The health-script event, as docs/model.md describes it.
+  private healthScript(action: HealthScriptAction, windowMs: number): void {
+    const s = this.s;
+    const skip = (reason: string) => this.log({ type: 'health-script', action, acted: false, reason });
+    if (s.device === 'off') return skip('the device is off');
+    // [spec] winpe-client-absent: the script is a task of the installed OS; it does not run in Windows PE.
+    if (s.environment === 'winpe') return skip(WINPE_REASON);
+    if (!registrySaysProvisioning(s.registry)) return skip('the registry does not say provisioning mode');
+    if (action === 'window') {
+      const enabled = s.registry.ProvisioningEnabledTime;
+      if (enabled === undefined) return skip('no ProvisioningEnabledTime: the window cannot be checked');
+      const elapsedSeconds = Math.floor(this.wallMs / 1000) - enabled;
+      if (elapsedSeconds * 1000 <= windowMs)
+        return skip(`in provisioning mode for ${elapsedSeconds}s, within the window`);
+    }
+    this.log({ type: 'health-script', action, acted: true, reason: 'the registry says provisioning mode' });
+    this.writeRegistry('ProvisioningMode', 'false');
+    // [en] The registry edit alone does not take the client out; the WMI call is the supported way.
+    if (action !== 'registry-only') this.exit('manual');
   }
 
   // -- device --------------------------------------------------------------------------------------------------
@@ -332,19 +378,26 @@ class Step {
    * `bootTime`. [provsim] (choice 3) `outage-while-off-starts-over`: an outage
    * while the device is already off starts the outage over from now.
    */
-  private deviceDown(cause: DeviceDownCause, downtimeMs: number): void {
+  private deviceDown(cause: DeviceDownCause, downtimeMs: number, target?: Environment): void {
     if (this.s.service.status === 'running') this.stopService(cause, null);
     this.cancel('service-start');
     this.s.device = 'off';
     const upAtMs = this.now + downtimeMs + this.config.client.bootTimeMs;
     this.log({ type: 'device-down', cause, downtimeMs, upAtMs });
+    // [spec] winpe-restart-target: a planned restart boots where its step says; the environment changes as the
+    // restart powers the device down. winpe-interrupt-stays: any other outage boots the same environment again.
+    if (target !== undefined && target !== this.s.environment) {
+      this.s.environment = target;
+      this.log({ type: 'environment', environment: target, cause: 'planned-restart' });
+    }
     this.schedule('boot', upAtMs, Priority.boot, { type: 'boot-end' });
   }
 
   private bootEnd(): void {
     this.s.device = 'on';
     this.log({ type: 'device-up' });
-    // [spec] `boot-starts-ccmexec`: at the end of a boot CcmExec starts if its startup type is auto.
+    // [spec] `boot-starts-ccmexec`: at the end of a boot CcmExec starts if its startup type is auto; a boot into
+    // Windows PE starts no CcmExec (winpe-no-client, in startService).
     if (this.s.service.startup === 'auto') this.startService('boot');
     const ts = this.s.taskSequence;
     // [spec] The task sequence resumes (or starts) when the boot ends; it does not wait for CcmExec.
@@ -355,7 +408,8 @@ class Step {
 
   private startService(cause: ServiceStartCause): void {
     const s = this.s;
-    if (s.device === 'off' || s.service.status === 'running') return;
+    // [spec] winpe-no-client: in Windows PE the installed OS's client does not exist, so nothing starts it.
+    if (s.device === 'off' || s.environment === 'winpe' || s.service.status === 'running') return;
     if (s.service.startup === 'disabled') {
       this.log({ type: 'ignored', what: 'CcmExec start', reason: 'its startup type is disabled' });
       return;
@@ -439,6 +493,9 @@ class Step {
     const s = this.s;
     if (s.device === 'off') {
       this.log({ type: 'ignored', what: 'service-restart', reason: 'the device is off' });
+    } else if (s.environment === 'winpe') {
+      // [spec] winpe-client-absent.
+      this.log({ type: 'ignored', what: 'service-restart', reason: WINPE_REASON });
     } else if (s.service.status === 'running') {
       this.restartService('service-restart');
     } else if (s.service.startup === 'disabled') {
@@ -654,6 +711,10 @@ class Step {
     if (s.device === 'off') {
       // [spec] `ccmeval-skipped-device-off`: a run missed while the device is off is skipped.
       this.log({ type: 'ccmeval', manual, action: 'skipped-device-off' });
+    } else if (s.environment === 'winpe') {
+      // [spec] winpe-client-absent: a scheduled run is skipped (the schedule goes on), a scripted one ignored.
+      if (manual) this.log({ type: 'ignored', what: 'ccmeval', reason: WINPE_REASON });
+      else this.log({ type: 'ccmeval', manual, action: 'skipped-winpe' });
     } else if (s.service.startup === 'disabled') {
       this.log({ type: 'ccmeval', manual, action: 'enabled-and-started' });
       this.setStartup('auto', 'ccmeval');
@@ -725,7 +786,11 @@ class Step {
       ts.entered = true;
       this.enter('task-sequence-step');
     }
-    if (step.disablesClient) {
+    if (step.disablesClient && this.s.environment === 'winpe') {
+      // [spec] winpe-client-absent: in Windows PE the step changes no startup type.
+      // [provsim] (choice 19) In Windows PE the step holds nothing, so its end re-enables nothing.
+      ts.holdsDisabled = false;
+    } else if (step.disablesClient) {
       // [spec] `step-disables-client`: setup disables the client at the step's start. [provsim] (choice 11)
       // `disable-cancels-restart`: a CcmExec restart under way is cancelled (its start would fail).
       ts.holdsDisabled = true;
@@ -750,9 +815,10 @@ class Step {
       failed: step.fails,
       continued: step.fails && step.continueOnError,
     });
-    if (step.disablesClient) {
+    if (step.disablesClient && ts.holdsDisabled) {
       // [spec] `step-end-enables-client`: at the step's end CcmExec becomes auto and starts ("Resume SCCM Client"
-      // in real logs). [provsim] (choice 12) Before the sequence's own exit at the same instant.
+      // in real logs). [provsim] (choice 12) Before the sequence's own exit at the same instant; only a step that
+      // did disable it (not one that ran in Windows PE: winpe-client-absent).
       ts.holdsDisabled = false;
       this.setStartup('auto', 'task-sequence step');
       this.startService('task-sequence');
@@ -769,7 +835,7 @@ class Step {
       // with the next step.
       ts.stepIndex = index + 1;
       ts.awaitingBoot = !last;
-      this.deviceDown('planned-restart', 0);
+      this.deviceDown('planned-restart', 0, step.restart);
     } else if (!last) {
       this.startStep(index + 1, false);
     }
@@ -781,10 +847,20 @@ class Step {
     ts.endedAtMs = this.now;
     ts.awaitingBoot = false;
     this.log({ type: 'ts-end', outcome });
+    // [spec] `ts-ends-without-entering`: nothing to do when it ended before the step that would have entered it.
+    if (!ts.entered) return;
+    if (this.s.environment === 'winpe') {
+      // [spec] winpe-ts-end-stuck: ended in Windows PE, the sequence cannot reach the client of the installed OS;
+      // provisioning mode stays as it is.
+      this.hazard(
+        'ended-in-winpe',
+        `the task sequence ended (${outcome}) in Windows PE, where the installed OS's client does not exist; nothing took the client out of provisioning mode`,
+      );
+      return;
+    }
     // [ts-flow][en] `ts-success-exits`, `ts-failure-exits`: "When the task sequence completes, either success or
-    // handled failure, it exits client provisioning mode" -- [spec] `ts-ends-without-entering`: unless it ended
-    // before the step that would have entered it.
-    if (ts.entered) this.exit(outcome === 'success' ? 'ts-success' : 'ts-failure');
+    // handled failure, it exits client provisioning mode".
+    this.exit(outcome === 'success' ? 'ts-success' : 'ts-failure');
   }
 
   /** [ts-flow] `ts-abandoned`: "Task sequence fails -> END": an unexpected failure leaves provisioning mode as it is. */
@@ -843,7 +919,7 @@ class Step {
   }
 
   /**
-   * [provsim, docs/model.md choice 18] Before each check and after every transition: when the deadline in force (timestamp and `max` as the client obeys it) differs from
+   * [provsim, docs/model.md choice 20] Before each check and after every transition: when the deadline in force (timestamp and `max` as the client obeys it) differs from
    * the one before the transition, the trace records the new one, so that reports draw the deadline the checks use.
    */
   noteDeadline(): void {

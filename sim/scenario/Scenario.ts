@@ -75,13 +75,21 @@ export interface ClientConfig {
   readonly ccmeval: CcmEvalConfig;
   readonly startup: 'auto' | 'disabled';
   readonly poweredOn: boolean;
+  /** Where the device runs at time 0: the installed OS or Windows PE, the boot image (model.md, Windows PE). */
+  readonly startsIn: Environment;
   readonly registry: RegistryValues;
 }
+
+/** Where the device runs: the installed OS (where the client lives) or Windows PE, the boot image. */
+export type Environment = 'os' | 'winpe';
+
+export const ENVIRONMENTS: readonly Environment[] = ['os', 'winpe'];
 
 export interface TaskSequenceStep {
   readonly name: string;
   readonly durationMs: number;
-  readonly restart: boolean;
+  /** Where the device restarts after the step (`restart: true` in a file means `os`); `false`: no restart. */
+  readonly restart: Environment | false;
   readonly disablesClient: boolean;
   readonly fails: boolean;
   readonly continueOnError: boolean;
@@ -125,7 +133,23 @@ export type ScenarioEvent =
   | (EventBase & { readonly type: 'clock-jump'; readonly byMs: number })
   | (EventBase & { readonly type: 'service-restart' })
   | (EventBase & { readonly type: 'ts-crash' })
-  | (EventBase & { readonly type: 'ccmeval' });
+  | (EventBase & { readonly type: 'ccmeval' })
+  | (EventBase & {
+      readonly type: 'health-script';
+      readonly action: HealthScriptAction;
+      /** `window` only: act on clients in provisioning mode for longer than this, by `ProvisioningEnabledTime`. */
+      readonly windowMs: number;
+    });
+
+/**
+ * What a client-health script does to a client whose registry says provisioning mode (see docs/model.md,
+ * `health-script-*`): `force` writes the registry and calls `SetClientProvisioningMode($false)` whatever the
+ * timestamp; `window` does the same only past a window after `ProvisioningEnabledTime`; `registry-only` writes the
+ * registry value alone.
+ */
+export type HealthScriptAction = 'force' | 'window' | 'registry-only';
+
+export const HEALTH_SCRIPT_ACTIONS: readonly HealthScriptAction[] = ['force', 'window', 'registry-only'];
 
 export type ScenarioEventType = ScenarioEvent['type'];
 
@@ -140,6 +164,7 @@ export const EVENT_TYPES: readonly ScenarioEventType[] = [
   'service-restart',
   'ts-crash',
   'ccmeval',
+  'health-script',
 ];
 
 export type ExitReason = 'ts-success' | 'ts-failure' | 'timeout' | 'manual' | 'registry-edit';
@@ -150,7 +175,8 @@ export type HazardKind =
   | 'premature-exit'
   | 'inconsistent-registry'
   | 'client-disabled'
-  | 'no-timestamp';
+  | 'no-timestamp'
+  | 'ended-in-winpe';
 
 export const HAZARD_KINDS: readonly HazardKind[] = [
   'stuck-at-horizon',
@@ -159,7 +185,26 @@ export const HAZARD_KINDS: readonly HazardKind[] = [
   'inconsistent-registry',
   'client-disabled',
   'no-timestamp',
+  'ended-in-winpe',
 ];
+
+/**
+ * The invariants' names (the invariants themselves are in `sim/verify/invariants.ts`, in this order; a test keeps
+ * the two in step). They live here so that a scenario's `expect.violations` can name them.
+ */
+export const INVARIANT_NAMES = [
+  'no-policy-in-provisioning',
+  'exit-within-timeout',
+  'no-early-timeout',
+  'legacy-never-times-out',
+  'proper-exit-is-consistent',
+  'timestamp-tracks-entry',
+  'deployments-exactly-once',
+  'handled-ends-exit',
+  'no-client-in-winpe',
+  'deterministic',
+] as const;
+export type InvariantName = (typeof INVARIANT_NAMES)[number];
 
 /** The `expect` block: each present key is one expectation that `provsim check` judges. */
 export interface Expect {
@@ -169,6 +214,8 @@ export interface Expect {
   readonly taskSequence?: TaskSequenceOutcome;
   readonly deploymentsProcessedByMs?: number;
   readonly hazards?: readonly HazardKind[];
+  /** Exactly these invariants violated (a documented gap pinned by a regression scenario); [] for none. */
+  readonly violations?: readonly InvariantName[];
 }
 
 export interface Scenario {
