@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { failingViolations, verdictOf } from './report/judge.js';
 import { buildReport, type Report } from './report/Report.js';
-import { formatHours } from './scenario/Duration.js';
+import { formatHours } from './time/Duration.js';
 import { parseScenario as parseScenarioFile } from './scenario/loadScenario.js';
 import type { Assumptions, Scenario } from './scenario/Scenario.js';
 import { verifyScenario } from './verify/verifyScenario.js';

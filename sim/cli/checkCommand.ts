@@ -6,7 +6,7 @@
 import type { Argv } from 'yargs';
 import { failingViolations, type Verdict, verdictOf } from '../report/judge.js';
 import type { Report } from '../report/Report.js';
-import { formatHours } from '../scenario/Duration.js';
+import { formatHours } from '../time/Duration.js';
 import { paint } from './colour.js';
 import { FLEET_FILE, findScenarioFiles } from './files.js';
 import { readFleet } from './fleetCommand.js';

@@ -6,12 +6,12 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatDuration } from '../scenario/Duration.js';
+import { formatDuration } from '../time/Duration.js';
 import { EVENT_TYPES, type Scenario } from '../scenario/Scenario.js';
 import { assumptionCombinations, type ExhaustiveResult, exploreExhaustive, variantsOf } from '../verify/exhaustive.js';
 import { counterexampleYaml } from '../verify/explore.js';
 import { findScenarioFiles, loadScenarioFiles } from './files.js';
-import type { ExploreDocument } from './exploreCommand.js';
+import type { ExploreDocument } from './exploreOutput.js';
 import { type Io, printJson } from './output.js';
 import {
   type ExploreArgs,

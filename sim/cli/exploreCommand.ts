@@ -10,14 +10,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import type { ModelFaults } from '../model/transition.js';
-import { formatHours } from '../scenario/Duration.js';
+import { formatHours } from '../time/Duration.js';
 import { parseScenario, ScenarioError } from '../scenario/loadScenario.js';
 import { EVENT_TYPES } from '../scenario/Scenario.js';
 import { counterexampleYaml, explore, type ExploreResult } from '../verify/explore.js';
 import { GOAL_NAMES } from '../verify/goals.js';
-import { INVARIANT_NAMES, type InvariantName, type Violation } from '../verify/invariants.js';
+import { INVARIANT_NAMES, type InvariantName } from '../verify/invariants.js';
 import { verifyScenario } from '../verify/verifyScenario.js';
 import { runExhaustive } from './exhaustiveCommand.js';
+import type { ExploreDocument } from './exploreOutput.js';
 import {
   type ExploreArgs,
   type ExploreContext,
@@ -274,25 +275,7 @@ function printRandom(result: ExploreResult, file: string | null, seconds: number
   );
 }
 
-/**
- * `explore --format json`: `docs/schemas/explore.schema.json`. These fields for every mode; the random search and the
- * exhaustive mode add theirs (counts, shrinking, coverage, goals).
- */
-export interface ExploreDocument {
-  schemaVersion: 1;
-  kind: 'provsim-explore';
-  mode: 'random' | 'exhaustive' | 'replay';
-  verdict: 'holds' | 'violated' | 'incomplete';
-  /** Scenarios tried (random search), simulated (exhaustive); 1 for a replay. */
-  runs: number;
-  seed: number | null;
-  /** The fast-check path of the counterexample, to replay it at once; null without one. */
-  path: string | null;
-  shrinks: number;
-  /** The counterexample file written (random search) or the file replayed; null when none was found. */
-  counterexample: string | null;
-  violations: Violation[];
-}
+export type { ExploreDocument } from './exploreOutput.js';
 
 function replay(
   file: string,

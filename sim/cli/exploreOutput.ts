@@ -6,7 +6,7 @@
 import type { ModelFaults } from '../model/transition.js';
 import type { Report } from '../report/Report.js';
 import { closest } from '../scenario/closest.js';
-import { DURATION_FORMS, formatHours, parseDuration } from '../scenario/Duration.js';
+import { DURATION_FORMS, formatHours, parseDuration } from '../time/Duration.js';
 import { EVENT_TYPES, type ScenarioEventType } from '../scenario/Scenario.js';
 import { CoverageTally, neverFired, type RuleCoverage } from '../verify/coverage.js';
 import { GOALS, type GoalResult, GoalTally, missedGoals } from '../verify/goals.js';
@@ -184,4 +184,24 @@ export function listGoals(format: 'text' | 'json', io: Io): void {
   }
   const width = Math.max(...GOALS.map((g) => g.name.length));
   for (const g of GOALS) io.out(`${g.name.padEnd(width)}  ${g.description}\n`);
+}
+
+/**
+ * `explore --format json`: `docs/schemas/explore.schema.json`. These fields for every mode; the random search and the
+ * exhaustive mode add theirs (counts, shrinking, coverage, goals).
+ */
+export interface ExploreDocument {
+  schemaVersion: 1;
+  kind: 'provsim-explore';
+  mode: 'random' | 'exhaustive' | 'replay';
+  verdict: 'holds' | 'violated' | 'incomplete';
+  /** Scenarios tried (random search), simulated (exhaustive); 1 for a replay. */
+  runs: number;
+  seed: number | null;
+  /** The fast-check path of the counterexample, to replay it at once; null without one. */
+  path: string | null;
+  shrinks: number;
+  /** The counterexample file written (random search) or the file replayed; null when none was found. */
+  counterexample: string | null;
+  violations: Violation[];
 }

@@ -7,6 +7,7 @@
  * on `--workers`, and a merge of every shard writes exactly what one run writes. The progress bar and timings go to
  * standard error, and only when it is a terminal.
  */
+import { DEFAULT_MAX_MINUTES } from '../model/timeout.js';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -24,10 +25,13 @@ import { shardRange } from '../fleet/simulateRange.js';
 import { tuneHtml } from '../fleet/tuneHtml.js';
 import { ScenarioError, scenarioToYaml } from '../scenario/loadScenario.js';
 import { InputError } from './InputError.js';
-import type { Io } from './main.js';
+import type { Io } from './output.js';
 import { parseSeed } from './overrides.js';
 import { defaultWorkers, parseShard } from './shardAndWorkers.js';
 import { writeAtomic } from './writeAtomic.js';
+
+/** Example values of `--max-minutes`, up to the default. */
+const MAX_MINUTES_EXAMPLE = [60, 120, 240, 480, 1440, DEFAULT_MAX_MINUTES].join(',');
 
 const DAY = 86_400_000;
 
@@ -77,7 +81,7 @@ function parseMinutesList(raw: unknown): number[] {
   const values = parts.map((p) => Number(p));
   if (parts.length === 0 || values.some((v) => !Number.isInteger(v) || v < 1 || v > 4_294_967_295)) {
     throw new InputError(
-      `--max-minutes ${String(raw)}: expected a comma-separated list of minutes from 1 to 4294967295, such as 60,120,240,480,1440,2880`,
+      `--max-minutes ${String(raw)}: expected a comma-separated list of minutes from 1 to 4294967295, such as ${MAX_MINUTES_EXAMPLE}`,
     );
   }
   return [...new Set(values)];
@@ -339,7 +343,7 @@ export function fleetCommands(io: Io, mergers: readonly ShardMerger[] = []): Com
         .option('max-minutes', {
           type: 'string',
           demandOption: true,
-          describe: 'the values to compare, such as 60,120,240,480,1440,2880',
+          describe: `the values to compare, such as ${MAX_MINUTES_EXAMPLE}`,
         })
         .option('max-premature', {
           type: 'string',

@@ -13,7 +13,7 @@ import {
   type LogInput,
 } from '../import/importSmstsLogs.js';
 import { answerReplay, type ReplayAnswer } from '../import/replayAnswer.js';
-import { TIME_ZONE_FORMS } from '../report/cmtrace/TimeZone.js';
+import { TIME_ZONE_FORMS } from '../time/TimeZone.js';
 import { formatSummary } from '../report/formatText.js';
 import type { Report } from '../report/Report.js';
 import type { Scenario } from '../scenario/Scenario.js';

@@ -21,7 +21,7 @@ import { scenarioToYaml } from '../scenario/loadScenario.js';
 import { type FleetArgs, loadFleet, progress, type ShardMerger } from './fleetCommand.js';
 import { parseShard } from './shardAndWorkers.js';
 import { InputError } from './InputError.js';
-import type { Io } from './main.js';
+import type { Io } from './output.js';
 import { writeAtomic } from './writeAtomic.js';
 
 /** Writes the report set (a shard: its JSON alone) and prints the report. */

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { formatCmtraceLogs, LOG_NAMES } from '../report/cmtrace/formatCmtraceLogs.js';
-import { parseTimeZone, TIME_ZONE_FORMS, type TimeZone, UTC } from '../report/cmtrace/TimeZone.js';
+import { parseTimeZone, TIME_ZONE_FORMS, type TimeZone, UTC } from '../time/TimeZone.js';
 import type { Report } from '../report/Report.js';
 import { UsageError } from './InputError.js';
 import { writeAtomic } from './writeAtomic.js';

@@ -60,7 +60,7 @@ export interface Interruptions {
 /** Clients already in provisioning mode at the start (stuck from before the run). */
 export interface InitiallyStuck {
   readonly share: number;
-  /** How long before the start they entered (sets `ProvisioningEnabledTime` on release 1902 and later). */
+  /** How long before the start they entered (sets `ProvisioningEnabledTime` on releases with the timeout: `hasTimeout`). */
   readonly enteredAgo: DurationDistribution;
 }
 

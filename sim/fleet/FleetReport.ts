@@ -5,7 +5,8 @@
  * Percentiles come from exact histograms with fixed bucket edges: each is the bucket `[lowMs, highMs)` that holds
  * the value of rank `ceil(p * n)`; below 34 minutes a bucket is one second wide, above it at most 0.1% of its values.
  */
-import { formatDuration, formatHours } from '../scenario/Duration.js';
+import { DEFAULT_MAX_MINUTES } from '../model/timeout.js';
+import { formatDuration, formatHours } from '../time/Duration.js';
 import type { ExitReason, HazardKind, TaskSequenceOutcome } from '../scenario/Scenario.js';
 import type { Fleet } from './Fleet.js';
 import {
@@ -320,7 +321,10 @@ export function formatFleetText(r: FleetReport): string {
   lines.push('By ProvisioningMaxMinutes');
   lines.push(
     groupRows(
-      r.byMaxMinutes.map((g) => ({ ...g, label: g.maxMinutes === null ? 'absent (2880)' : String(g.maxMinutes) })),
+      r.byMaxMinutes.map((g) => ({
+        ...g,
+        label: g.maxMinutes === null ? `absent (${DEFAULT_MAX_MINUTES})` : String(g.maxMinutes),
+      })),
     ),
   );
   lines.push('');

@@ -3,7 +3,8 @@
  * the clients in provisioning mode over time, the distribution of time spent in it, exits by reason, deployment
  * latency, and the tables of the text report. Pure: the same report gives the same page.
  */
-import { formatDuration, formatHours } from '../scenario/Duration.js';
+import { DEFAULT_MAX_MINUTES } from '../model/timeout.js';
+import { formatDuration, formatHours } from '../time/Duration.js';
 import type { Fleet } from './Fleet.js';
 import { EXAMPLE_KINDS } from './FleetSummary.js';
 import { type Distribution, type FleetReport, formatPercentile, type GroupRow } from './FleetReport.js';
@@ -233,7 +234,10 @@ ${groupTable(
 )}
 ${groupTable(
   'By ProvisioningMaxMinutes',
-  r.byMaxMinutes.map((g) => ({ ...g, label: g.maxMinutes === null ? 'absent (2880)' : String(g.maxMinutes) })),
+  r.byMaxMinutes.map((g) => ({
+    ...g,
+    label: g.maxMinutes === null ? `absent (${DEFAULT_MAX_MINUTES})` : String(g.maxMinutes),
+  })),
 )}
 ${examples === '' ? '' : `<h2>Clients to look at</h2><p>The smallest client numbers of each kind. See what happened to one with <code>provsim fleet ${e(f.file ?? `${f.name}.fleet.yaml`)} --explain N &gt; client.yaml</code> then <code>provsim run client.yaml</code>.</p><table>${examples}</table>`}
 <p class="note">Each percentile is the lower bound of the exact histogram bucket that holds it (buckets one second wide below 34 minutes, at most 0.1% wide above: within 0.1% of the exact value); bars are labelled with their counts, so a tail bin of a few clients never reads as empty. ${int(r.fastPath.closedForm)} clients were computed in closed form and ${int(r.fastPath.skipping)} event by event (idle stretches skipped); both give what <code>provsim run</code> gives for the client's scenario.</p>

@@ -6,7 +6,8 @@
  * Bad input never throws anything but a `ScenarioError` listing every problem with its line, column and key, what
  * was wrong and what is allowed (the same messages and format as scenario files).
  */
-import { formatDuration } from '../scenario/Duration.js';
+import { TIMEOUT_RELEASE } from '../model/timeout.js';
+import { formatDuration } from '../time/Duration.js';
 import * as F from '../scenario/fields.js';
 import {
   assumptionsSpec,
@@ -120,7 +121,7 @@ const distributionObject = F.object({
     uniform: F.optional(uniformObject, 'Uniform between min and max.'),
     lognormal: F.optional(lognormalObject, 'Log-normal by median and 95th percentile.'),
   },
-  check: (v, o) => {
+  check: (_v, o) => {
     const given = ['fixed', 'uniform', 'lognormal'].filter((k) => o.raw(k) !== undefined);
     if (given.length !== 1) {
       o.issue(
@@ -171,7 +172,7 @@ const releaseEntry = F.object({
   props: {
     version: F.required(
       clientVersion,
-      'ConfigMgr release YYMM, such as "2403"; releases before 1902 have no timestamp and no timeout.',
+      `ConfigMgr release YYMM, such as "2403"; releases before ${TIMEOUT_RELEASE} have no timestamp and no timeout.`,
     ),
     share: F.required(share, 'The share of clients on this release, such as 90%.'),
   },
@@ -424,7 +425,7 @@ const initiallyStuck = F.object({
     enteredAgo: F.withDefault(
       distribution,
       '0s',
-      'How long before the start they entered (their ProvisioningEnabledTime, on release 1902 and later).',
+      `How long before the start they entered (their ProvisioningEnabledTime, on release ${TIMEOUT_RELEASE} and later).`,
     ),
   },
   build: (v): InitiallyStuck => ({ share: v.share, enteredAgo: v.enteredAgo }),

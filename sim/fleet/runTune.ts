@@ -4,7 +4,7 @@
  * by the timeout alone. It shows the trade-off: a short timeout cuts running task sequences (premature exits, when
  * other deployments may start beside the sequence), a long one leaves clients stuck longer and delays deployments.
  */
-import { formatDuration, formatHours } from '../scenario/Duration.js';
+import { formatDuration, formatHours } from '../time/Duration.js';
 import type { Fleet } from './Fleet.js';
 import { buildFleetReport, formatPercentile } from './FleetReport.js';
 import type { Percentile } from './Histogram.js';

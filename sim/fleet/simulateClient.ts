@@ -36,7 +36,7 @@ import {
   type TimerKey,
   type TraceEntry,
 } from '../model/types.js';
-import { type ProvisioningInterval, trackInterval } from '../report/Report.js';
+import { type ProvisioningInterval, trackInterval } from '../model/intervals.js';
 import type { Scenario, ScenarioEvent, TaskSequenceOutcome } from '../scenario/Scenario.js';
 import { type ClientOutcome, emptyHazardCounts, stuckTime } from './ClientOutcome.js';
 

@@ -25,10 +25,12 @@
  * Gotchas: the scenario has one boot time, so when measured boots differ the later steps drift from the log's clock
  * (the comments give both); the duration of a step cut by the end of the log is unknown and set past the cut.
  */
+import { formatIsoSeconds } from '../time/formatWall.js';
 import { isMap, parseDocument, type Node as YamlNode } from 'yaml';
-import { type TimeZone, UTC } from '../report/cmtrace/TimeZone.js';
+import { DEFAULT_MAX_MINUTES } from '../model/timeout.js';
+import { type TimeZone, UTC } from '../time/TimeZone.js';
 import { createScenario } from '../scenario/createScenario.js';
-import { formatDuration, formatHours } from '../scenario/Duration.js';
+import { formatDuration, formatHours } from '../time/Duration.js';
 import { parseScenario, scenarioToYaml } from '../scenario/loadScenario.js';
 import type { Environment, Scenario, ScenarioEvent, TaskSequenceStep } from '../scenario/Scenario.js';
 import {
@@ -154,7 +156,6 @@ function releaseOfBuild(build: number): string | null {
 }
 
 const problemText = (p: LogProblem) => `${p.file}${p.line === null ? '' : `:${p.line}`}: ${p.message}`;
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 type TimedRecord = LogRecord & { readonly t: number };
 
@@ -199,7 +200,7 @@ function gather(
       problems.push({
         file: r.file,
         line: r.records[0]?.line ?? null,
-        message: `overlaps ${prevFile.file}, which runs until ${iso(cut)}: its ${before - list.length} records up to then are skipped`,
+        message: `overlaps ${prevFile.file}, which runs until ${formatIsoSeconds(cut)}: its ${before - list.length} records up to then are skipped`,
       });
       if (list.length === 0) continue;
     }
@@ -217,7 +218,7 @@ function gather(
           problems.push({
             file: x.file,
             line: x.line,
-            message: `the time goes back ${formatHours(back)} (to ${iso(x.utcMs)}): taken as the clock set back; later lines keep their spacing and the scenario gets a clock-jump`,
+            message: `the time goes back ${formatHours(back)} (to ${formatIsoSeconds(x.utcMs)}): taken as the clock set back; later lines keep their spacing and the scenario gets a clock-jump`,
           });
           shift += back;
           t = latest;
@@ -604,11 +605,15 @@ export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOpti
     summary.push(`client version ${clientVersion.value}: ${clientVersion.source}`);
   const maxMinutes: ImportFacts['maxMinutes'] =
     options.maxMinutes === undefined
-      ? { value: 2880, source: 'ProvisioningMaxMinutes absent: the default 2880 (48 hours) (--max-minutes)' }
+      ? {
+          value: DEFAULT_MAX_MINUTES,
+          source: `ProvisioningMaxMinutes absent: the default ${DEFAULT_MAX_MINUTES} (48 hours) (--max-minutes)`,
+        }
       : { value: options.maxMinutes, source: '--max-minutes' };
 
   const horizonMs =
-    Math.ceil((lastSimMs + Math.max(maxMinutes.value, 2880) * 60_000 + 3 * 86_400_000) / 3_600_000) * 3_600_000;
+    Math.ceil((lastSimMs + Math.max(maxMinutes.value, DEFAULT_MAX_MINUTES) * 60_000 + 3 * 86_400_000) / 3_600_000) *
+    3_600_000;
   const tsName = seq.name?.value ?? 'Imported task sequence';
   const name = slug(tsName);
   const firstFile = inputs[0]?.file ?? 'smsts.log';
@@ -647,7 +652,7 @@ export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOpti
     );
   const scenario = createScenario({
     name,
-    description: `Imported by provsim import from ${inputs.map((i) => i.file).join(', ')} (${iso(seq.first.t)} to ${iso(seq.last.t)}).`,
+    description: `Imported by provsim import from ${inputs.map((i) => i.file).join(', ')} (${formatIsoSeconds(seq.first.t)} to ${formatIsoSeconds(seq.last.t)}).`,
     file: null,
     startMs,
     horizonMs,
@@ -668,7 +673,7 @@ export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOpti
   const skipped = reads.reduce((n, r) => n + r.skippedLines, 0);
   const header = [
     ` provsim import of ${inputs.map((i) => i.file).join(', ')}: ${records.length} records read, ${seq.recognised} understood as task-sequence lines, ${skipped} line${skipped === 1 ? '' : 's'} skipped.`,
-    ` The log runs from ${iso(seq.first.t)} (${refText(seq.first.ref)}) to ${iso(seq.last.t)} (${refText(seq.last.ref)}); outcome: ${outcome}.`,
+    ` The log runs from ${formatIsoSeconds(seq.first.t)} (${refText(seq.first.ref)}) to ${formatIsoSeconds(seq.last.t)} (${refText(seq.last.ref)}); outcome: ${outcome}.`,
     ...(summary.length + problems.length === 0 ? [] : [' What could not be understood, or was assumed:']),
     ...problems.slice(0, MAX_LISTED).map((p) => `   - ${problemText(p)}`),
     ...(problems.length > MAX_LISTED ? [`   - ... and ${problems.length - MAX_LISTED} more problems`] : []),
@@ -686,7 +691,7 @@ export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOpti
     const item = parent.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
     if (item && item.key && typeof item.key === 'object') (item.key as YamlNode).commentBefore = ` ${text}`;
   };
-  pair('start', `the first record, ${refText(seq.first.ref)} (${iso(seq.first.t)}), cut to the second`);
+  pair('start', `the first record, ${refText(seq.first.ref)} (${formatIsoSeconds(seq.first.t)}), cut to the second`);
   pair('horizon', `the end of the log + ProvisioningMaxMinutes + 3 days, to see what the client does next`);
   pair('version', `client release: ${clientVersion.source}`, ['client']);
   pair('bootTime', `boot time: ${bootSource}`, ['client']);

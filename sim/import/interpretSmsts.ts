@@ -26,7 +26,7 @@
  * `WinPE` or `HD` (the restart's target). A sequence that ran without ConfigMgr says so: "Running Task Sequence in
  * standalone." and "TSManager executing in non SMS, standalone mode" (MDT Lite Touch; named in the issue).
  */
-import { parseDuration } from '../scenario/Duration.js';
+import { parseDuration } from '../time/Duration.js';
 import type { Environment } from '../scenario/Scenario.js';
 import type { LogRecord } from './readLogRecords.js';
 

@@ -8,7 +8,7 @@
  * content. Times are converted to UTC with the record's own bias (UTC = local + bias); a record without a bias (the
  * clipboard form has none) is read in `timeZone`, UTC by default.
  */
-import { type TimeZone, UTC } from '../report/cmtrace/TimeZone.js';
+import { type TimeZone, UTC } from '../time/TimeZone.js';
 
 export interface LogRecord {
   readonly file: string;

@@ -3,8 +3,11 @@
  * and when it leaves (UTC and the log's local time), or "never", with the assumptions that decide it. Pure: from
  * the import's facts and the report of the imported scenario's run.
  */
+import { formatLocal, formatOffset, formatWall } from '../time/formatWall.js';
+import { hasTimeout, TIMEOUT_RELEASE } from '../model/timeout.js';
+import type { TraceEntry } from '../model/types.js';
 import type { Report } from '../report/Report.js';
-import { formatHours } from '../scenario/Duration.js';
+import { formatHours } from '../time/Duration.js';
 import type { Scenario } from '../scenario/Scenario.js';
 import type { ImportFacts } from './importSmstsLogs.js';
 import { refText } from './interpretSmsts.js';
@@ -22,26 +25,9 @@ export interface ReplayAnswer {
   readonly unanswerable: boolean;
 }
 
-const utcText = (ms: number) =>
-  new Date(ms)
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.000Z$/, 'Z');
-
-function offsetText(biasMinutes: number): string {
-  const offset = -biasMinutes;
-  const sign = offset < 0 ? '-' : '+';
-  const abs = Math.abs(offset);
-  return `UTC${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-}
-
 /** `2026-03-04 20:00:00 log time (UTC+01:00)`: the wall clock as the log writes it, with the log's bias. */
 function localText(utcMs: number, biasMinutes: number): string {
-  const local = new Date(utcMs - biasMinutes * 60_000)
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/(\.000)?Z$/, '');
-  return `${local} log time, ${offsetText(biasMinutes)}`;
+  return `${formatLocal(utcMs, biasMinutes)} log time, UTC${formatOffset(-biasMinutes)}`;
 }
 
 /** The wall clock of a simulation instant: start + time + the clock jumps up to then. */
@@ -65,7 +51,7 @@ export function answerReplay(
   fallbackBiasMinutes: number,
 ): ReplayAnswer {
   const bias = facts.logBiasMinutes ?? fallbackBiasMinutes;
-  const when = (utcMs: number) => `${utcText(utcMs)} (${localText(utcMs, bias)})`;
+  const when = (utcMs: number) => `${formatWall(utcMs)} (${localText(utcMs, bias)})`;
   const unanswered = (lines: string[]): ReplayAnswer => ({
     inProvisioningMode: false,
     sinceUtcMs: null,
@@ -91,7 +77,7 @@ export function answerReplay(
     (i) => i.enteredAtMs <= now && (i.exitedAtMs === null || i.exitedAtMs > now),
   );
   const version = scenario.client.version;
-  const timeoutApplies = Number(version) >= 1902;
+  const timeoutApplies = hasTimeout(version);
   const maxMinutes = report.client.maxMinutes;
   const ccmeval = scenario.client.ccmeval;
   const a = scenario.assumptions;
@@ -128,9 +114,10 @@ export function answerReplay(
     if (interval.exitedAtMs !== null) {
       leavesUtcMs = wallAt(report, interval.exitedAtMs);
       leaveReason = interval.exitReason;
+      const deadline = deadlineBefore(report, interval.exitedAtMs);
       const why =
-        interval.exitReason === 'timeout'
-          ? `by the timeout: the first check more than ProvisioningMaxMinutes (${maxMinutes} min = ${formatHours(maxMinutes * 60_000)}) after ProvisioningEnabledTime (deadline ${utcText(sinceUtcMs + maxMinutes * 60_000)}; checks run every ${formatHours(scenario.client.checkIntervalMs)} while CcmExec runs)`
+        interval.exitReason === 'timeout' && deadline !== undefined
+          ? `by the timeout: the first check more than ProvisioningMaxMinutes (${deadline.maxMinutes} min = ${formatHours(deadline.maxMinutes * 60_000)}) after ProvisioningEnabledTime (deadline ${formatWall(deadline.wallMs)}; checks run every ${formatHours(scenario.client.checkIntervalMs)} while CcmExec runs)`
           : `(${interval.exitReason})`;
       lines.push(
         `Leaves: ${when(leavesUtcMs)}, ${formatHours(interval.exitedAtMs - now)} after the end of the log, ${why}.`,
@@ -139,7 +126,7 @@ export function answerReplay(
       leaveReason = 'never';
       const disabled = report.final.service.startup === 'disabled';
       const reason = !timeoutApplies
-        ? `release ${version} is before 1902 and has no timeout: only SetClientProvisioningMode($false) (or a registry edit and a CcmExec restart) takes it out`
+        ? `release ${version} is before ${TIMEOUT_RELEASE} and has no timeout: only SetClientProvisioningMode($false) (or a registry edit and a CcmExec restart) takes it out`
         : disabled && !ccmeval.enabled
           ? 'CcmExec is left disabled and ccmeval is off, so nothing starts it and nothing runs the check: only an administrator can take it out'
           : report.final.registry.ProvisioningEnabledTime === undefined && a.missingTimestamp === 'never-expires'
@@ -149,9 +136,9 @@ export function answerReplay(
     }
   }
   lines.push(
-    `Deciding assumptions: client ${version} (${facts.clientVersion.source}); ${timeoutApplies ? `ProvisioningMaxMinutes ${maxMinutes} (${facts.maxMinutes.source})` : 'no timeout before 1902'}; ` +
+    `Deciding assumptions: client ${version} (${facts.clientVersion.source}); ${timeoutApplies ? `ProvisioningMaxMinutes ${maxMinutes} (${facts.maxMinutes.source})` : `no timeout before ${TIMEOUT_RELEASE}`}; ` +
       `${facts.ending ?? `the log's outcome: ${facts.outcome}`}; ccmeval ${ccmeval.enabled ? `every ${formatHours(ccmeval.everyMs)}` : 'off'}; ` +
-      `checkLoop=${a.checkLoop}, setRestartsService=${a.setRestartsService}, maxMinutesRead=${a.maxMinutesRead}, missingTimestamp=${a.missingTimestamp} (--assume to change).`,
+      `checkLoop=${a.checkLoop}, setRestartsService=${a.setRestartsService}, maxMinutesRead=${a.maxMinutesRead}, missingTimestamp=${a.missingTimestamp}, wmiWhileStopped=${a.wmiWhileStopped} (--assume to change).`,
   );
   return {
     inProvisioningMode: interval !== undefined,
@@ -161,4 +148,14 @@ export function answerReplay(
     lines,
     unanswerable: false,
   };
+}
+
+/** The deadline the model last put the client under at or before `atMs` (its `deadline` trace entry). */
+function deadlineBefore(report: Report, atMs: number): Extract<TraceEntry, { type: 'deadline' }> | undefined {
+  let last: Extract<TraceEntry, { type: 'deadline' }> | undefined;
+  for (const e of report.trace) {
+    if (e.atMs > atMs) break;
+    if (e.type === 'deadline') last = e;
+  }
+  return last;
 }

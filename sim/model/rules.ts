@@ -8,6 +8,7 @@
  * Sources: [fr] [en] the seeds, [ts-flow] [client-flow] the flow diagrams, [spec] the specification, [assumption X]
  * a switch, [provsim] a choice of ours (docs/model.md, "Choices"). Windows PE rules are named `winpe-*`.
  */
+import { WMI_FAILS_WHILE_STOPPED } from './transition.js';
 import type { TraceEntry } from './types.js';
 
 export type RuleSource =
@@ -20,7 +21,8 @@ export type RuleSource =
   | 'assumption setRestartsService'
   | 'assumption checkLoop'
   | 'assumption maxMinutesRead'
-  | 'assumption missingTimestamp';
+  | 'assumption missingTimestamp'
+  | 'assumption wmiWhileStopped';
 
 /** Every rule, in the order of docs/model.md. */
 export const RULES = [
@@ -45,6 +47,7 @@ export const RULES = [
   { name: 'wmi-enters', sources: ['en'] },
   { name: 'wmi-exits', sources: ['en'] },
   { name: 'wmi-needs-device-on', sources: ['provsim'] },
+  { name: 'wmi-fails-while-stopped', sources: ['assumption wmiWhileStopped'] },
   // -- client-health scripts (provsim remediate) ---------------------------------------------------------------
   { name: 'health-script-repairs', sources: ['provsim'] },
   { name: 'health-script-registry-only', sources: ['en', 'provsim'] },
@@ -188,13 +191,7 @@ export function createRuleTracker(): RuleTracker {
           fired.push(...enterRules(e));
           break;
         case 'provisioning-exit':
-          if (e.reason === 'registry-edit') fired.push('registry-edit-read-at-start');
-          else fired.push('exit-registry-keeps-timestamp');
-          if (e.reason === 'timeout') fired.push('timeout-exits');
-          else if (e.reason === 'manual') fired.push('wmi-exits');
-          else if (e.reason === 'ts-success') fired.push('ts-success-exits');
-          else if (e.reason === 'ts-failure') fired.push('ts-failure-exits');
-          if (!e.closedInterval) fired.push('exit-after-exit');
+          fired.push(...exitRules(e));
           break;
         case 'check':
           if (e.elapsedSeconds === null)
@@ -207,9 +204,7 @@ export function createRuleTracker(): RuleTracker {
           else fired.push('continuous-loop-on-entry');
           break;
         case 'policy-retrieval':
-          if (e.cause === 'service-start') fired.push('start-retrieves-policy');
-          else if (e.cause === 'exit') fired.push('exit-retrieves-policy');
-          else fired.push('tick-retrieves-policy');
+          fired.push(RETRIEVAL_RULE[e.cause]);
           if (e.processed.length > 0) fired.push('deployment-processed-once');
           break;
         case 'policy-skipped':
@@ -267,7 +262,7 @@ export function createRuleTracker(): RuleTracker {
         case 'ignored':
           // In Windows PE what acts on the installed OS's client is ignored for that reason alone.
           if (inWinpe && deviceOn && e.what !== 'ts-crash') fired.push('winpe-client-absent');
-          else fired.push(...ignoredRules(e.what));
+          else fired.push(...ignoredRules(e.what, e.reason));
           break;
       }
       if (e.type === 'provisioning-enter' && (e.cause === 'task-sequence' || e.cause === 'task-sequence-step')) {
@@ -291,6 +286,25 @@ function enterRules(e: Extract<TraceEntry, { type: 'provisioning-enter' }>): Rul
   return fired;
 }
 
+const RETRIEVAL_RULE = {
+  'service-start': 'start-retrieves-policy',
+  exit: 'exit-retrieves-policy',
+  tick: 'tick-retrieves-policy',
+} as const satisfies Record<Extract<TraceEntry, { type: 'policy-retrieval' }>['cause'], RuleName>;
+
+function exitRules(e: Extract<TraceEntry, { type: 'provisioning-exit' }>): RuleName[] {
+  if (e.reason === 'registry-edit') return ['registry-edit-read-at-start'];
+  const reason: Record<typeof e.reason, RuleName> = {
+    timeout: 'timeout-exits',
+    manual: 'wmi-exits',
+    'ts-success': 'ts-success-exits',
+    'ts-failure': 'ts-failure-exits',
+  };
+  const fired: RuleName[] = ['exit-registry-keeps-timestamp', reason[e.reason]];
+  if (!e.closedInterval) fired.push('exit-after-exit');
+  return fired;
+}
+
 function ccmevalRule(action: Extract<TraceEntry, { type: 'ccmeval' }>['action']): RuleName {
   switch (action) {
     case 'enabled-and-started':
@@ -306,10 +320,10 @@ function ccmevalRule(action: Extract<TraceEntry, { type: 'ccmeval' }>['action'])
   }
 }
 
-function ignoredRules(what: string): RuleName[] {
+function ignoredRules(what: string, reason: string): RuleName[] {
   switch (what) {
     case 'SetClientProvisioningMode':
-      return ['wmi-needs-device-on'];
+      return [reason === WMI_FAILS_WHILE_STOPPED ? 'wmi-fails-while-stopped' : 'wmi-needs-device-on'];
     case 'service-restart':
       return ['service-restart-ignored'];
     case 'ts-crash':

@@ -115,6 +115,7 @@ export class ModelRunner {
   private fire(payload: Payload, nowMs: number): void {
     if (payload.kind === 'scripted') {
       const { event, index, occurrence } = payload;
+      // [provsim] (choice 14) `repeat.count` is the total number of occurrences, the first included.
       if (event.repeat !== undefined && occurrence + 1 < event.repeat.count) {
         this.scheduleScripted(event, index, occurrence + 1);
       }

@@ -4,9 +4,10 @@
  * global, and never mutates its input state, so the same model runs on the kernel, on a fake-timers clock and, for
  * fleets, many clients at once.
  *
- * Sources, cited on each rule: [fr] the French seed (2019), [en] the English seed (2021), [ts-flow] and
- * [client-flow] the two flow diagrams, [spec] `../shared/spec/model.md` where it fixes a detail the seeds leave
- * open, and [assumption X] for the switches. Choices of ours are marked [provsim] and listed in docs/model.md.
+ * Each rule cites its source and its name in docs/model.md ("Rules by name"; `rules.ts` lists them): [fr] the
+ * French seed (2019), [en] the English seed (2021), [ts-flow] and [client-flow] the two flow diagrams, [spec] the
+ * specification where it fixes a detail the seeds leave open, [assumption X] for the switches, and [provsim] for a
+ * choice of ours, numbered under "Choices" in docs/model.md.
  *
  * Gotchas: timers run on simulation time and a clock jump moves none of them; timestamps are read from the wall
  * clock. The effective mode survives a CcmExec stop (it is what the client obeyed last) and is re-read from the
@@ -26,6 +27,15 @@ import {
   type TraceBody,
   type TraceEntry,
 } from './types.js';
+import {
+  type DeadlineInForce,
+  deadlineInForce,
+  deadlineWallMs,
+  hasTimeout,
+  isExpired,
+  maxMinutesInForce,
+  maxMinutesOf,
+} from './timeout.js';
 
 /** Rules a test can break on purpose, to show that the invariants catch a broken model. */
 export interface ModelFaults {
@@ -46,26 +56,18 @@ export interface Transition {
   readonly trace: readonly TraceEntry[];
 }
 
+/** The `ignored` reason of a `SetClientProvisioningMode` call that fails under `wmiWhileStopped: fails`. */
+export const WMI_FAILS_WHILE_STOPPED = 'CcmExec is not running (wmiWhileStopped: fails)';
+
 /** [spec] The tasks excluded while in provisioning mode (registry `SystemTaskExcludes`). */
 export const PROVISIONING_EXCLUDES =
   'SchedulerStartup;SchedulerShutdown;SchedulerLogon;SchedulerLogoff;ClientRegistrationStartup';
 
+// The timeout rule lives in `timeout.ts`; these are re-exported for the modules that import them from here.
+export { DEFAULT_MAX_MINUTES, hasTimeout, maxMinutesOf } from './timeout.js';
+
 /** Why an action on the installed OS's client does nothing in Windows PE (winpe-client-absent). */
 const WINPE_REASON = "the device runs Windows PE, where the installed OS's client does not exist";
-
-/** [en] "If this value doesn't exist or is 0, the client uses the default 48 hours." */
-export const DEFAULT_MAX_MINUTES = 2880;
-
-/** [fr] "À compter de la version 1902": the timestamp and the timeout exist from release 1902 on. */
-export function hasTimeout(version: string): boolean {
-  return Number(version) >= 1902;
-}
-
-/** [en] `ProvisioningMaxMinutes` where present and > 0, else 48 hours. */
-export function maxMinutesOf(registry: Registry): number {
-  const v = registry.ProvisioningMaxMinutes;
-  return v !== undefined && v > 0 ? v : DEFAULT_MAX_MINUTES;
-}
 
 /** [spec] The registry value is read case-insensitively. */
 export function registrySaysProvisioning(registry: Registry): boolean {
@@ -86,7 +88,8 @@ export function initialState(config: ModelConfig): ClientState {
     environment: config.client.startsIn,
     registry,
     service: { startup: config.client.startup, status: 'stopped', maxMinutesAtStart: maxMinutesOf(registry) },
-    // [provsim] Before anything runs, the client obeys what its registry says (it was last run with it).
+    // [provsim] (choice 2) `initial-mode-from-registry`: before anything runs, the client obeys what its registry
+    // says (it was last run with it).
     effectiveMode: registrySaysProvisioning(registry),
     checkLoopActive: false,
     clockOffsetMs: 0,
@@ -156,13 +159,19 @@ function cloneState(s: ClientState): ClientState {
 }
 
 export function transition(config: ModelConfig, state: ClientState, event: ModelEvent, nowMs: number): Transition {
-  const step = new Step(config, cloneState(state), nowMs);
+  // At `init` nothing was in force before: a client preset in provisioning mode starts under its deadline.
+  const before = event.type === 'init' ? null : deadlineInForce(state, config.client.version, config.assumptions);
+  const step = new Step(config, cloneState(state), nowMs, before);
   step.handle(event);
   step.monitor();
+  step.noteDeadline();
   return { state: step.s, effects: step.effects, trace: step.trace };
 }
 
-/** The hazard a run still in provisioning mode at its end reports (the driver calls this once, at the horizon). */
+/**
+ * [spec] `hazard-stuck-at-horizon`: the hazard a run still in provisioning mode at its end reports (the driver calls
+ * this once, at the horizon).
+ */
 export function finish(state: ClientState, horizonMs: number): readonly TraceEntry[] {
   if (!state.effectiveMode) return [];
   return [
@@ -184,6 +193,8 @@ class Step {
     private readonly config: ModelConfig,
     readonly s: ClientState,
     private readonly now: number,
+    /** The deadline last in force (before this transition, then as last noted in the trace). */
+    private deadline: DeadlineInForce | null,
   ) {}
 
   // -- plumbing ------------------------------------------------------------------------------------------------
@@ -254,11 +265,11 @@ class Step {
     // Windows PE keeps its trace as it was).
     if (this.s.environment === 'winpe') this.log({ type: 'environment', environment: 'winpe', cause: 'initial' });
     if (client.poweredOn) {
-      // [spec] Powered on at time 0: already booted, CcmExec running if its startup is auto (in the installed OS:
-      // winpe-no-client).
+      // [spec] `boot-starts-ccmexec`: powered on at time 0, already booted, CcmExec running if its startup is auto
+      // (in the installed OS: winpe-no-client).
       if (this.s.service.startup === 'auto') this.startService('boot');
     } else {
-      // [provsim] A device off at time 0 is switched on then: its boot ends at `bootTime`.
+      // [provsim] (choice 1) `powered-off-boots-at-zero`: a device off at time 0 is switched on then.
       this.deviceDown('powered-off', 0);
     }
     if (taskSequence !== null) this.schedule('ts', taskSequence.startAtMs, Priority.taskSequence, { type: 'ts-start' });
@@ -276,22 +287,29 @@ class Step {
         this.interruptTaskSequence(e.type, e.recoverable);
         return;
       case 'deployment':
-        // [spec] A deployment event publishes a required deployment at its time.
+        // [spec] `deployment-published`: a deployment event publishes a required deployment at its time.
         this.s.deployments.push({ name: e.name, publishedAtMs: this.now, processedAtMs: null });
         this.log({ type: 'deployment-published', name: e.name });
         return;
       case 'admin-wmi':
         this.log({ type: 'admin-wmi', enable: e.enable });
         if (this.s.device === 'off') {
+          // [provsim] (choice 5) The call needs the device on (`wmi-needs-device-on`).
           this.log({ type: 'ignored', what: 'SetClientProvisioningMode', reason: 'the device is off' });
         } else if (this.s.environment === 'winpe') {
           // [spec] winpe-client-absent: the WMI class belongs to the installed OS's client, absent in Windows PE.
           this.log({ type: 'ignored', what: 'SetClientProvisioningMode', reason: WINPE_REASON });
+        } else if (this.s.service.status !== 'running' && this.config.assumptions.wmiWhileStopped === 'fails') {
+          // [assumption wmiWhileStopped: fails] The WMI method fails while CcmExec is stopped (`wmi-fails-while-stopped`).
+          this.log({ type: 'ignored', what: 'SetClientProvisioningMode', reason: WMI_FAILS_WHILE_STOPPED });
         } else if (e.enable) {
-          // [en] SetClientProvisioningMode($true) enters, and resets the timestamp even when already in the mode.
+          // [assumption wmiWhileStopped: works] While CcmExec is stopped too: the call starts nothing (only a running
+          // CcmExec restarts), and the new mode is what CcmExec reads at its next start.
+          // [en] `wmi-enters`: SetClientProvisioningMode($true) enters, and resets the timestamp even when already
+          // in the mode.
           this.enter('manual');
         } else {
-          // [en] SetClientProvisioningMode($false) is the supported way out.
+          // [en] `wmi-exits`: SetClientProvisioningMode($false) is the supported way out.
           this.exit('manual');
         }
         return;
@@ -302,7 +320,7 @@ class Step {
         this.writeRegistry(e.name, null);
         return;
       case 'clock-jump':
-        // [spec] A clock jump moves the wall clock only; timers keep running on simulation time.
+        // [spec] `clock-jump-moves-wall-only`: timers keep running on simulation time.
         this.s.clockOffsetMs += e.byMs;
         this.log({ type: 'clock-jump', byMs: e.byMs, wallMs: this.wallMs });
         return;
@@ -311,6 +329,7 @@ class Step {
         return;
       case 'ts-crash':
         if (this.s.taskSequence.status === 'running') this.abandon('ts-crash');
+        // [provsim] `ts-crash-ignored`: with no sequence running there is nothing to crash.
         else this.log({ type: 'ignored', what: 'ts-crash', reason: 'no task sequence is running' });
         return;
       case 'ccmeval':
@@ -331,6 +350,7 @@ class Step {
    * without it (it cannot tell a sequence that is still running); the window is passed when the wall clock is more
    * than `windowMs` past the timestamp (strictly, like the timeout).
    */
+  // [provsim] (choice 18) The health-script event, as docs/model.md describes it.
   private healthScript(action: HealthScriptAction, windowMs: number): void {
     const s = this.s;
     const skip = (reason: string) => this.log({ type: 'health-script', action, acted: false, reason });
@@ -354,7 +374,8 @@ class Step {
   // -- device --------------------------------------------------------------------------------------------------
 
   /**
-   * The device goes off now and is up again after `downtimeMs` plus a boot of `bootTime`. [provsim] An outage
+   * [spec] `outage-then-boot`: the device goes off now and is up again after `downtimeMs` plus a boot of
+   * `bootTime`. [provsim] (choice 3) `outage-while-off-starts-over`: an outage
    * while the device is already off starts the outage over from now.
    */
   private deviceDown(cause: DeviceDownCause, downtimeMs: number, target?: Environment): void {
@@ -375,8 +396,8 @@ class Step {
   private bootEnd(): void {
     this.s.device = 'on';
     this.log({ type: 'device-up' });
-    // [spec] At the end of a boot CcmExec starts if its startup type is auto; a boot into Windows PE starts no
-    // CcmExec (winpe-no-client, in startService).
+    // [spec] `boot-starts-ccmexec`: at the end of a boot CcmExec starts if its startup type is auto; a boot into
+    // Windows PE starts no CcmExec (winpe-no-client, in startService).
     if (this.s.service.startup === 'auto') this.startService('boot');
     const ts = this.s.taskSequence;
     // [spec] The task sequence resumes (or starts) when the boot ends; it does not wait for CcmExec.
@@ -397,7 +418,9 @@ class Step {
     s.service.status = 'running';
     this.log({ type: 'service-start', cause });
 
-    // 1. [spec] The effective mode is read from the registry each time CcmExec starts.
+    // 1. [spec] `start-reads-registry`: the effective mode is read from the registry each time CcmExec starts.
+    //    [provsim] (choice 6) `registry-edit-read-at-start`: a change opens or closes an interval, reason
+    //    `registry-edit`, with no timestamp written.
     const before = s.effectiveMode;
     s.effectiveMode = registrySaysProvisioning(s.registry);
     if (s.effectiveMode && !before) {
@@ -409,7 +432,8 @@ class Step {
       this.log({ type: 'provisioning-exit', reason: 'registry-edit', closedInterval: true });
       this.cancel('watchdog');
     }
-    // 2. [en] "Just changing the registry value doesn't fully take the client out of provisioning mode."
+    // 2. [en] `hazard-inconsistent-registry`: "Just changing the registry value doesn't fully take the client out
+    //    of provisioning mode."
     if (isRegistryInconsistent(s.registry) && !s.raised.inconsistent) {
       s.raised.inconsistent = true;
       this.hazard(
@@ -417,12 +441,19 @@ class Step {
         `ProvisioningMode is "${s.registry.ProvisioningMode ?? ''}" but SystemTaskExcludes still holds "${s.registry.SystemTaskExcludes}"`,
       );
     }
-    // [assumption maxMinutesRead] The value a `service-start` reading keeps for this run of CcmExec.
+    // [assumption maxMinutesRead] The value a `service-start` reading keeps for this run of CcmExec; under
+    // `service-start` it is the max the client now obeys, so the `exceeded-timeout` bound moves with it.
+    const maxBefore = s.service.maxMinutesAtStart;
     s.service.maxMinutesAtStart = maxMinutesOf(s.registry);
-    // 4. [spec] The policy timer ticks every policyInterval from now; out of provisioning mode, retrieve now.
+    if (this.config.assumptions.maxMinutesRead === 'service-start' && maxBefore !== s.service.maxMinutesAtStart) {
+      if (s.effectiveMode) this.scheduleWatchdog();
+    }
+    // 4. [spec] The policy timer ticks every policyInterval from now; out of provisioning mode, retrieve now
+    //    (`start-retrieves-policy`).
     this.schedule('policy', this.now + this.config.client.policyIntervalMs, Priority.policy, { type: 'policy-tick' });
     if (!s.effectiveMode) this.retrievePolicy('service-start');
-    // 3. [client-flow] "Ccmexec starts -> Is client in provisioning mode?": a check loop starts with an evaluation.
+    // 3. [client-flow] `start-begins-check-loop`: "Ccmexec starts -> Is client in provisioning mode?": a check loop
+    //    starts with an evaluation.
     else if (this.timeoutApplies) {
       s.checkLoopActive = true;
       if (this.config.faults?.skipCheckAtStart) {
@@ -440,21 +471,24 @@ class Step {
   private stopService(cause: string, restartAtMs: number | null): void {
     const s = this.s;
     s.service.status = 'stopped';
-    // [spec] A stop ends the check loop and the policy timer; the next start begins new ones.
+    // [spec] A stop ends the check loop and the policy timer; the next start begins new ones (`start-reads-registry`).
     s.checkLoopActive = false;
     this.cancel('check');
     this.cancel('policy');
     this.log({ type: 'service-stop', cause, restartAtMs });
   }
 
-  /** Stops a running CcmExec and starts it again after `serviceRestart`. */
+  /** [spec] `restart-starts-ccmexec`: stops a running CcmExec and starts it again after `serviceRestart`. */
   private restartService(cause: string): void {
     const at = this.now + this.config.client.serviceRestartMs;
     this.stopService(cause, at);
     this.schedule('service-start', at, Priority.serviceStart, { type: 'service-start' });
   }
 
-  /** A scripted `service-restart`: [provsim] restarts a running CcmExec, starts a stopped auto one after the delay. */
+  /**
+   * A scripted `service-restart`: [provsim] (choice 4) `service-restart-restarts-running` restarts a running
+   * CcmExec, `service-restart-starts-stopped` starts a stopped auto one after the delay, `service-restart-ignored`.
+   */
   private serviceRestartCommand(): void {
     const s = this.s;
     if (s.device === 'off') {
@@ -487,12 +521,14 @@ class Step {
   private enter(cause: EntryCause): void {
     const s = this.s;
     const newInterval = !s.effectiveMode;
-    // 1. [spec] Registry ProvisioningMode = "true", SystemTaskExcludes = the five tasks; effective mode on.
+    // 1. [spec] `enter-registry-and-timestamp`: registry ProvisioningMode = "true", SystemTaskExcludes = the five
+    //    tasks; effective mode on.
     s.registry.ProvisioningMode = 'true';
     s.registry.SystemTaskExcludes = PROVISIONING_EXCLUDES;
     s.effectiveMode = true;
     s.raised.inconsistent = false;
-    // 2. [fr][en] From 1902, the timestamp: Unix seconds, UTC, reset at every entry.
+    // 2. [fr][en] `enter-timestamp-from-1902`, `reentry-resets-timestamp`: the timestamp, Unix seconds, UTC, reset
+    //    at every entry.
     let timestampSeconds: number | null = null;
     if (this.timeoutApplies) {
       timestampSeconds = Math.floor(this.wallMs / 1000);
@@ -504,10 +540,12 @@ class Step {
     this.scheduleWatchdog();
     if (s.service.status !== 'running') return;
     if (this.config.assumptions.setRestartsService) {
-      // 3. [assumption setRestartsService] A running CcmExec restarts (and so begins a new check loop).
+      // 3. [assumption setRestartsService] `enter-restarts-service`: a running CcmExec restarts (and so begins a new
+      //    check loop).
       this.restartService('provisioning-enter');
     } else if (this.config.assumptions.checkLoop === 'continuous' && !s.checkLoopActive && this.timeoutApplies) {
-      // [assumption checkLoop: continuous] Entry while running begins a loop, first evaluation one interval on.
+      // [assumption checkLoop: continuous] `continuous-loop-on-entry`: entry while running begins a loop, first
+      // evaluation one interval on.
       s.checkLoopActive = true;
       const firstAtMs = this.now + this.config.client.checkIntervalMs;
       this.log({ type: 'check-loop', action: 'start', firstAtMs });
@@ -519,12 +557,15 @@ class Step {
   private exit(reason: 'ts-success' | 'ts-failure' | 'manual' | 'timeout'): void {
     const s = this.s;
     const closedInterval = s.effectiveMode;
-    // 1. [spec] Registry "false" and no excluded tasks; the timestamp stays (it records the last entry).
+    // 1. [spec] `exit-registry-keeps-timestamp`: registry "false" and no excluded tasks; the timestamp stays.
+    //    [provsim] (choice 9) `exit-after-exit`: an exit while already out still rewrites the registry and, under
+    //    setRestartsService, restarts CcmExec; the interval keeps its first reason (`closedInterval: false`).
     s.registry.ProvisioningMode = 'false';
     s.registry.SystemTaskExcludes = '';
     s.effectiveMode = false;
     this.log({ type: 'provisioning-exit', reason, closedInterval });
     this.cancel('watchdog');
+    // [spec] `hazard-premature-exit`: the timeout while the task sequence runs (its planned restarts included).
     if (reason === 'timeout' && s.taskSequence.status === 'running') {
       this.hazard(
         'premature-exit',
@@ -533,11 +574,12 @@ class Step {
     }
     if (s.service.status !== 'running') return;
     if (reason === 'timeout' || this.config.assumptions.setRestartsService) {
-      // 2. [en] the timeout "exits provisioning mode and restarts its process"; [assumption setRestartsService].
+      // 2. [en] `timeout-restarts-service`: the timeout "exits provisioning mode and restarts its process";
+      //    [assumption setRestartsService] `exit-restarts-service`.
       //    The restart's start retrieves policy (rule 3, after the restart).
       this.restartService(reason === 'timeout' ? 'timeout' : 'provisioning-exit');
     } else {
-      // 3. [spec] Policy is retrieved at once when running and out of provisioning mode.
+      // 3. [spec] `exit-retrieves-policy`: policy is retrieved at once when running and out of provisioning mode.
       this.retrievePolicy('exit');
     }
   }
@@ -548,27 +590,29 @@ class Step {
   private evaluate(): void {
     const s = this.s;
     const { assumptions, client } = this.config;
-    // 1. Effective mode off: the loop ends.
+    // 1. [client-flow] `check-loop-ends-when-out`: effective mode off, the loop ends ("Is client in provisioning
+    //    mode? -> NO"). [provsim] (choice 10) No exit cancels the loop: this evaluation is where it ends.
     if (!s.effectiveMode) {
       s.checkLoopActive = false;
       this.log({ type: 'check-loop', action: 'end', firstAtMs: null });
       return;
     }
     // 2. [assumption maxMinutesRead] The max read now, or as read when CcmExec started.
-    const maxMinutes =
-      assumptions.maxMinutesRead === 'each-check' ? maxMinutesOf(s.registry) : s.service.maxMinutesAtStart;
+    const maxMinutes = maxMinutesInForce(s, assumptions);
+    this.noteDeadline();
     const stamp = s.registry.ProvisioningEnabledTime;
     let elapsedSeconds: number | null = null;
     let expired: boolean;
     if (stamp === undefined) {
-      // 3. [assumption missingTimestamp]
+      // 3. [assumption missingTimestamp] `missing-timestamp-expires` / `missing-timestamp-waits`.
       expired = assumptions.missingTimestamp === 'expired';
     } else {
-      // 4. [en] "more than 48 hours": strictly more. A clock set back makes `elapsed` smaller, even negative.
+      // 4. [en] `check-timeout-strictly-more` / `check-waits-interval`: "more than 48 hours", strictly more. A clock
+      //    set back makes `elapsed` smaller, even negative.
       elapsedSeconds = Math.floor(this.wallMs / 1000) - stamp;
       expired = this.config.faults?.checkAtOrAfterMax
         ? elapsedSeconds >= maxMinutes * 60
-        : elapsedSeconds > maxMinutes * 60;
+        : isExpired(elapsedSeconds, maxMinutes);
     }
     this.log({ type: 'check', wallMs: this.wallMs, elapsedSeconds, maxMinutes, expired });
     if (expired) this.exit('timeout');
@@ -576,9 +620,10 @@ class Step {
   }
 
   /**
-   * [spec] `exceeded-timeout`: in provisioning mode for longer than `max + checkInterval` of simulation time since
-   * the last entry. [provsim] The watchdog fires one millisecond after that bound, before anything else at that
-   * instant, and reads `max` from the registry as it is then.
+   * [spec] `exceeded-timeout` (`hazard-exceeded-timeout`): in provisioning mode for longer than `max + checkInterval`
+   * of simulation time since the last entry, `max` being the one the client obeys (`maxMinutesInForce`: under
+   * `maxMinutesRead: service-start`, the one read at the last CcmExec start). [provsim] The watchdog fires one
+   * millisecond after that bound, before anything else at that instant, with `max` as in force then.
    */
   private scheduleWatchdog(): void {
     const s = this.s;
@@ -588,7 +633,7 @@ class Step {
   }
 
   private exceededBoundMs(): number {
-    return maxMinutesOf(this.s.registry) * 60_000 + this.config.client.checkIntervalMs;
+    return maxMinutesInForce(this.s, this.config.assumptions) * 60_000 + this.config.client.checkIntervalMs;
   }
 
   private watchdog(): void {
@@ -598,7 +643,7 @@ class Step {
       s.raised.exceeded = true;
       this.hazard(
         'exceeded-timeout',
-        `in provisioning mode for more than ProvisioningMaxMinutes (${maxMinutesOf(s.registry)}) + checkInterval since the last entry`,
+        `in provisioning mode for more than ProvisioningMaxMinutes (${maxMinutesInForce(s, this.config.assumptions)}) + checkInterval since the last entry`,
       );
     } else {
       this.scheduleWatchdog();
@@ -610,12 +655,13 @@ class Step {
   private policyTick(): void {
     if (this.s.service.status !== 'running') return;
     this.schedule('policy', this.now + this.config.client.policyIntervalMs, Priority.policy, { type: 'policy-tick' });
-    // [fr][en] In provisioning mode "the client doesn't process policy from the site": the tick is skipped.
+    // [fr][en] `tick-skipped-in-mode`: in provisioning mode "the client doesn't process policy from the site";
+    // [spec] `tick-retrieves-policy` out of it.
     if (this.s.effectiveMode) this.log({ type: 'policy-skipped' });
     else this.retrievePolicy('tick');
   }
 
-  /** [spec] Each unprocessed deployment published at or before now is processed, exactly once. */
+  /** [spec] `deployment-processed-once`: each deployment published at or before now is processed, exactly once. */
   private retrievePolicy(cause: 'service-start' | 'exit' | 'tick'): void {
     const processed: string[] = [];
     for (const d of this.s.deployments) {
@@ -629,13 +675,23 @@ class Step {
 
   // -- registry edits ------------------------------------------------------------------------------------------
 
-  /** A scripted registry edit: the value changes, the running client does not notice until CcmExec starts. */
+  /**
+   * [spec] `registry-edit-unnoticed`: a scripted registry edit changes the value; the running client does not
+   * notice until CcmExec starts (`start-reads-registry`).
+   */
   private writeRegistry(name: keyof Registry, value: string | number | null): void {
     const reg = this.s.registry as Record<string, string | number | undefined>;
     reg[name] = value ?? undefined;
     this.s.registry = cloneRegistry(this.s.registry);
     this.log({ type: 'registry-edit', name, value });
-    if (name === 'ProvisioningMaxMinutes' && this.s.effectiveMode) this.scheduleWatchdog();
+    // Under `each-check` the new max is obeyed at once: the exceeded-timeout bound moves now.
+    if (
+      name === 'ProvisioningMaxMinutes' &&
+      this.s.effectiveMode &&
+      this.config.assumptions.maxMinutesRead === 'each-check'
+    ) {
+      this.scheduleWatchdog();
+    }
   }
 
   // -- ccmeval -------------------------------------------------------------------------------------------------
@@ -646,11 +702,14 @@ class Step {
     this.ccmeval(false);
   }
 
-  /** [client-flow] "Is ccmexec disabled? -> YES -> Ccmeval enables ccmexec -> Ccmexec starts". */
+  /**
+   * [client-flow] `ccmeval-enables-disabled`: "Is ccmexec disabled? -> YES -> Ccmeval enables ccmexec -> Ccmexec
+   * starts". [provsim] (choice 13) `ccmeval-in-disabling-step`: also inside a `disablesClient` step.
+   */
   private ccmeval(manual: boolean): void {
     const s = this.s;
     if (s.device === 'off') {
-      // [spec] A run missed while the device is off is skipped.
+      // [spec] `ccmeval-skipped-device-off`: a run missed while the device is off is skipped.
       this.log({ type: 'ccmeval', manual, action: 'skipped-device-off' });
     } else if (s.environment === 'winpe') {
       // [spec] winpe-client-absent: a scheduled run is skipped (the schedule goes on), a scripted one ignored.
@@ -661,7 +720,7 @@ class Step {
       this.setStartup('auto', 'ccmeval');
       this.startService('ccmeval');
     } else if (s.service.status === 'stopped') {
-      // [spec] Startup auto but stopped: ccmeval starts it.
+      // [spec] `ccmeval-starts-stopped`: startup auto but stopped, ccmeval starts it.
       this.log({ type: 'ccmeval', manual, action: 'started' });
       this.startService('ccmeval');
     } else {
@@ -675,7 +734,7 @@ class Step {
     return this.config.taskSequence?.steps ?? [];
   }
 
-  /** [spec] The sequence starts at `startAt` if the device is on, otherwise at the end of the next boot. */
+  /** [spec] `ts-starts`, `ts-waits-for-boot`: at `startAt` if the device is on, else at the end of the next boot. */
   private taskSequenceStart(): void {
     const ts = this.s.taskSequence;
     if (this.s.device === 'off') {
@@ -695,7 +754,8 @@ class Step {
     ts.startedAtMs = this.now;
     ts.awaitingBoot = false;
     this.log({ type: 'ts-start', name: config.name });
-    // [ts-flow] "Task sequence starts -> Client placed in provisioning mode", unless a later step does it.
+    // [ts-flow] `ts-enters-at-start`: "Task sequence starts -> Client placed in provisioning mode", unless a later
+    // step does it.
     if (config.provisioningAtStep === null) {
       ts.entered = true;
       this.enter('task-sequence');
@@ -708,7 +768,8 @@ class Step {
     if (!ts.awaitingBoot) return;
     if (ts.status === 'waiting-boot') return this.beginTaskSequence();
     ts.awaitingBoot = false;
-    // [spec] A recoverable interruption resumes at the start of the interrupted step; a planned restart, at the next.
+    // [spec] `interruption-resumes-step`: a recoverable interruption resumes at the start of the interrupted step;
+    // a planned restart, at the next.
     this.startStep(ts.stepIndex, true);
   }
 
@@ -719,16 +780,19 @@ class Step {
     ts.stepIndex = index;
     ts.inStep = true;
     this.log({ type: 'ts-step-start', index, name: step.name, resumed });
-    // [spec] With `provisioningAt`, that step's start enters (Upgrade OS: "Setting the client into provisioning mode").
+    // [spec] `ts-enters-at-step`: with `provisioningAt`, that step's start enters (Upgrade OS: "Setting the client
+    // into provisioning mode"). [provsim] (choice 8) A resumed step enters again, and so resets the timestamp.
     if (this.config.taskSequence?.provisioningAtStep === index) {
       ts.entered = true;
       this.enter('task-sequence-step');
     }
     if (step.disablesClient && this.s.environment === 'winpe') {
       // [spec] winpe-client-absent: in Windows PE the step changes no startup type.
+      // [provsim] (choice 19) In Windows PE the step holds nothing, so its end re-enables nothing.
       ts.holdsDisabled = false;
     } else if (step.disablesClient) {
-      // [spec] Setup disables the client at the step's start.
+      // [spec] `step-disables-client`: setup disables the client at the step's start. [provsim] (choice 11)
+      // `disable-cancels-restart`: a CcmExec restart under way is cancelled (its start would fail).
       ts.holdsDisabled = true;
       this.setStartup('disabled', 'task-sequence step');
       if (this.s.service.status === 'running') this.stopService('task-sequence step', null);
@@ -752,21 +816,23 @@ class Step {
       continued: step.fails && step.continueOnError,
     });
     if (step.disablesClient && ts.holdsDisabled) {
-      // [spec] At the step's end CcmExec becomes auto and starts ("Resume SCCM Client" in real logs); [provsim]
-      // only a step that did disable it (not one that ran in Windows PE: winpe-client-absent).
+      // [spec] `step-end-enables-client`: at the step's end CcmExec becomes auto and starts ("Resume SCCM Client"
+      // in real logs). [provsim] (choice 12) Before the sequence's own exit at the same instant; only a step that
+      // did disable it (not one that ran in Windows PE: winpe-client-absent).
       ts.holdsDisabled = false;
       this.setStartup('auto', 'task-sequence step');
       this.startService('task-sequence');
     }
     if (stops) {
-      // [spec] A handled failure: the sequence ends `failed` and leaves provisioning mode properly.
-      // [provsim] The failing step's planned restart does not happen: the sequence stops there.
+      // [spec] `step-fails-ends-sequence`: a handled failure ends the sequence `failed` (`ts-failure-exits`).
+      // [provsim] (choice 7) The failing step's planned restart does not happen: the sequence stops there.
       return this.endTaskSequence('failed');
     }
     const last = index === this.steps.length - 1;
     if (last) this.endTaskSequence('success');
     if (step.restart) {
-      // [spec] A planned restart after the step (after the exit, on the last step); resume with the next step.
+      // [spec] `step-restart-reboots`: a planned restart after the step (after the exit, on the last step); resume
+      // with the next step.
       ts.stepIndex = index + 1;
       ts.awaitingBoot = !last;
       this.deviceDown('planned-restart', 0, step.restart);
@@ -781,6 +847,7 @@ class Step {
     ts.endedAtMs = this.now;
     ts.awaitingBoot = false;
     this.log({ type: 'ts-end', outcome });
+    // [spec] `ts-ends-without-entering`: nothing to do when it ended before the step that would have entered it.
     if (!ts.entered) return;
     if (this.s.environment === 'winpe') {
       // [spec] winpe-ts-end-stuck: ended in Windows PE, the sequence cannot reach the client of the installed OS;
@@ -791,12 +858,12 @@ class Step {
       );
       return;
     }
-    // [ts-flow][en] "When the task sequence completes, either success or handled failure, it exits client
-    // provisioning mode" -- [spec] unless it ended before the step that would have entered it.
+    // [ts-flow][en] `ts-success-exits`, `ts-failure-exits`: "When the task sequence completes, either success or
+    // handled failure, it exits client provisioning mode".
     this.exit(outcome === 'success' ? 'ts-success' : 'ts-failure');
   }
 
-  /** [ts-flow] "Task sequence fails -> END": an unexpected failure leaves provisioning mode as it is. */
+  /** [ts-flow] `ts-abandoned`: "Task sequence fails -> END": an unexpected failure leaves provisioning mode as it is. */
   private abandon(cause: 'power-loss' | 'reboot' | 'ts-crash'): void {
     const ts = this.s.taskSequence;
     this.log({ type: 'ts-abandoned', cause, stepIndex: ts.stepIndex });
@@ -830,7 +897,7 @@ class Step {
   monitor(): void {
     const s = this.s;
     const ts = s.taskSequence;
-    // [spec] `client-disabled`: CcmExec disabled while no task-sequence step holds it disabled.
+    // [spec] `hazard-client-disabled`: CcmExec disabled while no task-sequence step holds it disabled.
     const disabled = s.service.startup === 'disabled' && !(ts.status === 'running' && ts.holdsDisabled);
     if (disabled && !s.raised.clientDisabled) {
       this.hazard(
@@ -839,7 +906,7 @@ class Step {
       );
     }
     s.raised.clientDisabled = disabled;
-    // [spec] `no-timestamp`: in provisioning mode with no ProvisioningEnabledTime (release 1902 or later).
+    // [spec] `hazard-no-timestamp`: in provisioning mode with no ProvisioningEnabledTime (release 1902 or later).
     const noStamp = s.effectiveMode && this.timeoutApplies && s.registry.ProvisioningEnabledTime === undefined;
     if (noStamp && !s.raised.noTimestamp) {
       this.hazard(
@@ -849,5 +916,23 @@ class Step {
     }
     s.raised.noTimestamp = noStamp;
     if (!isRegistryInconsistent(s.registry)) s.raised.inconsistent = false;
+  }
+
+  /**
+   * [provsim, docs/model.md choice 20] Before each check and after every transition: when the deadline in force (timestamp and `max` as the client obeys it) differs from
+   * the one before the transition, the trace records the new one, so that reports draw the deadline the checks use.
+   */
+  noteDeadline(): void {
+    const before = this.deadline;
+    const after = deadlineInForce(this.s, this.config.client.version, this.config.assumptions);
+    this.deadline = after;
+    if (after === null) return;
+    if (before?.timestampSeconds === after.timestampSeconds && before.maxMinutes === after.maxMinutes) return;
+    this.log({
+      type: 'deadline',
+      timestampSeconds: after.timestampSeconds,
+      maxMinutes: after.maxMinutes,
+      wallMs: deadlineWallMs(after.timestampSeconds, after.maxMinutes),
+    });
   }
 }

@@ -191,6 +191,14 @@ export type TraceBody =
       readonly maxMinutes: number;
       readonly expired: boolean;
     }
+  | {
+      /** The deadline now in force (a new timestamp, or a new `max` as the client obeys it) while in the mode. */
+      readonly type: 'deadline';
+      readonly timestampSeconds: number;
+      readonly maxMinutes: number;
+      /** `ProvisioningEnabledTime + max` on the wall clock: the first check strictly after it expires. */
+      readonly wallMs: number;
+    }
   | { readonly type: 'check-loop'; readonly action: 'start' | 'end'; readonly firstAtMs: number | null }
   | {
       readonly type: 'policy-retrieval';

@@ -15,7 +15,7 @@
  * Times of day are UTC (fleet files give no time zones); the schedule follows simulation time from the fleet's
  * start, as a scheduled task follows the device's clock.
  */
-import { formatDuration, parseDuration } from '../scenario/Duration.js';
+import { formatDuration, parseDuration } from '../time/Duration.js';
 import type { HealthScriptAction, Scenario, ScenarioEvent } from '../scenario/Scenario.js';
 
 const MINUTE = 60_000;

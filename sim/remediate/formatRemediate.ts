@@ -2,10 +2,11 @@
  * The `provsim remediate` report as text (one row per strategy, the best value of each column marked `*`) and as
  * one self-contained HTML page (the table, and the hourly exit storm, one line per strategy). Pure.
  */
+import { TIMEOUT_RELEASE } from '../model/timeout.js';
 import { PAGE_CSS } from '../fleet/fleetHtml.js';
 import { formatPercentile } from '../fleet/FleetReport.js';
 import { escapeHtml as e, lineChart, type Series } from '../fleet/svgChart.js';
-import { formatHours } from '../scenario/Duration.js';
+import { formatHours } from '../time/Duration.js';
 import type { RemediateReport, StrategyRow } from './runRemediate.js';
 
 const int = (n: number): string => n.toLocaleString('en-US');
@@ -26,7 +27,7 @@ const COLUMNS: readonly Column[] = [
   },
   { head: 'inconsistent', cell: (r) => int(r.inconsistentClients), value: (r) => r.inconsistentClients },
   { head: 'stuck at end', cell: (r) => int(r.stuckAtEnd), value: (r) => r.stuckAtEnd },
-  { head: 'of them pre-1902', cell: (r) => int(r.legacyStuckAtEnd), value: null },
+  { head: `of them pre-${TIMEOUT_RELEASE}`, cell: (r) => int(r.legacyStuckAtEnd), value: null },
   {
     head: 'wait p50',
     cell: (r) => formatPercentile(r.deploymentWait.p50),

@@ -83,7 +83,7 @@ export interface StrategyRow {
   readonly sequencesCut: number;
   readonly inconsistentClients: number;
   readonly stuckAtEnd: number;
-  /** Clients before release 1902 (no timeout) in provisioning mode at the end. */
+  /** Clients on a release without the timeout (`hasTimeout` false) in provisioning mode at the end. */
   readonly legacyStuckAtEnd: number;
   readonly deploymentWait: {
     readonly processed: number;

@@ -1,20 +1,18 @@
 /**
- * The JSON report of one run (`../shared/spec/interface.md`), computed from the trace and the final state alone.
+ * The JSON report of one run (README, "Reports"), computed from the trace and the final state alone.
  * Pure: the same run gives the same report, key order included, so the serialized JSON is byte-identical.
  */
 import type { RunResult } from '../model/runModel.js';
-import { isRegistryInconsistent, maxMinutesOf, registrySaysProvisioning } from '../model/transition.js';
-import type { EntryCause, TraceEntry } from '../model/types.js';
-import type { Assumptions, ExitReason, HazardKind, TaskSequenceOutcome } from '../scenario/Scenario.js';
+import { hasTimeout, maxMinutesOf } from '../model/timeout.js';
+import { isRegistryInconsistent, registrySaysProvisioning } from '../model/transition.js';
+import { type ProvisioningInterval, trackInterval } from '../model/intervals.js';
+import type { TraceEntry } from '../model/types.js';
+import type { Assumptions, HazardKind, TaskSequenceOutcome } from '../scenario/Scenario.js';
 import type { Violation } from '../verify/invariants.js';
 import { type ExpectationResult, judge } from './judge.js';
 
-export interface ProvisioningInterval {
-  enteredAtMs: number;
-  exitedAtMs: number | null;
-  exitReason: ExitReason | null;
-  enteredBy: EntryCause;
-}
+// The intervals are the model's reading of its trace; re-exported for the report's readers.
+export { type ProvisioningInterval, trackInterval } from '../model/intervals.js';
 
 export interface Report {
   schemaVersion: 1;
@@ -50,19 +48,6 @@ export interface Report {
   invariants: Violation[];
   eventCount: number;
   trace: TraceEntry[];
-}
-
-/** Folds a `provisioning-enter` or `provisioning-exit` entry into the list of intervals (other entries: no-op). */
-export function trackInterval(intervals: ProvisioningInterval[], e: TraceEntry): void {
-  if (e.type === 'provisioning-enter' && e.newInterval) {
-    intervals.push({ enteredAtMs: e.atMs, exitedAtMs: null, exitReason: null, enteredBy: e.cause });
-  } else if (e.type === 'provisioning-exit') {
-    const open = intervals[intervals.length - 1];
-    if (e.closedInterval && open !== undefined && open.exitedAtMs === null) {
-      open.exitedAtMs = e.atMs;
-      open.exitReason = e.reason;
-    }
-  }
 }
 
 export function buildReport(run: RunResult, violations: readonly Violation[] = []): Report {
@@ -111,7 +96,7 @@ export function buildReport(run: RunResult, violations: readonly Violation[] = [
     assumptions: { ...scenario.assumptions },
     client: {
       version: scenario.client.version,
-      timeoutApplies: Number(scenario.client.version) >= 1902,
+      timeoutApplies: hasTimeout(scenario.client.version),
       maxMinutes: maxMinutesOf(state.registry),
     },
     provisioning: { intervals, totalMs, policyCyclesSkipped },
@@ -120,6 +105,7 @@ export function buildReport(run: RunResult, violations: readonly Violation[] = [
       name: scenario.taskSequence?.name ?? null,
       outcome: outcomeOf(ts.status),
       startedAtMs: ts.startedAtMs,
+      // [provsim] (choice 16) An abandoned sequence never ends: `endedAtMs` stays null, `abandonedAtMs` is set.
       endedAtMs: ts.endedAtMs,
       abandonedAtMs,
     },
@@ -135,6 +121,7 @@ export function buildReport(run: RunResult, violations: readonly Violation[] = [
       registry: { ...state.registry },
       service: { startup: state.service.startup, status: state.service.status },
       device: state.device,
+      // [provsim] (choice 15) Consistent: not the inconsistent-registry state, and the mode obeyed is the registry's.
       consistent:
         !isRegistryInconsistent(state.registry) && state.effectiveMode === registrySaysProvisioning(state.registry),
       wallClock: new Date(scenario.startMs + scenario.horizonMs + state.clockOffsetMs).toISOString(),

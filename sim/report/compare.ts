@@ -4,7 +4,7 @@
  * of the key facts (intervals, exit reasons, checks, deployments, hazards, final state). Pure; deterministic.
  */
 import type { TraceEntry } from '../model/types.js';
-import { formatClock, formatHours } from '../scenario/Duration.js';
+import { formatClock, formatHours } from '../time/Duration.js';
 import { describeEntry } from './formatText.js';
 import { expectationsText, hazardKindsOf } from './outcome.js';
 import type { Report } from './Report.js';

@@ -5,21 +5,16 @@
  * The timeline folds routine activity (checks that do not expire, skipped policy cycles, empty policy retrievals)
  * into one line per run of them, so that a 30-day run still reads in a screen.
  */
+import { formatWall } from '../time/formatWall.js';
+import { deadlineWallMs, TIMEOUT_RELEASE } from '../model/timeout.js';
 import type { TraceEntry } from '../model/types.js';
-import { formatClock, formatHours } from '../scenario/Duration.js';
+import { formatClock, formatHours } from '../time/Duration.js';
 import type { Report } from './Report.js';
 
 const KEY = 'ProvisioningEnabledTime';
 
-function wallText(ms: number): string {
-  return new Date(ms)
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.000Z$/, 'Z');
-}
-
 function epochText(seconds: number): string {
-  return wallText(seconds * 1000);
+  return formatWall(seconds * 1000);
 }
 
 /** One sentence per trace entry. */
@@ -71,6 +66,8 @@ export function describeEntry(e: TraceEntry): string {
       const elapsed = e.elapsedSeconds === null ? `no ${KEY}` : `elapsed ${formatSeconds(e.elapsedSeconds)}`;
       return `Check: ${elapsed} of max ${formatHours(e.maxMinutes * 60_000)} -> ${e.expired ? 'EXPIRED' : 'wait'}`;
     }
+    case 'deadline':
+      return `Deadline in force: ${KEY} ${e.timestampSeconds} + max ${formatHours(e.maxMinutes * 60_000)} = ${formatWall(e.wallMs)} (a check after it expires)`;
     case 'check-loop':
       return e.action === 'start'
         ? `Check loop begins (first evaluation at ${formatClock(e.firstAtMs ?? e.atMs)})`
@@ -100,7 +97,7 @@ export function describeEntry(e: TraceEntry): string {
         ? `Registry edit: ${e.name} deleted`
         : `Registry edit: ${e.name} = ${JSON.stringify(e.value)}`;
     case 'clock-jump':
-      return `Clock ${e.byMs < 0 ? 'set back' : 'set forward'} ${formatHours(Math.abs(e.byMs))}: wall clock now ${wallText(e.wallMs)}`;
+      return `Clock ${e.byMs < 0 ? 'set back' : 'set forward'} ${formatHours(Math.abs(e.byMs))}: wall clock now ${formatWall(e.wallMs)}`;
     case 'ccmeval':
       return `ccmeval${e.manual ? ' (manual)' : ''}: ${{ 'enabled-and-started': 'CcmExec disabled -> enabled and started', started: 'CcmExec stopped -> started', healthy: 'CcmExec healthy', 'skipped-device-off': 'skipped, device off', 'skipped-winpe': 'skipped, the device runs Windows PE (no client there)' }[e.action]}`;
     case 'admin-wmi':
@@ -208,12 +205,13 @@ function resultLines(report: Report): string[] {
   lines.push(`Provisioning mode: ${pm}`);
   if (report.client.timeoutApplies) {
     const stamp = final.registry.ProvisioningEnabledTime;
-    const deadline = stamp === undefined ? 'none (no timestamp)' : epochText(stamp + report.client.maxMinutes * 60);
+    const deadline =
+      stamp === undefined ? 'none (no timestamp)' : formatWall(deadlineWallMs(stamp, report.client.maxMinutes));
     lines.push(
       `Timeout: max ${report.client.maxMinutes} min (${formatHours(report.client.maxMinutes * 60_000)}); deadline ${KEY} + max = ${deadline}`,
     );
   } else {
-    lines.push(`Timeout: none (release ${report.client.version} is before 1902)`);
+    lines.push(`Timeout: none (release ${report.client.version} is before ${TIMEOUT_RELEASE})`);
   }
   const tsWhen =
     ts.endedAtMs !== null
@@ -277,7 +275,7 @@ export function formatSummary(report: Report): string {
     'Timeline (simulation time | wall clock UTC)',
   ];
   for (const line of timeline(report))
-    out.push(`  ${formatClock(line.atMs).padStart(15)} | ${wallText(line.wallMs)}  ${line.text}`);
+    out.push(`  ${formatClock(line.atMs).padStart(15)} | ${formatWall(line.wallMs)}  ${line.text}`);
   out.push('', ...resultLines(report));
   const expectations = expectationLines(report);
   if (expectations.length > 0) out.push('Expectations:', ...expectations.map((l) => `  ${l}`));
@@ -302,7 +300,7 @@ export function formatMarkdown(report: Report): string {
   out.push('', '## Invariants', '', ...invariantLines(report).map((l) => `- ${l.trim()}`));
   out.push('', '## Timeline', '', '| simulation time | wall clock (UTC) | what happened |', '| ---: | --- | --- |');
   for (const line of timeline(report)) {
-    out.push(`| ${formatClock(line.atMs)} | ${wallText(line.wallMs)} | ${line.text.trim().replaceAll('|', '\\|')} |`);
+    out.push(`| ${formatClock(line.atMs)} | ${formatWall(line.wallMs)} | ${line.text.trim().replaceAll('|', '\\|')} |`);
   }
   return `${out.join('\n')}\n`;
 }

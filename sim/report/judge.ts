@@ -3,9 +3,9 @@
  * interface's list.
  */
 
-import { formatHours } from '../scenario/Duration.js';
-import type { Expect } from '../scenario/Scenario.js';
-import type { Report } from './Report.js';
+import type { Violation } from '../verify/invariants.js';
+import { formatHours } from '../time/Duration.js';
+import type { ExitReason, Expect, HazardKind, TaskSequenceOutcome } from '../scenario/Scenario.js';
 
 export interface ExpectationResult {
   name: string;
@@ -14,7 +14,26 @@ export interface ExpectationResult {
   actual: unknown;
 }
 
-export function judge(expect: Expect, report: Report): ExpectationResult[] {
+/** What `judge` reads of a report (a `Report` is one; named here so that `Report.ts` and this file need no circle). */
+export interface JudgedReport {
+  readonly provisioning: {
+    readonly intervals: readonly { readonly exitedAtMs: number | null; readonly exitReason: ExitReason | null }[];
+  };
+  readonly final: { readonly provisioningMode: boolean };
+  readonly taskSequence: { readonly outcome: TaskSequenceOutcome };
+  readonly deployments: readonly { readonly name: string; readonly processedAtMs: number | null }[];
+  readonly hazards: readonly { readonly kind: HazardKind }[];
+  readonly invariants: readonly Violation[];
+}
+
+/** What a verdict reads of a report. */
+export interface VerdictInput {
+  readonly expectations: readonly ExpectationResult[];
+  readonly invariants: Violation[];
+}
+
+/** [provsim] (choice 17) How each expectation is judged: the comment on each one below. */
+export function judge(expect: Expect, report: JudgedReport): ExpectationResult[] {
   const results: ExpectationResult[] = [];
   const add = (name: string, expected: unknown, actual: unknown, passed = expected === actual) =>
     results.push({ name, passed, expected, actual });
@@ -70,12 +89,12 @@ export type Verdict = 'passed' | 'failed' | 'skipped';
  * unless its `expect.violations` names exactly the violations found (a pinned gap: that expectation judges them);
  * it is skipped when it has no expectation and nothing is violated; it passes otherwise.
  */
-export function verdictOf(report: Pick<Report, 'expectations' | 'invariants'>): Verdict {
+export function verdictOf(report: VerdictInput): Verdict {
   if (report.expectations.some((x) => !x.passed) || failingViolations(report).length > 0) return 'failed';
   return report.expectations.length === 0 ? 'skipped' : 'passed';
 }
 
 /** The violations that fail the scenario by themselves: all of them, unless `expect.violations` judges them. */
-export function failingViolations(report: Pick<Report, 'expectations' | 'invariants'>): Report['invariants'] {
+export function failingViolations(report: VerdictInput): Violation[] {
   return report.expectations.some((x) => x.name === 'violations') ? [] : report.invariants;
 }

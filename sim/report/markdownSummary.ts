@@ -3,7 +3,7 @@
  * counts, one table row per scenario (outcome, time in provisioning mode, exit reason, hazards, expectations), and
  * the failed expectations, if any, listed under it. Pure string building.
  */
-import { formatHours } from '../scenario/Duration.js';
+import { formatHours } from '../time/Duration.js';
 import { expectationsText, hazardKindsOf, outcomeOf } from './outcome.js';
 import type { Report } from './Report.js';
 

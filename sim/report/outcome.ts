@@ -1,7 +1,7 @@
 /**
  * The one-phrase outcome of a run, as every summary (HTML, index, Markdown, JUnit) states it. Pure.
  */
-import { formatHours } from '../scenario/Duration.js';
+import { formatHours } from '../time/Duration.js';
 import type { Report } from './Report.js';
 
 export interface Outcome {

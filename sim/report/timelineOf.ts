@@ -8,8 +8,9 @@
  * there with `openAtEnd: true`; deadlines are simulation times, found by walking the clock jumps, so a clock set
  * back a day moves the deadline a day later on the simulation axis.
  */
+import { formatWall } from '../time/formatWall.js';
 import type { DeviceDownCause, TraceEntry } from '../model/types.js';
-import { formatClock, formatHours } from '../scenario/Duration.js';
+import { formatClock, formatHours } from '../time/Duration.js';
 import { describeEntry } from './formatText.js';
 import type { Report } from './Report.js';
 
@@ -176,21 +177,12 @@ export interface Timeline {
   readonly rows: readonly { readonly component: Component; readonly row: string }[];
 }
 
-const DEFAULT_MAX_MINUTES = 2880;
-
 const DOWN_LABEL: Readonly<Record<DeviceDownCause, string>> = {
   'power-loss': 'power loss',
   reboot: 'reboot',
   'planned-restart': 'restart',
   'powered-off': 'powered on',
 };
-
-function wallText(ms: number): string {
-  return new Date(ms)
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.000Z$/, 'Z');
-}
 
 /** The wall clock over simulation time: piecewise `start + t + offset`, the offset changing at each clock jump. */
 export interface WallClock {
@@ -326,7 +318,7 @@ export function timelineOf(report: Report): Timeline {
       atMs: e.atMs,
       wallMs,
       label,
-      detail: `${formatClock(e.atMs)} (${wallText(wallMs)}): ${describeEntry(e).trim()}`,
+      detail: `${formatClock(e.atMs)} (${formatWall(wallMs)}): ${describeEntry(e).trim()}`,
       ...extra,
     });
   };
@@ -521,70 +513,22 @@ function componentIndex(c: Component): number {
 }
 
 /**
- * `ProvisioningEnabledTime + max` for each (timestamp, max) pair in force while in provisioning mode, in order.
- * The timestamp comes from entries and registry edits (or the final registry when the trace never sets it); max
- * from registry edits of `ProvisioningMaxMinutes` (or the report's max when the trace never edits it).
+ * The deadlines the model wrote into the trace (`deadline` entries: each (timestamp, max) pair the client came
+ * under while in provisioning mode), placed on the simulation axis where the wall clock reaches them. A deadline
+ * is superseded when a later one replaced it within the same provisioning interval.
  */
 function deadlinesOf(report: Report, clock: WallClock): Deadline[] {
-  const trace = report.trace;
-  const setsStamp = trace.some(
-    (e) =>
-      (e.type === 'provisioning-enter' && e.timestampSeconds !== null) ||
-      (e.type === 'registry-edit' && e.name === 'ProvisioningEnabledTime'),
-  );
-  const editsMax = trace.some((e) => e.type === 'registry-edit' && e.name === 'ProvisioningMaxMinutes');
-  let stamp: number | undefined = setsStamp ? undefined : report.final.registry.ProvisioningEnabledTime;
-  let max: number = editsMax ? (firstCheckMaxBeforeEdit(trace) ?? DEFAULT_MAX_MINUTES) : report.client.maxMinutes;
-  let inMode = false;
-  const out: { fromMs: number; stamp: number; max: number; interval: number }[] = [];
+  const found: { entry: Extract<TraceEntry, { type: 'deadline' }>; interval: number }[] = [];
   let interval = -1;
-  const note = (atMs: number) => {
-    if (!inMode || stamp === undefined) return;
-    const last = out[out.length - 1];
-    if (last !== undefined && last.interval === interval && last.stamp === stamp && last.max === max) return;
-    out.push({ fromMs: atMs, stamp, max, interval });
-  };
-  const intervals = report.provisioning.intervals;
-  if (intervals[0]?.enteredAtMs === 0 && intervals[0].enteredBy === 'initial') {
-    inMode = true;
-    interval = 0;
-    note(0);
+  for (const e of report.trace) {
+    if (e.type === 'provisioning-enter' && e.newInterval) interval++;
+    else if (e.type === 'deadline') found.push({ entry: e, interval });
   }
-  for (const e of trace) {
-    if (e.type === 'provisioning-enter') {
-      if (e.newInterval) {
-        inMode = true;
-        interval++;
-      }
-      if (e.timestampSeconds !== null) stamp = e.timestampSeconds;
-    } else if (e.type === 'provisioning-exit' && e.closedInterval) {
-      inMode = false;
-    } else if (e.type === 'registry-edit' && e.name === 'ProvisioningEnabledTime') {
-      stamp = typeof e.value === 'number' ? e.value : undefined;
-    } else if (e.type === 'registry-edit' && e.name === 'ProvisioningMaxMinutes') {
-      max = typeof e.value === 'number' && e.value > 0 ? e.value : DEFAULT_MAX_MINUTES;
-    } else {
-      continue;
-    }
-    note(e.atMs);
-  }
-  return out.map((d, i) => {
-    const wallMs = (d.stamp + d.max * 60) * 1000;
-    const next = out[i + 1];
-    return {
-      atMs: clock.reaches(wallMs, d.fromMs),
-      wallMs,
-      timestampSeconds: d.stamp,
-      maxMinutes: d.max,
-      superseded: next !== undefined && next.interval === d.interval,
-    };
-  });
-}
-
-function firstCheckMaxBeforeEdit(trace: readonly TraceEntry[]): number | null {
-  for (const e of trace) {
-    if (e.type === 'registry-edit' && e.name === 'ProvisioningMaxMinutes') return null;
-    if (e.type === 'check') return e.maxMinutes;
-  }
-  return null;
+  return found.map(({ entry, interval }, i) => ({
+    atMs: clock.reaches(entry.wallMs, entry.atMs),
+    wallMs: entry.wallMs,
+    timestampSeconds: entry.timestampSeconds,
+    maxMinutes: entry.maxMinutes,
+    superseded: found[i + 1]?.interval === interval,
+  }));
 }

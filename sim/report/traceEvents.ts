@@ -8,7 +8,7 @@
  * state machine, and the task-sequence track nests the steps inside the sequence), every `dur` is >= 0, and each
  * track is named by `thread_name` metadata and ordered by `thread_sort_index`.
  */
-import { formatClock } from '../scenario/Duration.js';
+import { formatClock } from '../time/Duration.js';
 import type { Report } from './Report.js';
 import { type Component, COMPONENTS, MARK_TEXT, STATE_TEXT, timelineOf } from './timelineOf.js';
 

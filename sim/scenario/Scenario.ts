@@ -1,12 +1,12 @@
 /**
- * The validated, typed form of a scenario file (see `../shared/spec/interface.md`).
+ * The validated, typed form of a scenario file (README, "Scenario files"; the JSON Schema in `scenarios/`).
  *
  * Every duration is already converted to integer milliseconds; every default is filled in. The loader
  * (`loadScenario`) is the only code that builds one from text, and `scenarioToYaml` the only code that writes one
  * back; the model never sees the file format.
  */
 
-/** The four open points of `model.md`, each a switch. */
+/** The five open points of `model.md`, each a switch. */
 export interface Assumptions {
   /** Entering or leaving provisioning mode restarts a running CcmExec. */
   readonly setRestartsService: boolean;
@@ -16,6 +16,8 @@ export interface Assumptions {
   readonly maxMinutesRead: 'each-check' | 'service-start';
   /** What a missing `ProvisioningEnabledTime` means to the check: wait forever, or already expired. */
   readonly missingTimestamp: 'never-expires' | 'expired';
+  /** `SetClientProvisioningMode` while CcmExec is stopped: takes effect, or fails and changes nothing. */
+  readonly wmiWhileStopped: 'works' | 'fails';
 }
 
 export const DEFAULT_ASSUMPTIONS: Assumptions = {
@@ -23,6 +25,7 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   checkLoop: 'flow',
   maxMinutesRead: 'each-check',
   missingTimestamp: 'never-expires',
+  wmiWhileStopped: 'works',
 };
 
 /** The allowed values of each assumption, in the order the documentation lists them (default first). */
@@ -31,6 +34,7 @@ export const ASSUMPTION_VALUES = {
   checkLoop: ['flow', 'continuous'],
   maxMinutesRead: ['each-check', 'service-start'],
   missingTimestamp: ['never-expires', 'expired'],
+  wmiWhileStopped: ['works', 'fails'],
 } as const satisfies { readonly [K in keyof Assumptions]: readonly Assumptions[K][] };
 
 /** Names of the registry values under `HKLM\Software\Microsoft\CCM\CcmExec` that a scenario may touch. */

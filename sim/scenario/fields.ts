@@ -10,7 +10,7 @@
 
 import { type Document, isAlias, isMap, isScalar, isSeq } from 'yaml';
 import { closest } from './closest.js';
-import { DURATION_FORMS, durationPattern, parseDuration } from './Duration.js';
+import { DURATION_FORMS, durationPattern, parseDuration } from '../time/Duration.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Values with positions

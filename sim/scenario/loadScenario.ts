@@ -7,9 +7,11 @@
  * key, what was wrong and what is allowed.
  */
 
+import { formatIsoSeconds } from '../time/formatWall.js';
 import { Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { DEFAULT_MAX_MINUTES, TIMEOUT_RELEASE } from '../model/timeout.js';
 import { closest } from './closest.js';
-import { formatDuration } from './Duration.js';
+import { formatDuration } from '../time/Duration.js';
 import * as F from './fields.js';
 import {
   ASSUMPTION_VALUES,
@@ -75,7 +77,6 @@ export class ScenarioError extends Error {
 
 const DAY = '24h';
 const fmt = (ms: number): string => (Number.isSafeInteger(ms) ? formatDuration(ms) : `${ms}ms`);
-const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 const NAME_PATTERN = /^[a-z0-9-]+$/;
 const DWORD_MAX = 4_294_967_295;
@@ -99,7 +100,7 @@ export const clientVersion = F.custom<string>(
     cx.issue(
       v.offset ?? at.offset,
       at.path,
-      `expected a ConfigMgr release as four digits YYMM such as "2403" or "1902", got ${got}`,
+      `expected a ConfigMgr release as four digits YYMM such as "2403" or "${TIMEOUT_RELEASE}", got ${got}`,
     );
     return F.BAD;
   },
@@ -108,7 +109,7 @@ export const clientVersion = F.custom<string>(
       { type: 'string', pattern: VERSION_PATTERN.source },
       { type: 'integer', minimum: 1001, maximum: 9912 },
     ],
-    examples: ['2403', '1902', '1810'],
+    examples: ['2403', TIMEOUT_RELEASE, '1810'],
   }),
 );
 
@@ -175,7 +176,7 @@ const REGISTRY_DESCRIPTION: { readonly [K in RegistryName]: string } = {
   SystemTaskExcludes: 'REG_SZ; in provisioning mode the five-task list, otherwise "".',
   ProvisioningEnabledTime:
     'When provisioning mode was last entered: Unix seconds (UTC), or an ISO 8601 date-time converted to whole seconds.',
-  ProvisioningMaxMinutes: 'REG_DWORD, 0 to 4294967295 minutes; 0 or absent means 48 hours (2880).',
+  ProvisioningMaxMinutes: `REG_DWORD, 0 to 4294967295 minutes; 0 or absent means 48 hours (${DEFAULT_MAX_MINUTES}).`,
 };
 
 const registry = F.object({
@@ -235,7 +236,7 @@ const client = F.object({
     version: F.withDefault(
       clientVersion,
       '2403',
-      'ConfigMgr release YYMM, such as "2403"; releases before 1902 have no timestamp and no timeout.',
+      `ConfigMgr release YYMM, such as "2403"; releases before ${TIMEOUT_RELEASE} have no timestamp and no timeout.`,
     ),
     bootTime: F.withDefault(F.duration({ min: 'zero' }), '2m', 'How long a boot takes (0s or more).'),
     serviceRestart: F.withDefault(
@@ -301,6 +302,11 @@ export const assumptionsSpec = F.object({
       F.oneOf(ASSUMPTION_VALUES.missingTimestamp),
       DEFAULT_ASSUMPTIONS.missingTimestamp,
       'What a missing ProvisioningEnabledTime means to the check: wait forever, or already expired.',
+    ),
+    wmiWhileStopped: F.withDefault(
+      F.oneOf(ASSUMPTION_VALUES.wmiWhileStopped),
+      DEFAULT_ASSUMPTIONS.wmiWhileStopped,
+      'SetClientProvisioningMode while CcmExec is stopped: works (takes effect, starts nothing) or fails (changes nothing).',
     ),
   },
   build: (v): Assumptions => v,
@@ -637,7 +643,7 @@ const scenario = F.object({
     description: F.withDefault(F.string(), '', 'What the scenario shows.'),
     start: F.withDefault(
       dateTime,
-      isoSeconds(DEFAULT_START_MS),
+      formatIsoSeconds(DEFAULT_START_MS),
       'Wall clock at simulation time 0: an ISO 8601 date-time with Z or an offset.',
     ),
     horizon: F.withDefault(
@@ -766,7 +772,7 @@ export function scenarioToYaml(s: Scenario): string {
   const out: Record<string, unknown> = {
     name: s.name,
     ...(s.description === '' ? {} : { description: s.description }),
-    start: isoSeconds(s.startMs),
+    start: formatIsoSeconds(s.startMs),
     horizon: d(s.horizonMs),
     seed: s.seed,
     client: {

@@ -1,10 +1,11 @@
 /**
  * fast-check arbitraries for whole scenarios, valid by construction: every time is drawn as a fraction of the
  * horizon (so shrinking never makes one fall outside it), step names are unique, repeats fit the horizon, registry
- * values take the edge values that matter (absent, 0, 1, 59, 60, 61, 2880, 4294967295, "TRUE"), clocks jump both
- * ways, releases straddle 1902. A generated scenario serialises to YAML that the loader reads back unchanged.
+ * values take the edge values that matter (absent, 0, 1, 59, 60, 61, the default max, 4294967295, "TRUE"), clocks
+ * jump both ways, releases straddle the first release with the timeout. A generated scenario serialises to YAML that the loader reads back unchanged.
  */
 import fc from 'fast-check';
+import { DEFAULT_MAX_MINUTES, TIMEOUT_RELEASE } from '../model/timeout.js';
 import {
   ASSUMPTION_VALUES,
   type Assumptions,
@@ -24,7 +25,7 @@ const M = 60 * S;
 const H = 60 * M;
 const D = 24 * H;
 
-export const EDGE_MAX_MINUTES = [0, 1, 59, 60, 61, 2880, 4294967295] as const;
+export const EDGE_MAX_MINUTES = [0, 1, 59, 60, 61, DEFAULT_MAX_MINUTES, 4294967295] as const;
 const START_MS = Date.UTC(2026, 2, 2, 8);
 
 export interface ScenarioArbitraryOptions {
@@ -51,7 +52,7 @@ const horizonArb = fc.oneof(
   { weight: 1, arbitrary: minutes(10 * 24 * 60, 30 * 24 * 60) },
 );
 
-const versionArb = fc.constantFrom('1806', '1810', '1902', '1906', '2010', '2403', '2403', '2403');
+const versionArb = fc.constantFrom('1806', '1810', TIMEOUT_RELEASE, '1906', '2010', '2403', '2403', '2403');
 
 const maxMinutesArb = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...EDGE_MAX_MINUTES) },
@@ -99,6 +100,7 @@ const assumptionsArb: fc.Arbitrary<Assumptions> = fc.record({
   checkLoop: fc.constantFrom(...ASSUMPTION_VALUES.checkLoop),
   maxMinutesRead: fc.constantFrom(...ASSUMPTION_VALUES.maxMinutesRead),
   missingTimestamp: fc.constantFrom(...ASSUMPTION_VALUES.missingTimestamp),
+  wmiWhileStopped: fc.constantFrom(...ASSUMPTION_VALUES.wmiWhileStopped),
 });
 
 const stepArb = fc.record({

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import type { ModelFaults } from '../model/transition.js';
-import { formatHours } from '../scenario/Duration.js';
+import { formatHours } from '../time/Duration.js';
 import { scenarioToYaml } from '../scenario/loadScenario.js';
 import { buildReport, type Report } from '../report/Report.js';
 import type { Assumptions, Expect, Scenario, ScenarioEventType } from '../scenario/Scenario.js';

@@ -7,10 +7,14 @@
  * `provisioning-enter`/`provisioning-exit`, the timestamp and `ProvisioningMaxMinutes` from entry and registry
  * entries and the scenario's initial registry — and never reads the model's own `check` entries nor calls model
  * code, so a wrong rule in the model cannot hide behind the same wrong rule here.
+ *
+ * Independent on purpose: this is the one place outside `sim/model` that writes the timeout rule again (its own
+ * 2880 and 1902 below, its own strict comparison), and it ignores the model's `check` and `deadline` entries. Do not
+ * replace these with the model's exports (`sim/model/timeout.ts`): the point is a second, separate reading.
  */
 import type { RunResult } from '../model/runModel.js';
 import type { ClientState, ModelEvent, TraceEntry } from '../model/types.js';
-import { formatHours } from '../scenario/Duration.js';
+import { formatHours } from '../time/Duration.js';
 import type { InvariantName, Scenario } from '../scenario/Scenario.js';
 
 /** What one run gives the invariants: the trace, and the state after each transition with its trace length. */

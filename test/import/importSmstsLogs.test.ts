@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { ImportError, importSmstsLogs, type LogInput } from '../../sim/import/importSmstsLogs.js';
 import { answerReplay } from '../../sim/import/replayAnswer.js';
 import { runModel } from '../../sim/model/runModel.js';
-import { parseTimeZone, type TimeZone } from '../../sim/report/cmtrace/TimeZone.js';
+import { parseTimeZone, type TimeZone } from '../../sim/time/TimeZone.js';
 import { buildReport } from '../../sim/report/Report.js';
-import { formatDuration } from '../../sim/scenario/Duration.js';
+import { formatDuration } from '../../sim/time/Duration.js';
 import { parseScenario } from '../../sim/scenario/loadScenario.js';
 import type { Scenario } from '../../sim/scenario/Scenario.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTimeZone, type TimeZone } from '../../sim/report/cmtrace/TimeZone.js';
+import { parseTimeZone, type TimeZone } from '../../sim/time/TimeZone.js';
 import { readLogRecords } from '../../sim/import/readLogRecords.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);

@@ -10,11 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { importSmstsLogs } from '../../sim/import/importSmstsLogs.js';
 import { runModel } from '../../sim/model/runModel.js';
 import { formatCmtraceLogs } from '../../sim/report/cmtrace/formatCmtraceLogs.js';
-import { parseTimeZone, type TimeZone, UTC } from '../../sim/report/cmtrace/TimeZone.js';
+import { parseTimeZone, type TimeZone, UTC } from '../../sim/time/TimeZone.js';
 import { buildReport } from '../../sim/report/Report.js';
 import { createScenario } from '../../sim/scenario/createScenario.js';
 import { parseScenario } from '../../sim/scenario/loadScenario.js';
 import type { Environment, Scenario, ScenarioEvent } from '../../sim/scenario/Scenario.js';
+import { scaledRuns } from '../runs.js';
 
 const encoder = new TextEncoder();
 
@@ -162,7 +163,7 @@ describe('import round trip', () => {
       return { scenario, zone: parseTimeZone(g.zone) as TimeZone };
     });
 
-  test.prop([generated], { numRuns: 60 })(
+  test.prop([generated], { numRuns: scaledRuns(60) })(
     'reproduces generated scenarios, Windows PE included',
     ({ scenario, zone }) => {
       roundTrip(scenario, zone);

@@ -9,6 +9,7 @@ import { test as fcTest } from '@fast-check/vitest';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventQueue, type QueueHandle } from '../../sim/kernel/EventQueue.js';
+import { scaledRuns } from '../runs.js';
 
 type Op = { kind: 'push'; time: number; priority: number } | { kind: 'pop' } | { kind: 'cancel'; pick: number };
 
@@ -26,7 +27,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 );
 
 describe('EventQueue cancellation', () => {
-  fcTest.prop([fc.array(op, { minLength: 500, maxLength: 3000 })], { numRuns: 40 })(
+  fcTest.prop([fc.array(op, { minLength: 500, maxLength: 3000 })], { numRuns: scaledRuns(40) })(
     'matches a sorted list through long runs of pushes, pops and cancellations',
     (ops) => {
       const q = new EventQueue<number>();

@@ -225,6 +225,18 @@ const cases: { name: string; options: ScenarioOptions; rules: RuleName[] }[] = [
     rules: ['step-fails-ends-sequence', 'ts-failure-exits', 'service-restart-starts-stopped'],
   },
   {
+    name: 'SetClientProvisioningMode while CcmExec is stopped, under wmiWhileStopped: fails',
+    options: {
+      horizonMs: 2 * H,
+      assumptions: { wmiWhileStopped: 'fails' },
+      events: [
+        { type: 'service-restart', atMs: H },
+        { type: 'admin-wmi', atMs: H + S, enable: true },
+      ],
+    },
+    rules: ['wmi-fails-while-stopped'],
+  },
+  {
     name: 'ccmeval inside a disabling step',
     options: {
       horizonMs: 3 * H,
@@ -280,5 +292,21 @@ describe('rule names', () => {
   it('are each shown firing by one of these scenarios', () => {
     const shown = new Set(cases.flatMap((c) => c.rules));
     expect(RULE_NAMES.filter((name) => !shown.has(name))).toEqual([]);
+  });
+});
+
+describe('choices', () => {
+  it('are each tagged [provsim] (choice N) at a code site', () => {
+    const doc = readFileSync(new URL('../../docs/model.md', import.meta.url), 'utf8');
+    const choices = doc.slice(doc.indexOf('## Choices'));
+    const numbers = [...choices.matchAll(/^(\d+)\. \*\*/gm)].map((m) => Number(m[1]));
+    expect(numbers.length).toBeGreaterThanOrEqual(18);
+    const code = ['model/transition.ts', 'model/runModel.ts', 'report/Report.ts', 'report/judge.ts']
+      .map((f) => readFileSync(new URL(`../../sim/${f}`, import.meta.url), 'utf8'))
+      .join('\n');
+    const tagged = new Set(
+      [...code.matchAll(/\[provsim(?:, docs\/model\.md)?\]? \(?choice (\d+)\)?/g)].map((m) => Number(m[1])),
+    );
+    expect(numbers.filter((n) => !tagged.has(n))).toEqual([]);
   });
 });

@@ -1140,3 +1140,50 @@ describe('the state at time 0', () => {
     expect(Object.keys(r.final.registry)).toEqual(['SystemTaskExcludes']);
   });
 });
+
+describe('SetClientProvisioningMode while CcmExec is stopped (assumption wmiWhileStopped)', () => {
+  // A disabling step holds CcmExec stopped from 10m to 2h10m; the call comes at 1h. No task sequence entry (the
+  // sequence enters at a step it never reaches).
+  const stopped = (wmiWhileStopped: 'works' | 'fails') =>
+    simulate({
+      horizonMs: 4 * H,
+      assumptions: { wmiWhileStopped },
+      taskSequence: {
+        startAtMs: 10 * M,
+        provisioningAtStep: 1,
+        steps: [
+          { name: 'Setup', durationMs: 2 * H, disablesClient: true },
+          { name: 'Never entered', durationMs: 0 },
+        ],
+      },
+      events: [
+        { type: 'admin-wmi', atMs: H, enable: true },
+        { type: 'ts-crash', atMs: 90 * M },
+      ],
+    });
+
+  it('takes effect under works and starts nothing: the mode is read at the next start', () => {
+    const r = stopped('works');
+    expect(r.provisioning.intervals[0]).toMatchObject({ enteredAtMs: H, enteredBy: 'manual' });
+    expect(r.final.registry.ProvisioningMode).toBe('true');
+    expect(at(r, 'service-start')).toEqual([0]);
+  });
+
+  it('fails and changes nothing under fails, and says so in the trace', () => {
+    const r = stopped('fails');
+    expect(r.provisioning.intervals).toEqual([]);
+    expect(r.final.registry.ProvisioningMode).toBe('false');
+    expect(r.trace.filter((e) => e.type === 'ignored' && e.what === 'SetClientProvisioningMode')).toHaveLength(1);
+  });
+
+  it('works the same either way while CcmExec runs', () => {
+    const running = (wmiWhileStopped: 'works' | 'fails') =>
+      simulate({
+        horizonMs: 2 * H,
+        assumptions: { wmiWhileStopped },
+        events: [{ type: 'admin-wmi', atMs: H, enable: true }],
+      });
+    expect(running('fails').trace).toEqual(running('works').trace);
+    expect(running('fails').provisioning.intervals).toHaveLength(1);
+  });
+});

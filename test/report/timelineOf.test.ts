@@ -43,8 +43,35 @@ describe('timelineOf', () => {
     for (const i of r.provisioning.intervals.filter((x) => x.exitReason === 'timeout')) {
       const d = current.find((x) => x.atMs >= i.enteredAtMs && x.atMs <= (i.exitedAtMs ?? 0));
       expect(d, `a deadline inside the interval ending at ${i.exitedAtMs}`).toBeDefined();
+      // The deadline drawn is the one the expiring check used: the same max, and passed on the wall clock.
+      const check = r.trace.find((e) => e.type === 'check' && e.expired && e.atMs === i.exitedAtMs);
+      expect(check?.type === 'check' && check.maxMinutes).toBe(d?.maxMinutes);
+      expect(check?.type === 'check' && check.wallMs).toBeGreaterThan(d?.wallMs ?? Infinity);
     }
     if (!r.client.timeoutApplies) expect(t.deadlines).toEqual([]);
+  });
+
+  it('has bundled scenarios that exit by timeout, so the deadline test above checks something', () => {
+    const exits = reports.flatMap((r) => r.provisioning.intervals.filter((i) => i.exitReason === 'timeout'));
+    expect(exits.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('draws the max read at CcmExec start under maxMinutesRead: service-start, as the checks use it', () => {
+    // Entered at 0 (task sequence); max 60 read at the restart at 10s. The edit to 600 at 20m is not obeyed
+    // until CcmExec starts again: the check at 1h10s still uses 60 and expires.
+    const r = reportOf(
+      createScenario({
+        horizonMs: 3 * H,
+        client: { registry: { ProvisioningMaxMinutes: 60 } },
+        assumptions: { maxMinutesRead: 'service-start' },
+        taskSequence: { startAtMs: 0, steps: [{ name: 'Long', durationMs: 2 * H }] },
+        events: [{ type: 'registry-set', atMs: H / 3, name: 'ProvisioningMaxMinutes', value: 600 }],
+      }),
+    );
+    const t = timelineOf(r);
+    expect(t.deadlines.map((d) => d.maxMinutes)).toEqual([60]);
+    expect(r.provisioning.intervals[0]?.exitReason).toBe('timeout');
+    expect(r.checks.filter((c) => c.expired).map((c) => c.maxMinutes)).toEqual([60]);
   });
 
   it('draws the disabled client, the outage and the 48-hour deadline of the walk-through', () => {

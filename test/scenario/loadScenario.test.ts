@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { parseDuration } from '../../sim/scenario/Duration.js';
+import { parseDuration } from '../../sim/time/Duration.js';
 import {
   parseScenario,
   ScenarioError,
@@ -21,6 +21,7 @@ import {
   type Scenario,
   type ScenarioEvent,
 } from '../../sim/scenario/Scenario.js';
+import { scaledRuns } from '../runs.js';
 
 const S = 1000;
 const M = 60 * S;
@@ -95,7 +96,8 @@ client:
     SystemTaskExcludes: SchedulerStartup
     ProvisioningEnabledTime: 2026-03-02T07:30:00.900Z
     ProvisioningMaxMinutes: 4294967295
-assumptions: { setRestartsService: false, checkLoop: continuous, maxMinutesRead: service-start, missingTimestamp: expired }
+assumptions:
+  { setRestartsService: false, checkLoop: continuous, maxMinutesRead: service-start, missingTimestamp: expired, wmiWhileStopped: fails }
 taskSequence:
   steps:
     - { name: a, duration: 0s }
@@ -734,7 +736,7 @@ taskSequence:
       fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary', maxLength: 200 }), yamlish), (text) => {
         expectOnlyScenarioError(text);
       }),
-      { numRuns: 1500 },
+      { numRuns: scaledRuns(1500) },
     );
   });
 
@@ -752,7 +754,7 @@ taskSequence:
           expectOnlyScenarioError(t);
         },
       ),
-      { numRuns: 1500 },
+      { numRuns: scaledRuns(1500) },
     );
   });
 
@@ -763,7 +765,7 @@ taskSequence:
         const s = expectOnlyScenarioError(text);
         if (s !== null) expect(parseScenario(scenarioToYaml(s), s.file ?? 'x')).toStrictEqual(s);
       }),
-      { numRuns: 1500 },
+      { numRuns: scaledRuns(1500) },
     );
   });
 });
@@ -943,6 +945,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
       checkLoop: fc.constantFrom('flow' as const, 'continuous' as const),
       maxMinutesRead: fc.constantFrom('each-check' as const, 'service-start' as const),
       missingTimestamp: fc.constantFrom('never-expires' as const, 'expired' as const),
+      wmiWhileStopped: fc.constantFrom('works' as const, 'fails' as const),
     }),
     taskSequence: fc.option(
       fc.record({
@@ -1006,7 +1009,7 @@ describe('scenarioToYaml', () => {
         const yaml = scenarioToYaml(s);
         expect(parseScenario(yaml, s.file ?? 'x')).toStrictEqual(s);
       }),
-      { numRuns: 500 },
+      { numRuns: scaledRuns(500) },
     );
   });
 });
@@ -1259,7 +1262,7 @@ describe('scenarioJsonSchema', () => {
         expect(ok('positiveDuration'), t).toBe(positive);
         expect(ok('signedDuration'), t).toBe(signed);
       }),
-      { numRuns: 3000 },
+      { numRuns: scaledRuns(3000) },
     );
   });
 
@@ -1279,8 +1282,8 @@ describe('scenarioJsonSchema', () => {
           expect(validate(JSON.parse(JSON.stringify(value)))).toStrictEqual([]);
         }
       }),
-      { numRuns: 1500 },
+      { numRuns: scaledRuns(1500) },
     );
-    expect(accepted).toBeGreaterThan(50);
+    expect(accepted).toBeGreaterThan(scaledRuns(50));
   });
 });

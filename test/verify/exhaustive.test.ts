@@ -80,9 +80,9 @@ describe('exploreExhaustive', () => {
 
   it('enumerates the assumption combinations not fixed', () => {
     expect(assumptionCombinations({}, false)).toEqual([{}]);
-    expect(assumptionCombinations({}, true)).toHaveLength(16);
+    expect(assumptionCombinations({}, true)).toHaveLength(32);
     const fixed = assumptionCombinations({ checkLoop: 'continuous' }, true);
-    expect(fixed).toHaveLength(8);
+    expect(fixed).toHaveLength(16);
     expect(fixed.every((c) => c.checkLoop === 'continuous')).toBe(true);
   });
 });

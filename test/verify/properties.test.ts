@@ -39,7 +39,7 @@ describe('generated scenarios', () => {
   );
 
   it('are long enough to matter (many events and steps, not five commands)', () => {
-    const sample = fc.sample(scenarioArbitrary(), { numRuns: 200, seed });
+    const sample = fc.sample(scenarioArbitrary(), { numRuns: runs, seed });
     const events = sample.map((s) => s.events.length);
     const steps = sample.map((s) => s.taskSequence?.steps.length ?? 0);
     expect(Math.max(...events)).toBeGreaterThanOrEqual(20);

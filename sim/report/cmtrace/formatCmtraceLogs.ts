@@ -23,11 +23,11 @@
  */
 import type { TraceEntry } from '../../model/types.js';
 import type { Environment } from '../../scenario/Scenario.js';
-import { formatDuration } from '../../scenario/Duration.js';
+import { formatDuration } from '../../time/Duration.js';
 import { describeEntry } from '../formatText.js';
 import type { Report } from '../Report.js';
 import { type CmtraceRecord, type CmtraceType, formatCmtraceLog } from './cmtraceLine.js';
-import { type TimeZone, UTC } from './TimeZone.js';
+import { type TimeZone, UTC } from '../../time/TimeZone.js';
 
 export type LogName = 'smsts.log' | 'CcmExec.log' | 'PolicyAgent.log';
 

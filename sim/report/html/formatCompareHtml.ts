@@ -3,7 +3,7 @@
  * differ highlighted), and each variant's timeline chart on the same time axis with the parting point marked.
  * Self-contained like the single-run report; deterministic.
  */
-import { formatClock } from '../../scenario/Duration.js';
+import { formatClock } from '../../time/Duration.js';
 import type { Comparison, Variant } from '../compare.js';
 import { escapeHtml as h, htmlPage, table } from './page.js';
 import { renderSvg } from './renderSvg.js';

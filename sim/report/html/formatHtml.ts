@@ -4,7 +4,9 @@
  * the summary tables, the assumptions, the expectations and the folded text timeline. Derived from the Report
  * alone; deterministic (the same report gives the same bytes).
  */
-import { formatClock, formatHours } from '../../scenario/Duration.js';
+import { formatWall } from '../../time/formatWall.js';
+import { deadlineWallMs, TIMEOUT_RELEASE } from '../../model/timeout.js';
+import { formatClock, formatHours } from '../../time/Duration.js';
 import { DEFAULT_ASSUMPTIONS } from '../../scenario/Scenario.js';
 import { timeline } from '../formatText.js';
 import { expectationsText, hazardKindsOf, outcomeOf } from '../outcome.js';
@@ -30,14 +32,8 @@ const ASSUMPTION_MEANING: Record<string, string> = {
   checkLoop: 'flow: a check loop begins only when CcmExec starts; continuous: entering while running also begins one',
   maxMinutesRead: 'when ProvisioningMaxMinutes is read: at each check, or once at CcmExec start',
   missingTimestamp: 'what a missing ProvisioningEnabledTime means: wait forever, or already expired',
+  wmiWhileStopped: 'SetClientProvisioningMode while CcmExec is stopped: takes effect, or fails and changes nothing',
 };
-
-function wallText(ms: number): string {
-  return new Date(ms)
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.000Z$/, 'Z');
-}
 
 const h = escapeHtml;
 
@@ -140,7 +136,7 @@ export async function formatHtmlChecked(report: Report): Promise<{ html: string;
     `<details open><summary>${timeline(report).length} lines (routine checks and policy cycles folded); the JSON report has every trace entry</summary>`,
     table(
       ['simulation time', 'wall clock (UTC)', 'what happened'],
-      timeline(report).map((l) => [h(formatClock(l.atMs)), h(wallText(l.wallMs)), h(l.text.trim())]),
+      timeline(report).map((l) => [h(formatClock(l.atMs)), h(formatWall(l.wallMs)), h(l.text.trim())]),
       'timeline',
     ),
     `</details>`,
@@ -156,7 +152,7 @@ function metaLine(report: Report): string {
   return [
     s.file === null ? null : `file ${s.file}`,
     `client ${report.client.version}`,
-    `start ${wallText(Date.parse(s.start))}`,
+    `start ${formatWall(Date.parse(s.start))}`,
     `horizon ${formatHours(s.horizonMs)}`,
     `seed ${s.seed}`,
     `${report.eventCount} events`,
@@ -191,13 +187,14 @@ function banner(report: Report): string {
 }
 
 function deadlineCaption(report: Report, deadlines: readonly Deadline[]): string {
-  if (!report.client.timeoutApplies) return `No timeout: release ${report.client.version} is before 1902.`;
+  if (!report.client.timeoutApplies)
+    return `No timeout: release ${report.client.version} is before ${TIMEOUT_RELEASE}.`;
   const current = deadlines.filter((d) => !d.superseded);
   if (current.length === 0) return 'No deadline: no ProvisioningEnabledTime while in provisioning mode.';
   return `Red dashed line: the deadline ProvisioningEnabledTime + max = ${current
     .map(
       (d) =>
-        `${wallText(d.wallMs)} (reached at ${formatClock(d.atMs)}${d.atMs > report.scenario.horizonMs ? ', after the horizon' : ''})`,
+        `${formatWall(d.wallMs)} (reached at ${formatClock(d.atMs)}${d.atMs > report.scenario.horizonMs ? ', after the horizon' : ''})`,
     )
     .join('; ')}; the client leaves at the first check after it.`;
 }
@@ -229,9 +226,9 @@ function summaryTable(report: Report): string {
   const stamp = final.registry.ProvisioningEnabledTime;
   const timeout = client.timeoutApplies
     ? `max ${client.maxMinutes} min (${formatHours(client.maxMinutes * 60_000)}); deadline ProvisioningEnabledTime + max = ${
-        stamp === undefined ? 'none (no timestamp)' : wallText((stamp + client.maxMinutes * 60) * 1000)
+        stamp === undefined ? 'none (no timestamp)' : formatWall(deadlineWallMs(stamp, client.maxMinutes))
       }`
-    : `none: release ${client.version} is before 1902`;
+    : `none: release ${client.version} is before ${TIMEOUT_RELEASE}`;
   const tsWhen = ts.endedAtMs ?? ts.abandonedAtMs;
   const reg = Object.entries(final.registry)
     .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
@@ -249,7 +246,7 @@ function summaryTable(report: Report): string {
     ['Hazards', hazardKindsOf(report).join(', ') || 'none'],
     [
       'Final state',
-      `provisioning mode ${final.provisioningMode ? 'ON' : 'off'}; CcmExec ${final.service.status} (${final.service.startup}); device ${final.device}; ${final.consistent ? 'consistent' : 'INCONSISTENT'}; wall clock ${wallText(Date.parse(final.wallClock))}`,
+      `provisioning mode ${final.provisioningMode ? 'ON' : 'off'}; CcmExec ${final.service.status} (${final.service.startup}); device ${final.device}; ${final.consistent ? 'consistent' : 'INCONSISTENT'}; wall clock ${formatWall(Date.parse(final.wallClock))}`,
     ],
     ['Final registry', reg || '(empty)'],
   ];

@@ -2,7 +2,7 @@
  * `index.html` of a run: one row per scenario with its outcome, linking the scenario's HTML report and its other
  * files (relative links, so the folder can be moved or archived as a whole). Deterministic.
  */
-import { formatHours } from '../../scenario/Duration.js';
+import { formatHours } from '../../time/Duration.js';
 import { expectationsText, hazardKindsOf, outcomeOf } from '../outcome.js';
 import type { Report } from '../Report.js';
 import { escapeHtml as h, htmlPage, table } from './page.js';

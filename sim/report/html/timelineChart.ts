@@ -9,7 +9,7 @@
  * Every mark has a `description` (it becomes the SVG element's aria-label and, via `renderSvg`, its tooltip).
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { formatClock, formatHours } from '../../scenario/Duration.js';
+import { formatClock, formatHours } from '../../time/Duration.js';
 import {
   type MarkKind,
   MARK_TEXT,

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { runModel } from '../../../sim/model/runModel.js';
 import { parseCmtraceStrict } from '../../../sim/report/cmtrace/cmtraceLine.js';
 import { cmtraceEntries, formatCmtraceLogs, LOG_NAMES } from '../../../sim/report/cmtrace/formatCmtraceLogs.js';
-import { parseTimeZone, type TimeZone, UTC } from '../../../sim/report/cmtrace/TimeZone.js';
+import { parseTimeZone, type TimeZone, UTC } from '../../../sim/time/TimeZone.js';
 import { buildReport, type Report } from '../../../sim/report/Report.js';
 import { createScenario } from '../../../sim/scenario/createScenario.js';
 import { parseScenario } from '../../../sim/scenario/loadScenario.js';

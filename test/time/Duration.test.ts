@@ -6,7 +6,8 @@ import {
   formatClock,
   formatDuration,
   parseDuration,
-} from '../../sim/scenario/Duration.js';
+} from '../../sim/time/Duration.js';
+import { scaledRuns } from '../runs.js';
 
 const H = 3_600_000;
 const M = 60_000;
@@ -90,7 +91,7 @@ describe('durationPattern', () => {
         const bare = /^-?(P|P.*T)?$/.test(text);
         if (re.test(text) && !bare) expect(parseDuration(text, signed)).not.toBeNull();
       }),
-      { numRuns: 2000 },
+      { numRuns: scaledRuns(2000) },
     );
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTimeZone } from '../../../sim/report/cmtrace/TimeZone.js';
+import { parseTimeZone } from '../../sim/time/TimeZone.js';
 
 describe('parseTimeZone', () => {
   it('reads UTC with a bias of zero', () => {
