@@ -35,7 +35,7 @@ export interface QueueEntry<T> {
  * documents which queue's payloads it refers to.
  */
 // eslint-disable-next-line @typescript-eslint/no-unused-vars
-export type QueueHandle<T = unknown> = number;
+export type QueueHandle<_T = unknown> = number;
 
 /** Slots per queue (pending entries at most); a handle is `slot + SLOT_SPAN * seq`. */
 const SLOT_SPAN = 2 ** 22;
