@@ -14,7 +14,10 @@ import { INVARIANT_NAMES, type InvariantName } from '../verify/invariants.js';
 import { verifyScenario } from '../verify/verifyScenario.js';
 import { InputError } from './InputError.js';
 import type { Io } from './main.js';
+import { parseIntegerOption } from './options.js';
 import { applyOverrides, parseAssume, parseSeed } from './overrides.js';
+
+const RUNS = { name: '--runs', min: 1, max: 100_000_000 } as const;
 import { writeAtomic } from './writeAtomic.js';
 
 function parseInvariants(names: readonly string[]): InvariantName[] {
@@ -25,13 +28,6 @@ function parseInvariants(names: readonly string[]): InvariantName[] {
       `--invariant ${n}: unknown invariant${hint ? `; did you mean "${hint}"?` : ''} Allowed: ${INVARIANT_NAMES.join(', ')}`,
     );
   });
-}
-
-function positiveInteger(raw: unknown, flag: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InputError(`${flag} ${String(raw)}: expected a whole number of at least 1`);
-  return n;
 }
 
 export function registerExplore<T>(cli: Argv<T>, io: Io, setCode: (code: number) => void): Argv<T> {
@@ -82,8 +78,12 @@ export function registerExplore<T>(cli: Argv<T>, io: Io, setCode: (code: number)
         setCode(replay(args.replay, { ...only, force: args.force }, assume, io));
         return;
       }
-      const runs = positiveInteger(args.runs ?? process.env.PROVSIM_RUNS ?? 1000, '--runs');
-      const seed = parseSeed(args.seed ?? process.env.PROVSIM_SEED) ?? Date.now() % 2147483647;
+      const runs =
+        parseIntegerOption(args.runs, RUNS) ??
+        parseIntegerOption(process.env.PROVSIM_RUNS, { ...RUNS, name: 'PROVSIM_RUNS' }) ??
+        1000;
+      const seed =
+        parseSeed(args.seed) ?? parseSeed(process.env.PROVSIM_SEED, 'PROVSIM_SEED') ?? Date.now() % 2147483647;
       const assumptions = args['all-assumptions'] ? 'any' : assume;
       io.out(
         `provsim explore: ${runs} runs, seed ${seed}${args.path ? `, path ${args.path}` : ''}; assumptions ${assumptions === 'any' ? 'all combinations' : JSON.stringify(assumptions)}\n`,

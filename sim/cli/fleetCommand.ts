@@ -25,6 +25,7 @@ import { tuneHtml } from '../fleet/tuneHtml.js';
 import { ScenarioError, scenarioToYaml } from '../scenario/loadScenario.js';
 import { InputError } from './InputError.js';
 import type { Io } from './main.js';
+import { parseDecimalOption, parseIntegerOption } from './options.js';
 import { parseSeed } from './overrides.js';
 import { writeAtomic } from './writeAtomic.js';
 
@@ -34,25 +35,21 @@ const DAY = 86_400_000;
 // Options
 
 function wholeNumber(raw: unknown, option: string, min: number, max: number): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (typeof raw === 'boolean' || String(raw).trim() === '' || !Number.isInteger(n) || n < min || n > max) {
-    throw new InputError(
-      `--${option} ${String(raw)}: expected a whole number from ${min} to ${max.toLocaleString('en-US')}`,
-    );
-  }
-  return n;
+  return parseIntegerOption(raw, { name: `--${option}`, min, max });
 }
 
 function parseDays(raw: unknown): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  const ms = Math.round(n * DAY);
-  if (String(raw).trim() === '' || !Number.isFinite(n) || ms <= 0 || ms > MAX_FLEET_HORIZON_MS) {
-    throw new InputError(
-      `--days ${String(raw)}: expected a number of days more than 0 and at most 366, such as 30 or 0.5`,
-    );
-  }
+  const days = parseDecimalOption(raw, {
+    name: '--days',
+    min: 0,
+    max: MAX_FLEET_HORIZON_MS / DAY,
+    unit: 'days',
+    note: '(more than 0; such as 30 or 0.5)',
+  });
+  if (days === undefined) return undefined;
+  const ms = Math.round(days * DAY);
+  if (ms <= 0)
+    throw new InputError(`--days ${String(raw).trim()}: expected a number of days more than 0, such as 30 or 0.5`);
   return ms;
 }
 
@@ -88,7 +85,7 @@ function parseMinutesList(raw: unknown): number[] {
     .map((s) => s.trim())
     .filter((s) => s !== '');
   const values = parts.map((p) => Number(p));
-  if (parts.length === 0 || values.some((v) => !Number.isInteger(v) || v < 1 || v > 4_294_967_295)) {
+  if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p)) || values.some((v) => v < 1 || v > 4_294_967_295)) {
     throw new InputError(
       `--max-minutes ${String(raw)}: expected a comma-separated list of minutes from 1 to 4294967295, such as 60,120,240,480,1440,2880`,
     );

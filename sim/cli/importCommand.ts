@@ -19,6 +19,7 @@ import { formatSummary } from '../report/formatText.js';
 import { buildReport } from '../report/Report.js';
 import type { Scenario } from '../scenario/Scenario.js';
 import { InputError, UsageError } from './InputError.js';
+import { parseIntegerOption } from './options.js';
 import { applyOverrides, parseAssume } from './overrides.js';
 import { timeZoneOption } from './runLogs.js';
 import { writeAtomic } from './writeAtomic.js';
@@ -93,15 +94,12 @@ function parseOptions(args: ImportArgs): ImportOptions {
     throw new UsageError(`--client-version ${version}: expected a ConfigMgr release YYMM such as 2403 or 1810`);
   }
   const maxText = args['max-minutes'];
-  let maxMinutes: number | undefined;
-  if (maxText !== undefined) {
-    maxMinutes = Number(maxText);
-    if (!/^\d+$/.test(maxText) || maxMinutes > 4_294_967_295) {
-      throw new UsageError(
-        `--max-minutes ${maxText}: expected whole minutes from 0 to 4294967295 (0: the default 48 hours)`,
-      );
-    }
-  }
+  const maxMinutes = parseIntegerOption(maxText, {
+    name: '--max-minutes',
+    min: 0,
+    max: 4_294_967_295,
+    note: '(minutes; 0: the default 48 hours)',
+  });
   return {
     ...(version === undefined ? {} : { clientVersion: version }),
     ...(maxMinutes === undefined ? {} : { maxMinutes }),

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import yargs, { type Argv } from 'yargs';
-import { EventLimitError } from '../kernel/index.js';
+import { DEFAULT_MAX_EVENTS, EventLimitError } from '../kernel/index.js';
 import { formatMarkdown, formatRows, formatSummary } from '../report/formatText.js';
 import { buildReport, type Report } from '../report/Report.js';
 import { scenarioJsonSchema } from '../scenario/loadScenario.js';
@@ -15,6 +15,7 @@ import { registerImport } from './importCommand.js';
 import { registerFleet } from './fleetCommand.js';
 import { findScenarioFiles, loadScenarioFiles } from './files.js';
 import { InputError, UsageError } from './InputError.js';
+import { parseIntegerOption } from './options.js';
 import { applyOverrides, parseAssume, parseSeed } from './overrides.js';
 import * as reportOutputs from './reportOutputs.js';
 import { withRunLogOptions, writeRunLogs } from './runLogs.js';
@@ -34,7 +35,7 @@ interface ScenarioArgs {
   paths: string[];
   seed?: string | undefined;
   assume: string[];
-  'max-events'?: number | undefined;
+  'max-events'?: string | undefined;
 }
 
 function scenarioOptions<T>(y: Argv<T>) {
@@ -47,17 +48,27 @@ function scenarioOptions<T>(y: Argv<T>) {
       default: [] as string[],
       describe: 'override an assumption: key=value (repeatable)',
     })
-    .option('max-events', { type: 'number', describe: 'stop a run after this many events (default 5000000)' });
+    .option('max-events', {
+      type: 'string',
+      describe: `stop a run after this many events (default ${DEFAULT_MAX_EVENTS})`,
+    });
 }
 
 /** Loads, validates and applies the overrides; throws InputError on any bad input. */
 function loadAll(args: ScenarioArgs): Scenario[] {
   const seed = parseSeed(args.seed);
   const assume = parseAssume(args.assume);
+  maxEventsOf(args['max-events']);
   return loadScenarioFiles(findScenarioFiles(args.paths)).map((s) => applyOverrides(s, seed, assume));
 }
 
-function runAll(scenarios: readonly Scenario[], maxEvents: number | undefined): Report[] {
+/** `--max-events N`: 1 to 10^9 (the trace budget still bounds memory). */
+function maxEventsOf(raw: unknown): number | undefined {
+  return parseIntegerOption(raw, { name: '--max-events', min: 1, max: 1_000_000_000 });
+}
+
+function runAll(scenarios: readonly Scenario[], maxEventsRaw: unknown): Report[] {
+  const maxEvents = maxEventsOf(maxEventsRaw);
   return scenarios.map((s) => {
     try {
       const { run, violations } = verifyScenario(s, {
