@@ -4,7 +4,8 @@
  */
 import { join } from 'node:path';
 import yargs, { type Argv } from 'yargs';
-import { DEFAULT_MAX_EVENTS, EventLimitError } from '../kernel/index.js';
+import { DEFAULT_MAX_EVENTS, RunawayError } from '../kernel/index.js';
+import { DEFAULT_MAX_TRACE_ENTRIES } from '../model/runModel.js';
 import { formatMarkdown, formatRows, formatSummary } from '../report/formatText.js';
 import { buildReport, type Report } from '../report/Report.js';
 import { scenarioJsonSchema } from '../scenario/loadScenario.js';
@@ -36,6 +37,7 @@ interface ScenarioArgs {
   seed?: string | undefined;
   assume: string[];
   'max-events'?: string | undefined;
+  'max-trace'?: string | undefined;
 }
 
 function scenarioOptions<T>(y: Argv<T>) {
@@ -51,6 +53,10 @@ function scenarioOptions<T>(y: Argv<T>) {
     .option('max-events', {
       type: 'string',
       describe: `stop a run after this many events (default ${DEFAULT_MAX_EVENTS})`,
+    })
+    .option('max-trace', {
+      type: 'string',
+      describe: `stop a run that keeps more trace entries than this in memory (default ${DEFAULT_MAX_TRACE_ENTRIES})`,
     });
 }
 
@@ -58,26 +64,31 @@ function scenarioOptions<T>(y: Argv<T>) {
 function loadAll(args: ScenarioArgs): Scenario[] {
   const seed = parseSeed(args.seed);
   const assume = parseAssume(args.assume);
-  maxEventsOf(args['max-events']);
+  budgetOf(args);
   return loadScenarioFiles(findScenarioFiles(args.paths)).map((s) => applyOverrides(s, seed, assume));
 }
 
-/** `--max-events N`: 1 to 10^9 (the trace budget still bounds memory). */
-function maxEventsOf(raw: unknown): number | undefined {
-  return parseIntegerOption(raw, { name: '--max-events', min: 1, max: 1_000_000_000 });
+/** The runaway budget: `--max-events N` and `--max-trace N`, each 1 to 10^9 (docs/model.md, "Runaway budget"). */
+function budgetOf(args: Pick<ScenarioArgs, 'max-events' | 'max-trace'>): {
+  maxEvents?: number;
+  maxTraceEntries?: number;
+} {
+  const maxEvents = parseIntegerOption(args['max-events'], { name: '--max-events', min: 1, max: 1_000_000_000 });
+  const maxTraceEntries = parseIntegerOption(args['max-trace'], { name: '--max-trace', min: 1, max: 1_000_000_000 });
+  return {
+    ...(maxEvents === undefined ? {} : { maxEvents }),
+    ...(maxTraceEntries === undefined ? {} : { maxTraceEntries }),
+  };
 }
 
-function runAll(scenarios: readonly Scenario[], maxEventsRaw: unknown): Report[] {
-  const maxEvents = maxEventsOf(maxEventsRaw);
+function runAll(scenarios: readonly Scenario[], args: Pick<ScenarioArgs, 'max-events' | 'max-trace'>): Report[] {
+  const budget = budgetOf(args);
   return scenarios.map((s) => {
     try {
-      const { run, violations } = verifyScenario(s, {
-        rerun: false,
-        ...(maxEvents === undefined ? {} : { maxEvents }),
-      });
+      const { run, violations } = verifyScenario(s, { rerun: false, ...budget });
       return buildReport(run, violations);
     } catch (error) {
-      if (error instanceof EventLimitError) throw new InputError(`${s.file ?? s.name}: ${error.message}`);
+      if (error instanceof RunawayError) throw new InputError(`${s.file ?? s.name}: ${error.message}`);
       throw error;
     }
   });
@@ -109,10 +120,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         const scenarios = loadAll(args);
         if (args.compare !== undefined) {
           const compare = { ...args, compare: args.compare };
-          return reportOutputs.runComparison(compare, scenarios, (s) => runAll(s, args['max-events']), io);
+          return reportOutputs.runComparison(compare, scenarios, (s) => runAll(s, args), io);
         }
         reportOutputs.checkRunFormat(args.format, scenarios.length, args.out);
-        const reports = runAll(scenarios, args['max-events']);
+        const reports = runAll(scenarios, args);
         for (const r of reports) {
           writeAtomic(join(args.out, `${r.scenario.name}.json`), reportJson(r));
           writeAtomic(join(args.out, `${r.scenario.name}.md`), formatMarkdown(r));
@@ -134,7 +145,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       "run scenarios and judge each one's `expect`; exit 1 on any failure",
       (y) => reportOutputs.withCheckReportOptions(scenarioOptions(y)),
       (args) => {
-        const reports = runAll(loadAll(args), args['max-events']);
+        const reports = runAll(loadAll(args), args);
         const markdown = reportOutputs.checkOutputs(reports, args);
         const text: Io = markdown === null ? io : { out: () => {}, err: io.err };
         let failed = 0;
@@ -191,6 +202,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     if (error instanceof InputError) {
       io.err(`provsim: ${error.message}\n`);
       if (error instanceof UsageError) io.err('Run provsim --help for usage.\n');
+      return 2;
+    }
+    if (error instanceof RunawayError) {
+      // A runaway run outside runAll (replay, explore --replay): still bad input, one line.
+      io.err(`provsim: ${error.message}\n`);
       return 2;
     }
     throw error;

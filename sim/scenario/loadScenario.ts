@@ -337,6 +337,12 @@ export function rawStepNames(steps: F.Val | undefined): string[] {
   return names;
 }
 
+/** Limits checked before a list is read or a repeat expanded (docs/model.md, "Runaway budget"). */
+export const MAX_STEPS = 1_000;
+export const MAX_EVENTS = 10_000;
+export const MAX_REPEAT_COUNT = 100_000;
+export const MAX_OCCURRENCES = 100_000;
+
 const taskSequence = F.object({
   what: 'the task sequence',
   description: 'The task sequence that runs on the device; it enters provisioning mode when it starts.',
@@ -352,7 +358,12 @@ const taskSequence = F.object({
       'The name of the step whose start enters provisioning mode; absent: the start of the sequence does.',
     ),
     steps: F.required(
-      F.list(step, { minItems: 1, tooShort: 'a task sequence needs at least one step' }),
+      F.list(step, {
+        minItems: 1,
+        tooShort: 'a task sequence needs at least one step',
+        maxItems: MAX_STEPS,
+        tooLong: `a task sequence has at most ${MAX_STEPS} steps (the limit on steps)`,
+      }),
       'The steps, in order (at least one).',
     ),
   },
@@ -386,7 +397,14 @@ const repeat = F.object({
   description: 'Repeats the event: `count` occurrences in all (the first included), `every` apart.',
   props: {
     every: F.required(F.duration({ min: 'positive' }), 'Time between occurrences (more than 0s).'),
-    count: F.required(F.integer(1, DWORD_MAX), 'Total number of occurrences, the first one included (1 or more).'),
+    count: F.required(
+      F.integer(
+        1,
+        MAX_REPEAT_COUNT,
+        `the repeat count is the total number of occurrences: a whole number from 1 to ${MAX_REPEAT_COUNT} (the limit on occurrences of one event)`,
+      ),
+      `Total number of occurrences, the first one included (1 to ${MAX_REPEAT_COUNT}).`,
+    ),
   },
   build: (v): Repeat => ({ everyMs: v.every, count: v.count }),
 });
@@ -570,6 +588,59 @@ const expect = F.object({
   },
 });
 
+/**
+ * The wall clock stays inside the years the registry (ProvisioningEnabledTime, Unix seconds, not negative) and the
+ * CMTrace logs (four-digit years, in any time zone) can express: from 1970-01-01T00:00:00Z to 9999-12-30T23:59:59Z
+ * (a day short of the end of 9999, so that a log's local time zone never reaches year 10000) [provsim].
+ */
+export const MIN_WALL_MS = 0;
+export const MAX_WALL_MS = Date.UTC(9999, 11, 31) - 1000;
+
+const wallText = (ms: number): string => (Math.abs(ms) <= 8.64e15 ? isoSeconds(ms) : `${ms} ms after 1970`);
+
+function checkWallClock(
+  startMs: number | undefined,
+  horizonMs: number | undefined,
+  events: readonly ScenarioEvent[] | undefined,
+  o: F.ObjectCx,
+): void {
+  if (startMs === undefined || horizonMs === undefined) return;
+  const range = 'from 1970-01-01T00:00:00Z to 9999-12-30T23:59:59Z (the years the registry and the logs can express)';
+  if (startMs < MIN_WALL_MS || startMs > MAX_WALL_MS) {
+    o.issue('start', `the start must lie ${range}`);
+    return;
+  }
+  // The clock at each jump (before and after it) and at the horizon; it only moves forward in between.
+  const jumps: { atMs: number; byMs: number }[] = [];
+  for (const e of events ?? []) {
+    if (e.type !== 'clock-jump') continue;
+    const count = e.repeat?.count ?? 1;
+    for (let k = 0; k < count; k++) jumps.push({ atMs: e.atMs + k * (e.repeat?.everyMs ?? 0), byMs: e.byMs });
+  }
+  jumps.sort((a, b) => a.atMs - b.atMs);
+  let offset = 0;
+  for (const j of jumps) {
+    if (j.atMs > horizonMs) break;
+    if (startMs + j.atMs + offset > MAX_WALL_MS) break;
+    offset += j.byMs;
+    const wall = startMs + j.atMs + offset;
+    if (wall < MIN_WALL_MS || wall > MAX_WALL_MS) {
+      o.issue(
+        'events',
+        `a clock-jump at ${fmt(j.atMs)} sets the wall clock to ${wallText(wall)}; the wall clock must stay ${range}`,
+      );
+      return;
+    }
+  }
+  const end = startMs + horizonMs + offset;
+  if (end > MAX_WALL_MS) {
+    o.issue(
+      'horizon',
+      `the wall clock reaches ${wallText(end)} at the horizon; it must stay ${range}: shorten the horizon or start earlier`,
+    );
+  }
+}
+
 const scenario = F.object({
   title: 'provsim scenario',
   what: 'a scenario',
@@ -595,8 +666,25 @@ const scenario = F.object({
     client: F.withDefault(client, {}, 'The ConfigMgr client at time 0.'),
     assumptions: F.withDefault(assumptionsSpec, {}, 'Switches for the open points of the model.'),
     taskSequence: F.optional(taskSequence, 'The task sequence; absent: none runs.'),
-    events: F.withDefault(F.list(event), [], 'Timed events, in any order.'),
+    events: F.withDefault(
+      F.list(event, {
+        maxItems: MAX_EVENTS,
+        tooLong: `a scenario has at most ${MAX_EVENTS} events (the limit on events; use repeat for a series)`,
+      }),
+      [],
+      'Timed events, in any order.',
+    ),
     expect: F.optional(expect, 'Expectations checked by `provsim check`.'),
+  },
+  check: (v, o) => {
+    checkWallClock(v.start, v.horizon, v.events, o);
+    const occurrences = (v.events ?? []).reduce((n, e) => n + (e.repeat?.count ?? 1), 0);
+    if (occurrences > MAX_OCCURRENCES) {
+      o.issue(
+        'events',
+        `the events occur ${occurrences} times in all, counting repeats; at most ${MAX_OCCURRENCES} occurrences are allowed (the limit on occurrences)`,
+      );
+    }
   },
   build: (v): Omit<Scenario, 'file'> => ({
     name: v.name,
@@ -664,7 +752,11 @@ function validate<T>(
   const doc = parseDocument(text, { lineCounter, schema: 'core', prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
-      const message = /call stack/i.test(e.message) ? 'the document is nested too deeply' : e.message;
+      const message = /call stack/i.test(e.message)
+        ? 'the document is nested too deeply'
+        : e.code === 'MULTIPLE_DOCS'
+          ? `the file holds more than one YAML document (a line "---" or "..." starts another); a ${what.noun} file holds one: remove the separator or split the file`
+          : e.message;
       issues.push({ offset: e.pos[0], path: '', message: `invalid YAML: ${message}` });
     }
     return F.BAD;
@@ -681,7 +773,10 @@ function validate<T>(
     return out;
   } catch (e) {
     if (e instanceof F.TooManyNodes) {
-      issues.push({ offset: null, path: '', message: 'the document is too large once its aliases are expanded' });
+      const message = e.throughAliases
+        ? 'the document is too large once its aliases are expanded'
+        : `the document holds more than ${F.MAX_NODES} values; a ${what.noun} is far smaller`;
+      issues.push({ offset: null, path: '', message });
     } else if (e instanceof RangeError && /call stack/i.test(e.message)) {
       issues.push({ offset: null, path: '', message: 'the document is nested too deeply' });
     } else throw e;

@@ -881,7 +881,8 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
     name: fc.stringMatching(/^[a-z0-9-]{1,20}$/),
     description: text,
     file: fc.constantFrom('a.yaml', 'dir/b.yml'),
-    startMs: fc.integer({ min: Date.UTC(1000, 0, 1), max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) }),
+    // Inside the wall-clock range the loader allows, with room for 30 days and 6 x 10 jumps of 5 days either way.
+    startMs: fc.integer({ min: Date.UTC(1971, 0, 1), max: Date.UTC(9998, 11, 31, 23, 59, 59, 999) }),
     horizonMs: fc.integer({ min: 1, max: 30 * D }),
     seed: fc.integer({ min: 0, max: 4_294_967_295 }),
     client: fc.record({
@@ -1030,6 +1031,9 @@ function schemaErrors(schema: Schema, value: unknown, root: Schema, path = ''): 
         break;
       case 'minItems':
         if (Array.isArray(value) && value.length < (arg as number)) fail('too few items');
+        break;
+      case 'maxItems':
+        if (Array.isArray(value) && value.length > (arg as number)) fail('too many items');
         break;
       case 'items':
         if (Array.isArray(value)) {
