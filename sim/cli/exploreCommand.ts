@@ -3,7 +3,6 @@
  * (so any run can be replayed), a progress line on a terminal, and on failure the seed, the fast-check path, the
  * shrunk scenario's violations and the file it was written to; exits 1 then. `--replay FILE` re-checks a file.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { closest } from '../scenario/closest.js';
@@ -13,6 +12,7 @@ import { counterexampleYaml, explore } from '../verify/explore.js';
 import { INVARIANT_NAMES, type InvariantName } from '../verify/invariants.js';
 import { verifyScenario } from '../verify/verifyScenario.js';
 import { InputError } from './InputError.js';
+import { readInputText } from './readInput.js';
 import type { Io } from './main.js';
 import { parseIntegerOption } from './options.js';
 import { applyOverrides, parseAssume, parseSeed } from './overrides.js';
@@ -136,12 +136,7 @@ function replay(
   assume: ReturnType<typeof parseAssume>,
   io: Io,
 ): number {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new InputError(`${file}: no such file`);
-  }
+  const text = readInputText(file, 'scenario');
   let scenario: ReturnType<typeof parseScenario>;
   try {
     scenario = applyOverrides(parseScenario(text, file), undefined, assume);

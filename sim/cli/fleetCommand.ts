@@ -7,7 +7,6 @@
  * on `--workers`, and a merge of every shard writes exactly what one run writes. The progress bar and timings go to
  * standard error, and only when it is a terminal.
  */
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
@@ -27,6 +26,7 @@ import { InputError } from './InputError.js';
 import type { Io } from './main.js';
 import { parseDecimalOption, parseIntegerOption } from './options.js';
 import { parseSeed } from './overrides.js';
+import { readInputText } from './readInput.js';
 import { writeAtomic } from './writeAtomic.js';
 
 const DAY = 86_400_000;
@@ -94,15 +94,7 @@ function parseMinutesList(raw: unknown): number[] {
 }
 
 function readFleet(file: string): Fleet {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    throw new InputError(
-      code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read the file (${code ?? 'error'})`,
-    );
-  }
+  const text = readInputText(file, 'fleet');
   try {
     return parseFleet(text, file);
   } catch (error) {
@@ -196,16 +188,12 @@ function writeFleetReport(out: string, report: FleetReport): string {
 }
 
 function readShard(file: string): FleetReport {
+  const text = readInputText(file, 'shard');
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    throw new InputError(
-      code === 'ENOENT'
-        ? `${file}: no such file`
-        : `${file}: not a fleet report (${error instanceof SyntaxError ? 'invalid JSON' : (code ?? 'unreadable')})`,
-    );
+    value = JSON.parse(text);
+  } catch {
+    throw new InputError(`${file}: not a fleet report (invalid JSON: truncated or edited?)`);
   }
   const r = value as Partial<FleetReport> | null;
   if (

@@ -3,7 +3,7 @@
  * (reading the files, writing the scenario atomically, printing). Bad input: one line per problem naming the file
  * and line; lines that cannot be read are skipped and counted; exit 2 only when nothing usable remains.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import {
   type ImportOptions,
@@ -17,9 +17,11 @@ import { runModel } from '../model/runModel.js';
 import { TIME_ZONE_FORMS } from '../report/cmtrace/TimeZone.js';
 import { formatSummary } from '../report/formatText.js';
 import { buildReport } from '../report/Report.js';
+import { ScenarioError } from '../scenario/loadScenario.js';
 import type { Scenario } from '../scenario/Scenario.js';
 import { InputError, UsageError } from './InputError.js';
 import { parseIntegerOption } from './options.js';
+import { readInputBytes } from './readInput.js';
 import { applyOverrides, parseAssume } from './overrides.js';
 import { timeZoneOption } from './runLogs.js';
 import { writeAtomic } from './writeAtomic.js';
@@ -79,10 +81,14 @@ function readInputs(paths: readonly string[], io: Io): LogInput[] {
         io.err(`provsim: ${file}: a folder; give the log files themselves (smsts.log, smsts-*.log)\n`);
         continue;
       }
-      inputs.push({ file, bytes: readFileSync(file) });
+    } catch {
+      // readInputBytes names the problem.
+    }
+    try {
+      inputs.push({ file, bytes: readInputBytes(file, 'log') });
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      io.err(`provsim: ${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? 'error'})`}\n`);
+      if (!(error instanceof InputError)) throw error;
+      io.err(`provsim: ${error.message}\n`);
     }
   }
   return inputs;
@@ -115,7 +121,7 @@ function runImport(args: ImportArgs, io: Io): ImportResult {
   try {
     return importSmstsLogs(inputs, options);
   } catch (error) {
-    if (error instanceof ImportError) throw new InputError(error.message);
+    if (error instanceof ImportError || error instanceof ScenarioError) throw new InputError(error.message);
     throw error;
   }
 }
