@@ -26,6 +26,7 @@ import { InputError } from './InputError.js';
 import type { Io } from './main.js';
 import { parseDecimalOption, parseIntegerOption } from './options.js';
 import { parseSeed } from './overrides.js';
+import { checkOutputFolder } from './outputPaths.js';
 import { readInputText } from './readInput.js';
 import { writeAtomic } from './writeAtomic.js';
 
@@ -289,6 +290,7 @@ export function fleetCommands(io: Io): CommandModule[] {
         io.out(scenarioToYaml(clientScenario(f, index)));
         return;
       }
+      checkOutputFolder('--out', args.out);
       const range = shard === undefined ? { from: 0, to: f.clients } : shardRange(f.clients, shard.index, shard.count);
       const bar = progress(`fleet ${f.name}`);
       const summary = await runFleet(f, { range, workers, onProgress: bar.update });
@@ -331,6 +333,7 @@ export function fleetCommands(io: Io): CommandModule[] {
         'max-premature'?: string;
         format: 'text' | 'json';
       };
+      checkOutputFolder('--out', args.out);
       const values = parseMinutesList(args['max-minutes']);
       const maxPremature = parseShare(args['max-premature'], 'max-premature') ?? null;
       const workers = workersOf(args);
@@ -364,6 +367,7 @@ export function fleetCommands(io: Io): CommandModule[] {
         }),
     handler: (raw) => {
       const args = raw as unknown as { files: string[]; out: string; format: 'text' | 'json' };
+      checkOutputFolder('--out', args.out);
       const report = mergeShards(args.files, args.files.map(readShard));
       const base = writeFleetReport(args.out, report);
       if (args.format === 'json') io.out(formatJson(report));

@@ -21,6 +21,7 @@ import { ScenarioError } from '../scenario/loadScenario.js';
 import type { Scenario } from '../scenario/Scenario.js';
 import { InputError, UsageError } from './InputError.js';
 import { parseIntegerOption } from './options.js';
+import { checkOutputFile } from './outputPaths.js';
 import { readInputBytes } from './readInput.js';
 import { applyOverrides, parseAssume } from './overrides.js';
 import { timeZoneOption } from './runLogs.js';
@@ -145,6 +146,7 @@ export function registerImport<T>(cli: Argv<T>, io: Io): Argv<T> {
           describe: 'write the scenario here (default: standard output)',
         }),
       (args) => {
+        if (args.out !== undefined) checkOutputFile('--out', args.out);
         const result = runImport(args, io);
         const s: Scenario = result.scenario;
         const yaml = result.yaml;

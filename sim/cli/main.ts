@@ -21,10 +21,11 @@ import { registerFleet } from './fleetCommand.js';
 import { findScenarioFiles, loadScenarioFiles } from './files.js';
 import { InputError, UsageError } from './InputError.js';
 import { parseIntegerOption } from './options.js';
+import { checkOutputFile, checkOutputFolder } from './outputPaths.js';
 import { applyOverrides, parseAssume, parseSeed } from './overrides.js';
 import * as reportOutputs from './reportOutputs.js';
 import { withRunLogOptions, writeRunLogs } from './runLogs.js';
-import { writeAllOrNothing, writeAtomic } from './writeAtomic.js';
+import { removeStagedOnInterrupt, writeAllOrNothing, writeAtomic } from './writeAtomic.js';
 
 export interface Io {
   readonly out: (text: string) => void;
@@ -36,9 +37,14 @@ let stdoutClosed = false;
 /** The console; once standard output is closed (`provsim ... | head`), what would go there is dropped quietly. */
 function processIo(): Io {
   if (process.stdout.listenerCount('error') === 0) {
+    removeStagedOnInterrupt();
     process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error;
       stdoutClosed = true;
+      // A closed pipe (provsim ... | head) ends quietly; any other failure (a full disk) is one line, exit 2.
+      if (error.code !== 'EPIPE') {
+        process.stderr.write(`provsim: cannot write to standard output (${error.code ?? 'error'})\n`);
+        process.exit(2);
+      }
     });
   }
   return {
@@ -134,6 +140,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
             }),
         ),
       async (args) => {
+        checkOutputFolder('--out', args.out);
         const scenarios = loadAll(args);
         if (args.compare !== undefined) {
           const compare = { ...args, compare: args.compare };
@@ -163,6 +170,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       "run scenarios and judge each one's `expect` and invariants (no `expect`: skipped); exit 1 on any failure",
       (y) => reportOutputs.withCheckReportOptions(scenarioOptions(y)),
       (args) => {
+        if (args.junit !== undefined) checkOutputFile('--junit', args.junit);
         const reports = runAll(loadAll(args), args);
         const markdown = reportOutputs.checkOutputs(reports, args);
         const text: Io = markdown === null ? io : { out: () => {}, err: io.err };
