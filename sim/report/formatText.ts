@@ -5,6 +5,7 @@
  * The timeline folds routine activity (checks that do not expire, skipped policy cycles, empty policy retrievals)
  * into one line per run of them, so that a 30-day run still reads in a screen.
  */
+import { markdownText } from './markdownText.js';
 import type { TraceEntry } from '../model/types.js';
 import { formatClock, formatHours } from '../scenario/Duration.js';
 import type { Report } from './Report.js';
@@ -278,21 +279,22 @@ export function formatSummary(report: Report): string {
 /** The Markdown report written beside the JSON one. */
 export function formatMarkdown(report: Report): string {
   const [title, ...rest] = header(report);
+  const md = markdownText;
   const out = [
-    `# ${title}`,
+    `# ${md(title ?? '')}`,
     '',
-    ...rest.map((l) => `${l}  `),
+    ...rest.map((l) => `${md(l)}  `),
     '',
     '## Result',
     '',
-    ...resultLines(report).map((l) => `- ${l}`),
+    ...resultLines(report).map((l) => `- ${md(l)}`),
   ];
   const expectations = expectationLines(report);
-  if (expectations.length > 0) out.push('', '## Expectations', '', ...expectations.map((l) => `- ${l}`));
-  out.push('', '## Invariants', '', ...invariantLines(report).map((l) => `- ${l.trim()}`));
+  if (expectations.length > 0) out.push('', '## Expectations', '', ...expectations.map((l) => `- ${md(l)}`));
+  out.push('', '## Invariants', '', ...invariantLines(report).map((l) => `- ${md(l.trim())}`));
   out.push('', '## Timeline', '', '| simulation time | wall clock (UTC) | what happened |', '| ---: | --- | --- |');
   for (const line of timeline(report)) {
-    out.push(`| ${formatClock(line.atMs)} | ${wallText(line.wallMs)} | ${line.text.trim().replaceAll('|', '\\|')} |`);
+    out.push(`| ${formatClock(line.atMs)} | ${wallText(line.wallMs)} | ${md(line.text.trim())} |`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -3,13 +3,12 @@
  * counts, one table row per scenario (outcome, time in provisioning mode, exit reason, hazards, expectations), and
  * the failed expectations, if any, listed under it. Pure string building.
  */
+import { markdownText } from './markdownText.js';
 import { formatHours } from '../scenario/Duration.js';
 import { expectationsText, hazardKindsOf, outcomeOf } from './outcome.js';
 import type { Report } from './Report.js';
 
-function cell(text: string): string {
-  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
-}
+const cell = markdownText;
 
 export interface MarkdownSummaryOptions {
   /** The command in the headline, e.g. `provsim check`. */

@@ -112,6 +112,18 @@ export const clientVersion = F.custom<string>(
 // Registry values, shared by `client.registry` and the `registry-set` event.
 
 const regSz = F.string();
+
+/**
+ * A name shown in logs and reports (a step, the task sequence, a deployment): one line of text, without control
+ * characters (a line break in a step name forged records in the generated smsts.log) and without `]LOG]!>`, which
+ * ends a CMTrace record; so the run -> logs -> import round trip keeps every name the loader accepts.
+ */
+const displayName = F.string({
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what the rule refuses
+  pattern: /^(?![\s\S]*\]LOG\]!>)[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/,
+  patternMessage: (v) =>
+    `${JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v)} holds ${v.includes(']LOG]!>') ? '"]LOG]!>", which ends a CMTrace log record' : 'a control character (a line break, a tab, ...)'}; a name is one line of plain text`,
+});
 const provisioningModeValue = F.custom<string>(
   (v, at, cx) => {
     if (v.kind === 'scalar' && typeof v.value === 'boolean') {
@@ -301,7 +313,7 @@ const step = F.object({
   what: 'a task sequence step',
   description: 'One task sequence step.',
   props: {
-    name: F.required(F.string(), 'The step name, such as "Upgrade operating system".'),
+    name: F.required(displayName, 'The step name, such as "Upgrade operating system".'),
     duration: F.required(F.duration({ min: 'zero' }), 'How long the step runs (0s or more).'),
     restart: F.withDefault(F.boolean(), false, 'The device restarts after the step.'),
     disablesClient: F.withDefault(
@@ -349,7 +361,7 @@ const taskSequence = F.object({
   what: 'the task sequence',
   description: 'The task sequence that runs on the device; it enters provisioning mode when it starts.',
   props: {
-    name: F.withDefault(F.string(), 'Task sequence', 'The task sequence name.'),
+    name: F.withDefault(displayName, 'Task sequence', 'The task sequence name.'),
     startAt: F.withDefault(
       F.duration({ min: 'zero' }),
       '0s',
@@ -503,7 +515,7 @@ const events = {
   deployment: eventBranch(
     'deployment',
     'A required deployment is published.',
-    { name: F.required(F.string(), 'The deployment name.') },
+    { name: F.required(displayName, 'The deployment name.') },
     (v) => ({ name: v.name }),
   ),
   'admin-wmi': eventBranch(

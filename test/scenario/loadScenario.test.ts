@@ -839,10 +839,13 @@ const mutatedScenario: fc.Arbitrary<Json> = fc
 
 const dur = (max: number) => fc.integer({ min: 0, max });
 const text = fc.oneof(fc.string({ maxLength: 20 }), fc.string({ unit: 'binary', maxLength: 12 }));
+/** Names (steps, the task sequence, deployments): one line, no control characters, no "]LOG]!>". */
+// eslint-disable-next-line no-control-regex -- the loader refuses exactly these
+const nameText = text.filter((t) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(t) && !t.includes(']LOG]!>'));
 const repeatArb = fc.record({ everyMs: fc.integer({ min: 1, max: D }), count: fc.integer({ min: 1, max: 10 }) });
 
 const eventArb: fc.Arbitrary<ScenarioEvent> = fc
-  .tuple(dur(5 * D), fc.option(repeatArb, { nil: undefined }), fc.nat(), text, fc.boolean(), dur(D))
+  .tuple(dur(5 * D), fc.option(repeatArb, { nil: undefined }), fc.nat(), nameText, fc.boolean(), dur(D))
   .chain(([atMs, repeat, pick, name, flag, ms]) => {
     const base = { atMs, ...(repeat === undefined ? {} : { repeat }) };
     const regName = REGISTRY_NAMES[pick % REGISTRY_NAMES.length] ?? 'ProvisioningMode';
@@ -869,7 +872,7 @@ const eventArb: fc.Arbitrary<ScenarioEvent> = fc
   });
 
 const stepArb = fc.record({
-  name: text,
+  name: nameText,
   durationMs: dur(D),
   restart: fc.boolean(),
   disablesClient: fc.boolean(),
@@ -915,7 +918,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
     }),
     taskSequence: fc.option(
       fc.record({
-        name: text,
+        name: nameText,
         startAtMs: dur(2 * D),
         pick: fc.option(fc.nat(), { nil: null }),
         steps: fc.array(stepArb, { minLength: 1, maxLength: 4 }),
