@@ -11,9 +11,12 @@ import { InputError } from './InputError.js';
 import { readInputText } from './readInput.js';
 
 const SCENARIO_FILE = /\.(ya?ml|json)$/i;
-const NOT_SCENARIO = /\.schema\.json$|\.fleet\.ya?ml$/i;
+/** Fleet files (`provsim fleet`), which `validate` reads as fleets and the scenario commands leave out. */
+export const FLEET_FILE = /\.fleet\.ya?ml$/i;
+const SCHEMA_FILE = /\.schema\.json$/i;
 
-export function findScenarioFiles(paths: readonly string[]): string[] {
+/** The scenario files of `paths` (with `fleets`, the fleet files too), in path order. */
+export function findScenarioFiles(paths: readonly string[], options: { fleets?: boolean } = {}): string[] {
   if (paths.length === 0) throw new InputError('no scenario files or folders given; try: provsim run scenarios/');
   const files: string[] = [];
   for (const path of paths) {
@@ -24,7 +27,7 @@ export function findScenarioFiles(paths: readonly string[]): string[] {
       throw new InputError(`${path}: no such file or folder`);
     }
     if (stats.isDirectory()) {
-      const found = walk(path);
+      const found = walk(path, options.fleets === true);
       if (found.length === 0) {
         throw new InputError(`${path}: the folder holds no scenario files (*.yaml, *.yml or *.json)`);
       }
@@ -36,14 +39,16 @@ export function findScenarioFiles(paths: readonly string[]): string[] {
   return files;
 }
 
-function walk(dir: string): string[] {
+function walk(dir: string, fleets: boolean): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
   )) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...walk(path));
-    else if (SCENARIO_FILE.test(entry.name) && !NOT_SCENARIO.test(entry.name)) out.push(path);
+    if (entry.isDirectory()) out.push(...walk(path, fleets));
+    else if (SCENARIO_FILE.test(entry.name) && !SCHEMA_FILE.test(entry.name)) {
+      if (fleets || !FLEET_FILE.test(entry.name)) out.push(path);
+    }
   }
   return out;
 }
@@ -53,6 +58,10 @@ export function loadScenarioFiles(files: readonly string[]): Scenario[] {
   const scenarios: Scenario[] = [];
   const problems: string[] = [];
   for (const file of files) {
+    if (FLEET_FILE.test(file)) {
+      problems.push(`${file}: a fleet file, not a scenario; run it with provsim fleet ${file}`);
+      continue;
+    }
     let text: string;
     try {
       text = readInputText(file, 'scenario');

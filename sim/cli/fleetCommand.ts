@@ -94,7 +94,7 @@ function parseMinutesList(raw: unknown): number[] {
   return [...new Set(values)];
 }
 
-function readFleet(file: string): Fleet {
+export function readFleet(file: string): Fleet {
   const text = readInputText(file, 'fleet');
   try {
     return parseFleet(text, file);
@@ -104,7 +104,7 @@ function readFleet(file: string): Fleet {
   }
 }
 
-interface FleetArgs {
+export interface FleetArgs {
   file: string;
   clients?: string | undefined;
   days?: string | undefined;
@@ -114,7 +114,7 @@ interface FleetArgs {
 }
 
 /** Reads the fleet and applies `--clients`, `--days` and `--seed`. */
-function loadFleet(args: FleetArgs): Fleet {
+export function loadFleet(args: FleetArgs): Fleet {
   const clients = wholeNumber(args.clients, 'clients', 1, MAX_FLEET_CLIENTS);
   const horizonMs = parseDays(args.days);
   const seed = parseSeed(args.seed);
@@ -142,7 +142,7 @@ const fleetOptions = {
 // ---------------------------------------------------------------------------------------------------------------
 // Progress (standard error, on a terminal only)
 
-function progress(label: string): { update: (done: number, total: number) => void; end: () => void } {
+export function progress(label: string): { update: (done: number, total: number) => void; end: () => void } {
   const tty = process.stderr.isTTY === true;
   const start = performance.now();
   let last = -Infinity;

@@ -5,7 +5,15 @@
  * (the kernel in `runModel.ts`, or a fake-timers clock) applies the effects. Effects name their timer by a `TimerKey`:
  * scheduling a key replaces the pending timer of that key, so the model never holds a kernel handle.
  */
-import type { ExitReason, HazardKind, RegistryName, ScenarioEvent, TaskSequenceOutcome } from '../scenario/Scenario.js';
+import type {
+  Environment,
+  ExitReason,
+  HazardKind,
+  HealthScriptAction,
+  RegistryName,
+  ScenarioEvent,
+  TaskSequenceOutcome,
+} from '../scenario/Scenario.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Priorities: the order of events at the same instant (the kernel's second sort key). Documented in docs/model.md.
@@ -92,6 +100,11 @@ export interface DeploymentState {
 
 export interface ClientState {
   device: 'on' | 'off';
+  /**
+   * Where the device runs (or, while off, what it boots): the installed OS or Windows PE, where the installed OS's
+   * client does not exist. It changes when a planned restart powers the device down.
+   */
+  environment: Environment;
   registry: Registry;
   service: {
     startup: 'auto' | 'disabled';
@@ -158,6 +171,8 @@ export type TraceBody =
       readonly upAtMs: number;
     }
   | { readonly type: 'device-up' }
+  /** The device runs (or boots next) in another environment: at time 0 in Windows PE, or a planned restart's target. */
+  | { readonly type: 'environment'; readonly environment: Environment; readonly cause: 'initial' | 'planned-restart' }
   | { readonly type: 'service-start'; readonly cause: ServiceStartCause }
   | { readonly type: 'service-stop'; readonly cause: string; readonly restartAtMs: number | null }
   | { readonly type: 'startup-type'; readonly startup: 'auto' | 'disabled'; readonly cause: string }
@@ -201,9 +216,15 @@ export type TraceBody =
   | {
       readonly type: 'ccmeval';
       readonly manual: boolean;
-      readonly action: 'enabled-and-started' | 'started' | 'healthy' | 'skipped-device-off';
+      readonly action: 'enabled-and-started' | 'started' | 'healthy' | 'skipped-device-off' | 'skipped-winpe';
     }
   | { readonly type: 'admin-wmi'; readonly enable: boolean }
+  | {
+      readonly type: 'health-script';
+      readonly action: HealthScriptAction;
+      readonly acted: boolean;
+      readonly reason: string;
+    }
   | { readonly type: 'hazard'; readonly kind: HazardKind; readonly detail: string }
   | { readonly type: 'ignored'; readonly what: string; readonly reason: string };
 

@@ -71,13 +71,21 @@ export interface ClientConfig {
   readonly ccmeval: CcmEvalConfig;
   readonly startup: 'auto' | 'disabled';
   readonly poweredOn: boolean;
+  /** Where the device runs at time 0: the installed OS or Windows PE, the boot image (model.md, Windows PE). */
+  readonly startsIn: Environment;
   readonly registry: RegistryValues;
 }
+
+/** Where the device runs: the installed OS (where the client lives) or Windows PE, the boot image. */
+export type Environment = 'os' | 'winpe';
+
+export const ENVIRONMENTS: readonly Environment[] = ['os', 'winpe'];
 
 export interface TaskSequenceStep {
   readonly name: string;
   readonly durationMs: number;
-  readonly restart: boolean;
+  /** Where the device restarts after the step (`restart: true` in a file means `os`); `false`: no restart. */
+  readonly restart: Environment | false;
   readonly disablesClient: boolean;
   readonly fails: boolean;
   readonly continueOnError: boolean;
@@ -121,7 +129,23 @@ export type ScenarioEvent =
   | (EventBase & { readonly type: 'clock-jump'; readonly byMs: number })
   | (EventBase & { readonly type: 'service-restart' })
   | (EventBase & { readonly type: 'ts-crash' })
-  | (EventBase & { readonly type: 'ccmeval' });
+  | (EventBase & { readonly type: 'ccmeval' })
+  | (EventBase & {
+      readonly type: 'health-script';
+      readonly action: HealthScriptAction;
+      /** `window` only: act on clients in provisioning mode for longer than this, by `ProvisioningEnabledTime`. */
+      readonly windowMs: number;
+    });
+
+/**
+ * What a client-health script does to a client whose registry says provisioning mode (see docs/model.md,
+ * `health-script-*`): `force` writes the registry and calls `SetClientProvisioningMode($false)` whatever the
+ * timestamp; `window` does the same only past a window after `ProvisioningEnabledTime`; `registry-only` writes the
+ * registry value alone.
+ */
+export type HealthScriptAction = 'force' | 'window' | 'registry-only';
+
+export const HEALTH_SCRIPT_ACTIONS: readonly HealthScriptAction[] = ['force', 'window', 'registry-only'];
 
 export type ScenarioEventType = ScenarioEvent['type'];
 
@@ -136,6 +160,7 @@ export const EVENT_TYPES: readonly ScenarioEventType[] = [
   'service-restart',
   'ts-crash',
   'ccmeval',
+  'health-script',
 ];
 
 export type ExitReason = 'ts-success' | 'ts-failure' | 'timeout' | 'manual' | 'registry-edit';
@@ -146,7 +171,8 @@ export type HazardKind =
   | 'premature-exit'
   | 'inconsistent-registry'
   | 'client-disabled'
-  | 'no-timestamp';
+  | 'no-timestamp'
+  | 'ended-in-winpe';
 
 export const HAZARD_KINDS: readonly HazardKind[] = [
   'stuck-at-horizon',
@@ -155,6 +181,7 @@ export const HAZARD_KINDS: readonly HazardKind[] = [
   'inconsistent-registry',
   'client-disabled',
   'no-timestamp',
+  'ended-in-winpe',
 ];
 
 /**
@@ -170,6 +197,7 @@ export const INVARIANT_NAMES = [
   'timestamp-tracks-entry',
   'deployments-exactly-once',
   'handled-ends-exit',
+  'no-client-in-winpe',
   'deterministic',
 ] as const;
 export type InvariantName = (typeof INVARIANT_NAMES)[number];

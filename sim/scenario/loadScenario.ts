@@ -19,7 +19,10 @@ import {
   DEFAULT_ASSUMPTIONS,
   DEFAULT_HORIZON_MS,
   DEFAULT_START_MS,
+  type Environment,
+  ENVIRONMENTS,
   EVENT_TYPES,
+  HEALTH_SCRIPT_ACTIONS,
   type ExitReason,
   type Expect,
   HAZARD_KINDS,
@@ -265,6 +268,11 @@ const client = F.object({
       true,
       'Whether the device is on at time 0 (already booted, CcmExec running if startup is auto).',
     ),
+    startsIn: F.withDefault(
+      F.oneOf(ENVIRONMENTS),
+      'os',
+      "Where the device runs at time 0: os (the installed OS) or winpe (Windows PE, the boot image, where the installed OS's client does not run).",
+    ),
     registry: F.withDefault(registry, {}, 'Initial HKLM\\Software\\Microsoft\\CCM\\CcmExec values.'),
   },
   build: (v): ClientConfig => ({
@@ -276,6 +284,7 @@ const client = F.object({
     ccmeval: v.ccmeval,
     startup: v.startup,
     poweredOn: v.poweredOn,
+    startsIn: v.startsIn,
     registry: v.registry,
   }),
 });
@@ -309,13 +318,35 @@ export const assumptionsSpec = F.object({
   build: (v): Assumptions => v,
 });
 
+/** What a step's `restart` means; shared with fleet files. */
+export const RESTART_DESCRIPTION =
+  'Where the device restarts after the step: os (the installed OS; true means the same), winpe (Windows PE, the boot image), or false (no restart).';
+
+/** A step's `restart`: `os` or `winpe`, or `true` (the installed OS, the older form) or `false`; shared with fleet files. */
+export const restartTarget = F.custom<Environment | false>(
+  (v, at, cx) => {
+    if (v.kind === 'scalar') {
+      if (v.value === true) return 'os';
+      if (v.value === false) return false;
+      if (v.value === 'os' || v.value === 'winpe') return v.value;
+    }
+    const message =
+      v.kind === 'scalar' && typeof v.value === 'string'
+        ? `${F.notAllowed('unknown value', v.value, ENVIRONMENTS)}, true (= os) or false`
+        : `expected os, winpe, true (= os) or false, got ${F.describe(v)}`;
+    cx.issue(v.offset ?? at.offset, at.path, message);
+    return F.BAD;
+  },
+  () => ({ anyOf: [{ type: 'boolean' }, { type: 'string', enum: [...ENVIRONMENTS] }] }),
+);
+
 const step = F.object({
   what: 'a task sequence step',
   description: 'One task sequence step.',
   props: {
     name: F.required(displayName, 'The step name, such as "Upgrade operating system".'),
     duration: F.required(F.duration({ min: 'zero' }), 'How long the step runs (0s or more).'),
-    restart: F.withDefault(F.boolean(), false, 'The device restarts after the step.'),
+    restart: F.withDefault(restartTarget, false, RESTART_DESCRIPTION),
     disablesClient: F.withDefault(
       F.boolean(),
       false,
@@ -563,6 +594,22 @@ const events = {
   'service-restart': eventBranch('service-restart', 'CcmExec restarts.', noProps, () => ({})),
   'ts-crash': eventBranch('ts-crash', 'The task sequence crashes; it is abandoned.', noProps, () => ({})),
   ccmeval: eventBranch('ccmeval', 'A manual ccmeval run.', noProps, () => ({})),
+  'health-script': eventBranch(
+    'health-script',
+    "A client-health script's provisioning-mode repair runs (provsim remediate schedules it daily).",
+    {
+      action: F.required(
+        F.oneOf(HEALTH_SCRIPT_ACTIONS),
+        'force: registry "false" then SetClientProvisioningMode($false) whenever the registry says provisioning mode; window: the same only past the window after ProvisioningEnabledTime; registry-only: the registry value alone.',
+      ),
+      window: F.withDefault(
+        F.duration({ min: 'zero' }),
+        '4h',
+        'With action window: act only on clients in provisioning mode for longer than this.',
+      ),
+    },
+    (v) => ({ action: v.action, windowMs: v.window }),
+  ),
 } as const satisfies { readonly [K in ScenarioEventType]: F.Spec<unknown> };
 
 // Every type in EVENT_TYPES has a branch, in that order.
@@ -838,6 +885,7 @@ export function scenarioToYaml(s: Scenario): string {
       ccmeval: ccmevalOut,
       startup: c.startup,
       poweredOn: c.poweredOn,
+      ...(c.startsIn === 'os' ? {} : { startsIn: c.startsIn }),
       ...(Object.keys(c.registry).length === 0 ? {} : { registry: { ...c.registry } }),
     },
     assumptions: { ...s.assumptions },
@@ -852,7 +900,8 @@ export function scenarioToYaml(s: Scenario): string {
       steps: ts.steps.map((st) => ({
         name: st.name,
         duration: d(st.durationMs),
-        ...(st.restart ? { restart: true } : {}),
+        // `restart: true` keeps files without Windows PE as they were written.
+        ...(st.restart === false ? {} : { restart: st.restart === 'os' ? true : st.restart }),
         ...(st.disablesClient ? { disablesClient: true } : {}),
         ...(st.fails ? { fails: true } : {}),
         ...(st.continueOnError ? { continueOnError: true } : {}),
@@ -917,6 +966,10 @@ function eventToPlain(e: ScenarioEvent): Record<string, unknown> {
     case 'service-restart':
     case 'ts-crash':
     case 'ccmeval':
+      break;
+    case 'health-script':
+      base.action = e.action;
+      if (e.action === 'window') base.window = d(e.windowMs);
       break;
   }
   if (e.repeat !== undefined) base.repeat = { every: d(e.repeat.everyMs), count: e.repeat.count };

@@ -16,18 +16,8 @@ import { formatHtml } from '../../sim/report/html/formatHtml.js';
 import { formatIndex } from '../../sim/report/html/formatIndex.js';
 import type { Report } from '../../sim/report/Report.js';
 import { bundledReport } from '../report/bundledReports.js';
-import { findChromium } from './browser.js';
+import { CHROMIUM_ARGS, findChromium } from './browser.js';
 
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCENARIO = 'disabled-client-ccmeval-rescue';
 
 let dir = '';
@@ -43,7 +33,7 @@ function browser(): Promise<BrowserContext> {
     return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'provsim-chromium-')), {
       executablePath: path,
       env: { ...process.env, ...env },
-      args: ARGS,
+      args: CHROMIUM_ARGS,
       headless: true,
       viewport: { width: 1400, height: 1040 },
       offline: true,

@@ -20,13 +20,41 @@ function fired(options: ScenarioOptions): Set<RuleName> {
 /** Small scenarios, each with the rules it must show firing. */
 const cases: { name: string; options: ScenarioOptions; rules: RuleName[] }[] = [
   {
+    name: 'a sequence that starts in Windows PE, goes to the OS and ends back in Windows PE',
+    options: {
+      horizonMs: 6 * H,
+      client: { startsIn: 'winpe' },
+      taskSequence: {
+        startAtMs: 10 * M,
+        steps: [
+          { name: 'Apply', durationMs: 30 * M, restart: 'os' },
+          { name: 'Apps', durationMs: 10 * M, restart: 'winpe' },
+          { name: 'Copy logs', durationMs: 5 * M },
+        ],
+      },
+      events: [
+        { type: 'reboot', atMs: 5 * M, downtimeMs: 0, recoverable: true },
+        { type: 'ccmeval', atMs: 20 * M },
+      ],
+    },
+    rules: [
+      'winpe-starts-in',
+      'winpe-restart-target',
+      'winpe-no-client',
+      'winpe-interrupt-stays',
+      'winpe-client-absent',
+      'winpe-ts-end-stuck',
+      'hazard-ended-in-winpe',
+    ],
+  },
+  {
     name: 'a task sequence that restarts, is interrupted and succeeds',
     options: {
       horizonMs: 6 * H,
       taskSequence: {
         startAtMs: 10 * M,
         steps: [
-          { name: 'Apply', durationMs: 30 * M, restart: true },
+          { name: 'Apply', durationMs: 30 * M, restart: 'os' },
           { name: 'Setup', durationMs: 60 * M, disablesClient: true },
           { name: 'Apps', durationMs: 30 * M, fails: true, continueOnError: true },
         ],
@@ -204,6 +232,26 @@ const cases: { name: string; options: ScenarioOptions; rules: RuleName[] }[] = [
       events: [{ type: 'ccmeval', atMs: 30 * M }],
     },
     rules: ['ccmeval-enables-disabled', 'ccmeval-in-disabling-step'],
+  },
+  {
+    name: 'client-health scripts on a client stuck in provisioning mode',
+    options: {
+      horizonMs: 12 * H,
+      client: { registry: { ProvisioningMode: 'true', ProvisioningEnabledTime: 1767225600 - 3600 } },
+      events: [
+        { type: 'health-script', atMs: H, action: 'window', windowMs: 4 * H },
+        { type: 'health-script', atMs: 2 * H, action: 'registry-only', windowMs: 0 },
+        { type: 'registry-set', atMs: 3 * H, name: 'ProvisioningMode', value: 'true' },
+        { type: 'health-script', atMs: 4 * H, action: 'force', windowMs: 0 },
+        { type: 'health-script', atMs: 5 * H, action: 'force', windowMs: 0 },
+      ],
+    },
+    rules: [
+      'health-script-window-waits',
+      'health-script-registry-only',
+      'health-script-repairs',
+      'health-script-nothing-to-do',
+    ],
   },
 ];
 

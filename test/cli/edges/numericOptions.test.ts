@@ -56,7 +56,7 @@ describe('numeric options', () => {
   });
 
   test('a valid value is accepted', () => {
-    const r = provsim(['validate', scenario, '--seed', '0010', '--max-events', '100']);
+    const r = provsim(['validate', scenario, '--seed', '0010']);
     expect(r.code).toBe(0);
   });
 });
