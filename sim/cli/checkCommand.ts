@@ -13,6 +13,7 @@ import { readFleet } from './fleetCommand.js';
 import { InputError } from './InputError.js';
 import { formatOption, type Io, printJson } from './output.js';
 import * as reportOutputs from './reportOutputs.js';
+import { checkOutputFile } from './outputPaths.js';
 import { loadAll, runAll, scenarioOptions, scenarioPathOptions } from './scenarioArgs.js';
 
 /** `check --format json`. */
@@ -79,7 +80,8 @@ export function registerCheck<T>(cli: Argv<T>, io: Io, setCode: (code: number) =
     "run scenarios and judge each one's `expect` and invariants (no `expect`: skipped); exit 1 on any failure",
     (y) => reportOutputs.withCheckReportOptions(scenarioOptions(y)),
     (args) => {
-      const reports = runAll(loadAll(args), args['max-events']);
+      if (args.junit !== undefined) checkOutputFile('--junit', args.junit);
+      const reports = runAll(loadAll(args), args);
       const markdown = reportOutputs.checkOutputs(reports, args);
       const result = checkResult(reports);
       if (args.format === 'json') printJson(io, result);
@@ -98,7 +100,7 @@ export interface ValidateResult {
   problems: string[];
 }
 
-function validateFiles(args: Omit<Parameters<typeof loadAll>[0], 'max-events'>): ValidateResult['files'] {
+function validateFiles(args: Omit<Parameters<typeof loadAll>[0], 'max-events' | 'max-trace'>): ValidateResult['files'] {
   const all = findScenarioFiles(args.paths, { fleets: true });
   const problems: string[] = [];
   const files: ValidateResult['files'] = [];

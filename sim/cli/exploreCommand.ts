@@ -6,7 +6,6 @@
  * Exit 1 on a violation, a required goal never reached, or an exhaustive search that could not finish.
  * `--replay FILE` re-checks a file; `--list-goals` lists the built-in goals.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import type { ModelFaults } from '../model/transition.js';
@@ -35,6 +34,8 @@ import {
 import { InputError } from './InputError.js';
 import { type Io, printJson } from './output.js';
 import { applyOverrides, parseAssume, parseSeed } from './overrides.js';
+import { readInputText } from './readInput.js';
+
 import { writeAtomic } from './writeAtomic.js';
 
 /** The deliberate model faults `--fault` can plant (to measure how fast the explorer finds a broken rule). */
@@ -181,8 +182,13 @@ export function registerExplore<T>(cli: Argv<T>, io: Io, setCode: (code: number)
 
 function runRandom(args: ExploreArgs, c: ExploreContext, io: Io): number {
   const say = sayer(c, io);
-  const runs = positiveInteger(args.runs ?? process.env.PROVSIM_RUNS ?? 1000, '--runs');
-  const seed = parseSeed(args.seed ?? process.env.PROVSIM_SEED) ?? Date.now() % 2147483647;
+  const runs =
+    args.runs !== undefined
+      ? positiveInteger(args.runs, '--runs')
+      : process.env.PROVSIM_RUNS !== undefined
+        ? positiveInteger(process.env.PROVSIM_RUNS, 'PROVSIM_RUNS')
+        : 1000;
+  const seed = parseSeed(args.seed) ?? parseSeed(process.env.PROVSIM_SEED, 'PROVSIM_SEED') ?? Date.now() % 2147483647;
   const assumptions = args['all-assumptions'] ? 'any' : c.assume;
   const shrinkTimeMs = positiveDuration(args['shrink-time'], '--shrink-time');
   say(
@@ -282,12 +288,7 @@ function replay(
   options: { only?: InvariantName[]; force: boolean },
   assume: ReturnType<typeof parseAssume>,
 ): ExploreDocument {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new InputError(`${file}: no such file`);
-  }
+  const text = readInputText(file, 'scenario');
   let scenario: ReturnType<typeof parseScenario>;
   try {
     scenario = applyOverrides(parseScenario(text, file), undefined, assume);

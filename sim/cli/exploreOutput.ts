@@ -3,6 +3,7 @@
  * covered (collected from every run's report), the progress line, and the parsing of the options they share.
  * Text for people goes to stdout, or to stderr beside the progress when stdout carries the JSON document.
  */
+import { parseIntegerOption } from './options.js';
 import type { ModelFaults } from '../model/transition.js';
 import type { Report } from '../report/Report.js';
 import { closest } from '../scenario/closest.js';
@@ -23,18 +24,14 @@ export function oneOf<T extends string>(raw: string, allowed: readonly T[], flag
   );
 }
 
+/** A whole number of at least 1 (options.ts: decimal digits only). */
 export function positiveInteger(raw: unknown, flag: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InputError(`${flag} ${String(raw)}: expected a whole number of at least 1`);
-  return n;
+  return parseIntegerOption(raw, { name: flag, min: 1, max: Number.MAX_SAFE_INTEGER }) as number;
 }
 
+/** A whole number, 0 or more (options.ts: decimal digits only). */
 export function wholeNumber(raw: unknown, flag: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0)
-    throw new InputError(`${flag} ${String(raw)}: expected a whole number (0 or more)`);
-  return n;
+  return parseIntegerOption(raw, { name: flag, min: 0, max: Number.MAX_SAFE_INTEGER }) as number;
 }
 
 export function positiveDuration(raw: string, flag: string): number {

@@ -3,11 +3,12 @@
  * `*.json` (not `*.schema.json`, nor `*.fleet.yaml` / `*.fleet.yml`), in sorted path order so runs are
  * deterministic.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseScenario, ScenarioError } from '../scenario/loadScenario.js';
 import type { Scenario } from '../scenario/Scenario.js';
 import { InputError } from './InputError.js';
+import { readInputText } from './readInput.js';
 
 const SCENARIO_FILE = /\.(ya?ml|json)$/i;
 /** Fleet files (`provsim fleet`), which `validate` reads as fleets and the scenario commands leave out. */
@@ -63,9 +64,10 @@ export function loadScenarioFiles(files: readonly string[]): Scenario[] {
     }
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readInputText(file, 'scenario');
     } catch (error) {
-      problems.push(`${file}: cannot read the file (${(error as { code?: string }).code ?? 'error'})`);
+      if (!(error instanceof InputError)) throw error;
+      problems.push(error.message);
       continue;
     }
     try {

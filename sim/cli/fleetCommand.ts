@@ -7,9 +7,8 @@
  * on `--workers`, and a merge of every shard writes exactly what one run writes. The progress bar and timings go to
  * standard error, and only when it is a terminal.
  */
-import { DEFAULT_MAX_MINUTES } from '../model/timeout.js';
-import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
+import { DEFAULT_MAX_MINUTES } from '../model/timeout.js';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { clientScenario } from '../fleet/clientScenario.js';
@@ -26,7 +25,10 @@ import { tuneHtml } from '../fleet/tuneHtml.js';
 import { ScenarioError, scenarioToYaml } from '../scenario/loadScenario.js';
 import { InputError } from './InputError.js';
 import type { Io } from './output.js';
+import { parseDecimalOption, parseIntegerOption } from './options.js';
 import { parseSeed } from './overrides.js';
+import { checkOutputFolder } from './outputPaths.js';
+import { readInputText } from './readInput.js';
 import { defaultWorkers, parseShard } from './shardAndWorkers.js';
 import { writeAtomic } from './writeAtomic.js';
 
@@ -39,25 +41,21 @@ const DAY = 86_400_000;
 // Options
 
 function wholeNumber(raw: unknown, option: string, min: number, max: number): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (typeof raw === 'boolean' || String(raw).trim() === '' || !Number.isInteger(n) || n < min || n > max) {
-    throw new InputError(
-      `--${option} ${String(raw)}: expected a whole number from ${min} to ${max.toLocaleString('en-US')}`,
-    );
-  }
-  return n;
+  return parseIntegerOption(raw, { name: `--${option}`, min, max });
 }
 
 function parseDays(raw: unknown): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  const ms = Math.round(n * DAY);
-  if (String(raw).trim() === '' || !Number.isFinite(n) || ms <= 0 || ms > MAX_FLEET_HORIZON_MS) {
-    throw new InputError(
-      `--days ${String(raw)}: expected a number of days more than 0 and at most 366, such as 30 or 0.5`,
-    );
-  }
+  const days = parseDecimalOption(raw, {
+    name: '--days',
+    min: 0,
+    max: MAX_FLEET_HORIZON_MS / DAY,
+    unit: 'days',
+    note: '(more than 0; such as 30 or 0.5)',
+  });
+  if (days === undefined) return undefined;
+  const ms = Math.round(days * DAY);
+  if (ms <= 0)
+    throw new InputError(`--days ${String(raw).trim()}: expected a number of days more than 0, such as 30 or 0.5`);
   return ms;
 }
 
@@ -79,7 +77,7 @@ function parseMinutesList(raw: unknown): number[] {
     .map((s) => s.trim())
     .filter((s) => s !== '');
   const values = parts.map((p) => Number(p));
-  if (parts.length === 0 || values.some((v) => !Number.isInteger(v) || v < 1 || v > 4_294_967_295)) {
+  if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p)) || values.some((v) => v < 1 || v > 4_294_967_295)) {
     throw new InputError(
       `--max-minutes ${String(raw)}: expected a comma-separated list of minutes from 1 to 4294967295, such as ${MAX_MINUTES_EXAMPLE}`,
     );
@@ -88,15 +86,7 @@ function parseMinutesList(raw: unknown): number[] {
 }
 
 export function readFleet(file: string): Fleet {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    throw new InputError(
-      code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read the file (${code ?? 'error'})`,
-    );
-  }
+  const text = readInputText(file, 'fleet');
   try {
     return parseFleet(text, file);
   } catch (error) {
@@ -193,16 +183,12 @@ function writeFleetReport(out: string, report: FleetReport): string {
 }
 
 function readShard(file: string): FleetReport {
+  const text = readInputText(file, 'shard');
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    throw new InputError(
-      code === 'ENOENT'
-        ? `${file}: no such file`
-        : `${file}: not a fleet report (${error instanceof SyntaxError ? 'invalid JSON' : (code ?? 'unreadable')})`,
-    );
+    value = JSON.parse(text);
+  } catch {
+    throw new InputError(`${file}: not a fleet report (invalid JSON: truncated or edited?)`);
   }
   const r = value as Partial<FleetReport> | null;
   if (
@@ -318,6 +304,7 @@ export function fleetCommands(io: Io, mergers: readonly ShardMerger[] = []): Com
         io.out(scenarioToYaml(clientScenario(f, index)));
         return;
       }
+      checkOutputFolder('--out', args.out);
       const range = shard === undefined ? { from: 0, to: f.clients } : shardRange(f.clients, shard.index, shard.count);
       const bar = progress(`fleet ${f.name}`);
       const summary = await runFleet(f, { range, workers, onProgress: bar.update });
@@ -360,6 +347,7 @@ export function fleetCommands(io: Io, mergers: readonly ShardMerger[] = []): Com
         'max-premature'?: string;
         format: 'text' | 'json';
       };
+      checkOutputFolder('--out', args.out);
       const values = parseMinutesList(args['max-minutes']);
       const maxPremature = parseShare(args['max-premature'], 'max-premature') ?? null;
       const workers = workersOf(args);
@@ -393,6 +381,7 @@ export function fleetCommands(io: Io, mergers: readonly ShardMerger[] = []): Com
         }),
     handler: (raw) => {
       const args = raw as unknown as { files: string[]; out: string; format: 'text' | 'json' };
+      checkOutputFolder('--out', args.out);
       const other = mergers.find((m) => m.accepts(args.files[0] as string));
       if (other !== undefined) return other.merge(args.files, args.out, args.format);
       const report = mergeShards(args.files, args.files.map(readShard));

@@ -3,7 +3,7 @@
  * (reading the files, writing the scenario atomically, printing). Bad input: one line per problem naming the file
  * and line; lines that cannot be read are skipped and counted; exit 2 only when nothing usable remains.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import {
   type ImportOptions,
@@ -16,9 +16,13 @@ import { answerReplay, type ReplayAnswer } from '../import/replayAnswer.js';
 import { TIME_ZONE_FORMS } from '../time/TimeZone.js';
 import { formatSummary } from '../report/formatText.js';
 import type { Report } from '../report/Report.js';
+import { ScenarioError } from '../scenario/loadScenario.js';
 import type { Scenario } from '../scenario/Scenario.js';
 import { paintWords } from './colour.js';
 import { InputError, UsageError } from './InputError.js';
+import { parseIntegerOption } from './options.js';
+import { checkOutputFile, checkOutputFolder } from './outputPaths.js';
+import { readInputBytes } from './readInput.js';
 import { formatOption, printJson } from './output.js';
 import { applyOverrides, parseAssume } from './overrides.js';
 import { writeRunReports } from './reportOutputs.js';
@@ -78,10 +82,14 @@ function readInputs(paths: readonly string[], io: Io): LogInput[] {
         io.err(`provsim: ${file}: a folder; give the log files themselves (smsts.log, smsts-*.log)\n`);
         continue;
       }
-      inputs.push({ file, bytes: readFileSync(file) });
+    } catch {
+      // readInputBytes names the problem.
+    }
+    try {
+      inputs.push({ file, bytes: readInputBytes(file, 'log') });
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      io.err(`provsim: ${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? 'error'})`}\n`);
+      if (!(error instanceof InputError)) throw error;
+      io.err(`provsim: ${error.message}\n`);
     }
   }
   return inputs;
@@ -93,15 +101,12 @@ function parseOptions(args: ImportArgs): ImportOptions {
     throw new UsageError(`--client-version ${version}: expected a ConfigMgr release YYMM such as 2403 or 1810`);
   }
   const maxText = args['max-minutes'];
-  let maxMinutes: number | undefined;
-  if (maxText !== undefined) {
-    maxMinutes = Number(maxText);
-    if (!/^\d+$/.test(maxText) || maxMinutes > 4_294_967_295) {
-      throw new UsageError(
-        `--max-minutes ${maxText}: expected whole minutes from 0 to 4294967295 (0: the default 48 hours)`,
-      );
-    }
-  }
+  const maxMinutes = parseIntegerOption(maxText, {
+    name: '--max-minutes',
+    min: 0,
+    max: 4_294_967_295,
+    note: '(minutes; 0: the default 48 hours)',
+  });
   return {
     ...(version === undefined ? {} : { clientVersion: version }),
     ...(maxMinutes === undefined ? {} : { maxMinutes }),
@@ -117,7 +122,7 @@ function runImport(args: ImportArgs, io: Io): ImportResult {
   try {
     return importSmstsLogs(inputs, options);
   } catch (error) {
-    if (error instanceof ImportError) throw new InputError(error.message);
+    if (error instanceof ImportError || error instanceof ScenarioError) throw new InputError(error.message);
     throw error;
   }
 }
@@ -141,6 +146,7 @@ export function registerImport<T>(cli: Argv<T>, io: Io, colour = false): Argv<T>
           describe: 'write the scenario here (default: standard output)',
         }),
       (args) => {
+        if (args.out !== undefined) checkOutputFile('--out', args.out);
         const result = runImport(args, io);
         const s: Scenario = result.scenario;
         const yaml = result.yaml;
@@ -178,9 +184,10 @@ export function registerImport<T>(cli: Argv<T>, io: Io, colour = false): Argv<T>
       // [provsim] Exit 0 whatever the simulated client does: replay answers a question, it judges nothing.
       async (args) => {
         const assume = parseAssume(args.assume);
+        if (args.out !== undefined) checkOutputFolder('--out', args.out);
         const result = runImport(args, io);
         const scenario = applyOverrides(result.scenario, undefined, assume);
-        const report = runAll([scenario], undefined)[0] as Report;
+        const report = runAll([scenario], {})[0] as Report;
         const fallbackBias = timeZoneOption(args.timezone).biasMinutes(result.facts.lastUtcMs);
         const answer = answerReplay(scenario, result.facts, report, fallbackBias);
         if (args.out !== undefined) await writeRunReports(args.out, [report], { trace: false });

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
+import { RunawayError } from '../kernel/index.js';
 import { formatRows, formatSummary } from '../report/formatText.js';
 import { verdictOf } from '../report/judge.js';
 import type { Report } from '../report/Report.js';
@@ -22,7 +23,8 @@ import type { Io } from './output.js';
 import * as reportOutputs from './reportOutputs.js';
 import { withRunLogOptions, writeRunLogs } from './runLogs.js';
 import { loadAll, reportJson, runAll, scenarioOptions } from './scenarioArgs.js';
-import { writeAllOrNothing } from './writeAtomic.js';
+import { removeStagedOnInterrupt, writeAllOrNothing } from './writeAtomic.js';
+import { checkOutputFolder } from './outputPaths.js';
 
 export type { Io } from './output.js';
 
@@ -31,9 +33,14 @@ let stdoutClosed = false;
 /** The console; once standard output is closed (`provsim ... | head`), what would go there is dropped quietly. */
 function processIo(): Io {
   if (process.stdout.listenerCount('error') === 0) {
+    removeStagedOnInterrupt();
     process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error;
       stdoutClosed = true;
+      // A closed pipe (provsim ... | head) ends quietly; any other failure (a full disk) is one line, exit 2.
+      if (error.code !== 'EPIPE') {
+        process.stderr.write(`provsim: cannot write to standard output (${error.code ?? 'error'})\n`);
+        process.exit(2);
+      }
     });
   }
   return {
@@ -94,13 +101,14 @@ export async function main(argv: readonly string[], given?: Io): Promise<number>
             }),
         ),
       async (args) => {
+        checkOutputFolder('--out', args.out);
         const scenarios = loadAll(args);
         if (args.compare !== undefined) {
           const compare = { ...args, compare: args.compare };
-          return reportOutputs.runComparison(compare, scenarios, (s) => runAll(s, args['max-events']), io);
+          return reportOutputs.runComparison(compare, scenarios, (s) => runAll(s, args), io);
         }
         reportOutputs.checkRunFormat(args.format, scenarios.length, args.out);
-        const reports = runAll(scenarios, args['max-events']);
+        const reports = runAll(scenarios, args);
         await reportOutputs.writeRunReports(args.out, reports, { trace: args.trace });
         writeRunLogs(args.out, reports, args);
         if (args.format === 'json') {
@@ -152,6 +160,11 @@ export async function main(argv: readonly string[], given?: Io): Promise<number>
     if (error instanceof InputError) {
       io.err(`provsim: ${error.message}\n`);
       if (error instanceof UsageError) io.err('Run provsim --help for usage.\n');
+      return 2;
+    }
+    if (error instanceof RunawayError) {
+      // A runaway run outside runAll (replay, explore --replay): still bad input, one line.
+      io.err(`provsim: ${error.message}\n`);
       return 2;
     }
     throw error;

@@ -2,6 +2,7 @@
 import { closest } from '../scenario/closest.js';
 import { ASSUMPTION_VALUES, type Assumptions, type Scenario } from '../scenario/Scenario.js';
 import { InputError } from './InputError.js';
+import { parseSeedOption } from './options.js';
 
 export function parseAssume(pairs: readonly string[]): Partial<Assumptions> {
   const out: Record<string, unknown> = {};
@@ -27,13 +28,9 @@ export function parseAssume(pairs: readonly string[]): Partial<Assumptions> {
   return out as Partial<Assumptions>;
 }
 
-export function parseSeed(raw: unknown): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 4294967295) {
-    throw new InputError(`--seed ${String(raw)}: expected a whole number from 0 to 4294967295`);
-  }
-  return n;
+/** `--seed N`: strict decimal, 0 to 2^32 - 1 (see options.ts). */
+export function parseSeed(raw: unknown, name = '--seed'): number | undefined {
+  return parseSeedOption(raw, name);
 }
 
 export function applyOverrides(s: Scenario, seed: number | undefined, assume: Partial<Assumptions>): Scenario {

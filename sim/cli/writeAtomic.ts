@@ -8,7 +8,7 @@
  * one line, exit 2.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError } from './InputError.js';
 
@@ -27,6 +27,69 @@ interface Staged {
 
 const batch = new AsyncLocalStorage<Staged[]>();
 let counter = 0;
+/** Every batch still open, for the interrupt handler. */
+const open = new Set<Staged[]>();
+const swept = new Set<string>();
+const TEMP_NAME = /^\.provsim-(\d+)-\d+\.tmp$/;
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
+  }
+}
+
+/** Removes the temporary files an interrupted run (killed, so it could not clean up) left in `dir`. */
+function sweepStale(dir: string): void {
+  if (swept.has(dir)) return;
+  swept.add(dir);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = TEMP_NAME.exec(name)?.[1];
+    if (pid !== undefined && !alive(Number(pid))) rmSync(join(dir, name), { force: true });
+  }
+}
+
+const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
+let cleanupOnInterrupt = false;
+const handlers = new Map<string, () => void>();
+
+/**
+ * Makes an interrupt (SIGINT, SIGTERM, SIGHUP) while a batch holds temporary files remove them (nothing of the
+ * report set appears) and exit with 128 + the signal number. The handlers are installed only while files are
+ * staged, so an interrupt during a long computation still ends the process at once (nothing is written then);
+ * files left by a SIGKILL are removed by the next run that writes to the same folder. Called by the real process.
+ */
+export function removeStagedOnInterrupt(): void {
+  cleanupOnInterrupt = true;
+}
+
+function armInterrupts(): void {
+  if (!cleanupOnInterrupt || handlers.size > 0) return;
+  for (const [signal, n] of Object.entries(SIGNALS)) {
+    const handler = () => {
+      for (const files of open) discard(files);
+      process.stderr.write(`provsim: interrupted (${signal}); no report was written\n`);
+      process.exit(128 + n);
+    };
+    handlers.set(signal, handler);
+    process.on(signal, handler);
+  }
+}
+
+function disarmInterrupts(): void {
+  if (open.size > 0) return;
+  for (const [signal, handler] of handlers) process.off(signal, handler);
+  handlers.clear();
+}
 
 const REASONS: Record<string, string> = {
   EACCES: 'permission denied',
@@ -49,14 +112,17 @@ export function writeAtomic(path: string, content: string): void {
   const tmp = join(dirname(path), `.provsim-${process.pid}-${++counter}.tmp`);
   try {
     mkdirSync(dirname(path), { recursive: true });
+    sweepStale(dirname(path));
     writeFileSync(tmp, content);
   } catch (error) {
     discard([{ tmp, path }]);
     throw outputError(path, error);
   }
   const staged = batch.getStore();
-  if (staged !== undefined) staged.push({ tmp, path });
-  else commit([{ tmp, path }]);
+  if (staged !== undefined) {
+    staged.push({ tmp, path });
+    armInterrupts();
+  } else commit([{ tmp, path }]);
 }
 
 function commit(files: readonly Staged[]): void {
@@ -92,12 +158,16 @@ function discard(files: readonly Staged[]): void {
  */
 export async function writeAllOrNothing<T>(work: () => Promise<T>): Promise<T> {
   const staged: Staged[] = [];
+  open.add(staged);
   let result: T;
   try {
     result = await batch.run(staged, work);
   } catch (error) {
     discard(staged);
     throw error;
+  } finally {
+    open.delete(staged);
+    disarmInterrupts();
   }
   commit(staged);
   return result;

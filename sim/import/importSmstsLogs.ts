@@ -31,7 +31,7 @@ import { DEFAULT_MAX_MINUTES } from '../model/timeout.js';
 import { type TimeZone, UTC } from '../time/TimeZone.js';
 import { createScenario } from '../scenario/createScenario.js';
 import { formatDuration, formatHours } from '../time/Duration.js';
-import { parseScenario, scenarioToYaml } from '../scenario/loadScenario.js';
+import { MAX_WALL_MS, parseScenario, scenarioToYaml } from '../scenario/loadScenario.js';
 import type { Environment, Scenario, ScenarioEvent, TaskSequenceStep } from '../scenario/Scenario.js';
 import {
   type Interruption,
@@ -611,9 +611,14 @@ export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOpti
         }
       : { value: options.maxMinutes, source: '--max-minutes' };
 
-  const horizonMs =
-    Math.ceil((lastSimMs + Math.max(maxMinutes.value, DEFAULT_MAX_MINUTES) * 60_000 + 3 * 86_400_000) / 3_600_000) *
-    3_600_000;
+  // Kept inside the wall clock the loader allows (docs/model.md, choice 21): a log from the last days of 9999.
+  const horizonMs = Math.max(
+    1000,
+    Math.min(
+      Math.ceil((lastSimMs + Math.max(maxMinutes.value, DEFAULT_MAX_MINUTES) * 60_000 + 3 * 86_400_000) / 3_600_000) * 3_600_000,
+      Math.floor((MAX_WALL_MS - startMs) / 1000) * 1000,
+    ),
+  );
   const tsName = seq.name?.value ?? 'Imported task sequence';
   const name = slug(tsName);
   const firstFile = inputs[0]?.file ?? 'smsts.log';

@@ -15,20 +15,36 @@ export interface SimulatorOptions {
 
 export type TimerHandle<T> = QueueHandle<T>;
 
-export class EventLimitError extends Error {
+/** A run stopped by one of its budgets (events fired, or records kept in memory): bad input, not a crash. */
+export class RunawayError extends Error {
   constructor(
+    message: string,
     readonly limit: number,
     readonly atMs: number,
   ) {
+    super(message);
+    this.name = 'RunawayError';
+  }
+}
+
+export class EventLimitError extends RunawayError {
+  constructor(limit: number, atMs: number) {
     super(
       `Aborting after ${limit} events at simulation time ${atMs} ms, assuming a runaway scenario ` +
         '(an interval too short for the horizon, or a repeat storm); raise the limit with --max-events.',
+      limit,
+      atMs,
     );
     this.name = 'EventLimitError';
   }
 }
 
-export const DEFAULT_MAX_EVENTS = 5_000_000;
+/**
+ * 500,000 events: a year of hourly checks and policy cycles is about 18,000, so only a runaway scenario (a
+ * millisecond interval, a horizon of centuries) reaches it; it stops in seconds, well under 1 GiB (docs/model.md,
+ * "Runaway budget").
+ */
+export const DEFAULT_MAX_EVENTS = 500_000;
 
 export class Simulator<T> {
   private readonly queue = new EventQueue<T>();

@@ -3,6 +3,7 @@ export { createRandom, type Random } from './Random.js';
 export {
   DEFAULT_MAX_EVENTS,
   EventLimitError,
+  RunawayError,
   Simulator,
   type SimulatorOptions,
   type TimerHandle,

@@ -6,7 +6,7 @@
  * `runModel` runs a scenario to its horizon; `ModelRunner` is the same loop, steppable: events can be injected at
  * the current instant and time advanced piecewise (for model-based tests and interactive drivers).
  */
-import { Simulator, type SimulatorOptions, type TimerHandle } from '../kernel/index.js';
+import { RunawayError, Simulator, type SimulatorOptions, type TimerHandle } from '../kernel/index.js';
 import type { Scenario, ScenarioEvent } from '../scenario/Scenario.js';
 import { finish, initialState, type ModelConfig, transition } from './transition.js';
 import {
@@ -30,7 +30,28 @@ export interface RunResult {
 /** Called after every transition with the event, its time, the state it produced and the trace length then. */
 export type TransitionObserver = (event: ModelEvent, nowMs: number, state: ClientState, traceLength: number) => void;
 
+/**
+ * Stops a run whose trace (or, in `verifyScenario`, whose state snapshots) outgrows `maxTraceEntries`: the memory
+ * half of the runaway budget, beside the kernel's event limit.
+ */
+export class TraceLimitError extends RunawayError {
+  constructor(limit: number, atMs: number, what = 'trace entries') {
+    super(
+      `Aborting at simulation time ${atMs} ms after keeping ${limit} ${what} in memory, assuming a runaway scenario ` +
+        '(an interval too short for the horizon, or a repeat storm); raise the limit with --max-trace.',
+      limit,
+      atMs,
+    );
+    this.name = 'TraceLimitError';
+  }
+}
+
+/** 250,000 trace entries (with their state snapshots, under 1 KB each): see `DEFAULT_MAX_EVENTS`. */
+export const DEFAULT_MAX_TRACE_ENTRIES = 250_000;
+
 export interface RunOptions extends SimulatorOptions {
+  /** Stop with `TraceLimitError` when the trace holds more entries than this (default 250,000). */
+  readonly maxTraceEntries?: number;
   readonly observe?: TransitionObserver;
   /** Deliberate faults, for tests that show the invariants catch a broken rule. Never set in normal runs. */
   readonly faults?: ModelConfig['faults'];
@@ -55,12 +76,14 @@ export class ModelRunner {
   private readonly traceEntries: TraceEntry[] = [];
   private current: ClientState;
   private injected = 0;
+  private readonly maxTraceEntries: number;
 
   constructor(
     readonly scenario: Scenario,
     private readonly options: RunOptions = {},
   ) {
     this.sim = new Simulator<Payload>(options);
+    this.maxTraceEntries = options.maxTraceEntries ?? DEFAULT_MAX_TRACE_ENTRIES;
     this.config = options.faults === undefined ? scenario : { ...scenario, faults: options.faults };
     this.current = initialState(this.config);
     this.sim.schedule(0, Priority.first, { kind: 'model', key: null, event: { type: 'init' } });
@@ -130,6 +153,7 @@ export class ModelRunner {
     const next = transition(this.config, this.current, event, nowMs);
     this.current = next.state;
     for (const entry of next.trace) this.traceEntries.push(entry);
+    if (this.traceEntries.length > this.maxTraceEntries) throw new TraceLimitError(this.maxTraceEntries, nowMs);
     for (const effect of next.effects) {
       const pending = this.timers.get(effect.key);
       if (pending !== undefined) {
@@ -149,7 +173,7 @@ export class ModelRunner {
   }
 }
 
-/** Runs a scenario to its horizon. Throws `EventLimitError` when a run exceeds the event limit. */
+/** Runs a scenario to its horizon. Throws a `RunawayError` when a run exceeds its event or trace budget. */
 export function runModel(scenario: Scenario, options: RunOptions = {}): RunResult {
   return new ModelRunner(scenario, options).finish();
 }

@@ -7,6 +7,7 @@
  */
 import { formatWall } from '../time/formatWall.js';
 import { deadlineWallMs, TIMEOUT_RELEASE } from '../model/timeout.js';
+import { markdownText } from './markdownText.js';
 import type { TraceEntry } from '../model/types.js';
 import { formatClock, formatHours } from '../time/Duration.js';
 import type { Report } from './Report.js';
@@ -286,21 +287,22 @@ export function formatSummary(report: Report): string {
 /** The Markdown report written beside the JSON one. */
 export function formatMarkdown(report: Report): string {
   const [title, ...rest] = header(report);
+  const md = markdownText;
   const out = [
-    `# ${title}`,
+    `# ${md(title ?? '')}`,
     '',
-    ...rest.map((l) => `${l}  `),
+    ...rest.map((l) => `${md(l)}  `),
     '',
     '## Result',
     '',
-    ...resultLines(report).map((l) => `- ${l}`),
+    ...resultLines(report).map((l) => `- ${md(l)}`),
   ];
   const expectations = expectationLines(report);
-  if (expectations.length > 0) out.push('', '## Expectations', '', ...expectations.map((l) => `- ${l}`));
-  out.push('', '## Invariants', '', ...invariantLines(report).map((l) => `- ${l.trim()}`));
+  if (expectations.length > 0) out.push('', '## Expectations', '', ...expectations.map((l) => `- ${md(l)}`));
+  out.push('', '## Invariants', '', ...invariantLines(report).map((l) => `- ${md(l.trim())}`));
   out.push('', '## Timeline', '', '| simulation time | wall clock (UTC) | what happened |', '| ---: | --- | --- |');
   for (const line of timeline(report)) {
-    out.push(`| ${formatClock(line.atMs)} | ${formatWall(line.wallMs)} | ${line.text.trim().replaceAll('|', '\\|')} |`);
+    out.push(`| ${formatClock(line.atMs)} | ${formatWall(line.wallMs)} | ${md(line.text.trim())} |`);
   }
   return `${out.join('\n')}\n`;
 }

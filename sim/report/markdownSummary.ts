@@ -4,12 +4,11 @@
  * the failed expectations, if any, listed under it. Pure string building.
  */
 import { formatHours } from '../time/Duration.js';
+import { markdownText } from './markdownText.js';
 import { expectationsText, hazardKindsOf, outcomeOf } from './outcome.js';
 import type { Report } from './Report.js';
 
-function cell(text: string): string {
-  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
-}
+const cell = markdownText;
 
 export interface MarkdownSummaryOptions {
   /** The command in the headline, e.g. `provsim check`. */

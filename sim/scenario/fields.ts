@@ -41,9 +41,13 @@ export interface SeqVal {
   readonly offset: number | null;
 }
 
-/** Thrown by `fromYaml` when aliases expand the document past `MAX_NODES`. */
-export class TooManyNodes extends Error {}
-const MAX_NODES = 100_000;
+/** Thrown by `fromYaml` when the document (its aliases expanded, if it has any) holds more than `MAX_NODES` values. */
+export class TooManyNodes extends Error {
+  constructor(readonly throughAliases: boolean) {
+    super(`more than ${MAX_NODES} values`);
+  }
+}
+export const MAX_NODES = 100_000;
 
 /**
  * Converts a parsed YAML node into a `Val`, resolving aliases. An alias that refers to a node containing it is
@@ -51,15 +55,17 @@ const MAX_NODES = 100_000;
  */
 export function fromYaml(node: unknown, doc: Document, report: (offset: number | null, message: string) => void): Val {
   let count = 0;
+  let aliases = false;
   const stack = new Set<unknown>();
   const offsetOf = (n: unknown): number | null => {
     const range = (n as { range?: readonly number[] | null } | null)?.range;
     return range?.[0] ?? null;
   };
   const walk = (n: unknown, fallback: number | null): Val => {
-    if (++count > MAX_NODES) throw new TooManyNodes();
+    if (++count > MAX_NODES) throw new TooManyNodes(aliases);
     if (n === null || n === undefined) return { kind: 'scalar', value: null, offset: fallback, plainSource: null };
     if (isAlias(n)) {
+      aliases = true;
       const target = n.resolve(doc);
       const at = offsetOf(n) ?? fallback;
       if (target === undefined) return { kind: 'scalar', value: null, offset: at, plainSource: null };
@@ -123,8 +129,13 @@ export function describe(v: Val): string {
     const shown = x.length > 40 ? `${x.slice(0, 37)}...` : x;
     return `string ${JSON.stringify(shown)}`;
   }
+  if (typeof x === 'number' && Number.isInteger(x) && !Number.isSafeInteger(x)) {
+    return `number ${v.plainSource ?? String(x)}, too large to be read exactly (whole numbers stop being exact beyond 9007199254740991)`;
+  }
   if (typeof x === 'number' || typeof x === 'boolean' || typeof x === 'bigint') return `${typeof x} ${String(x)}`;
-  return typeof x;
+  if (x instanceof Uint8Array) return 'binary data (a !!binary tag); write the value as plain text';
+  if (x instanceof Date) return 'a !!timestamp; write date-times as quoted strings';
+  return `a ${typeof x}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -440,6 +451,10 @@ export interface ListOptions {
   readonly minItems?: number;
   /** The message for a list shorter than `minItems`. */
   readonly tooShort?: string;
+  /** A limit checked before any item is read, so a huge list is refused without being expanded. */
+  readonly maxItems?: number;
+  /** The message for a list longer than `maxItems` (the count is appended). */
+  readonly tooLong?: string;
 }
 
 export function list<T>(item: Spec<T>, options: ListOptions = {}): Spec<T[]> {
@@ -450,6 +465,10 @@ export function list<T>(item: Spec<T>, options: ListOptions = {}): Spec<T[]> {
       if (v.items.length < minItems) {
         return report(cx, v, at, options.tooShort ?? `expected at least ${minItems} item(s), got ${v.items.length}`);
       }
+      if (options.maxItems !== undefined && v.items.length > options.maxItems) {
+        const limit = options.tooLong ?? `at most ${options.maxItems} items are allowed`;
+        return report(cx, v, at, `${limit}; this list has ${v.items.length}`);
+      }
       const out: T[] = [];
       let ok = true;
       v.items.forEach((x, i) => {
@@ -459,7 +478,12 @@ export function list<T>(item: Spec<T>, options: ListOptions = {}): Spec<T[]> {
       });
       return ok ? out : BAD;
     },
-    schema: () => ({ type: 'array', items: item.schema(), ...(minItems > 0 ? { minItems } : {}) }),
+    schema: () => ({
+      type: 'array',
+      items: item.schema(),
+      ...(minItems > 0 ? { minItems } : {}),
+      ...(options.maxItems === undefined ? {} : { maxItems: options.maxItems }),
+    }),
   };
 }
 

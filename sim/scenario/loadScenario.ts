@@ -116,6 +116,18 @@ export const clientVersion = F.custom<string>(
 // Registry values, shared by `client.registry` and the `registry-set` event.
 
 const regSz = F.string();
+
+/**
+ * A name shown in logs and reports (a step, the task sequence, a deployment): one line of text, without control
+ * characters (a line break in a step name forged records in the generated smsts.log) and without `]LOG]!>`, which
+ * ends a CMTrace record; so the run -> logs -> import round trip keeps every name the loader accepts.
+ */
+const displayName = F.string({
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what the rule refuses
+  pattern: /^(?![\s\S]*\]LOG\]!>)[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/,
+  patternMessage: (v) =>
+    `${JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v)} holds ${v.includes(']LOG]!>') ? '"]LOG]!>", which ends a CMTrace log record' : 'a control character (a line break, a tab, ...)'}; a name is one line of plain text`,
+});
 const provisioningModeValue = F.custom<string>(
   (v, at, cx) => {
     if (v.kind === 'scalar' && typeof v.value === 'boolean') {
@@ -338,7 +350,7 @@ const step = F.object({
   what: 'a task sequence step',
   description: 'One task sequence step.',
   props: {
-    name: F.required(F.string(), 'The step name, such as "Upgrade operating system".'),
+    name: F.required(displayName, 'The step name, such as "Upgrade operating system".'),
     duration: F.required(F.duration({ min: 'zero' }), 'How long the step runs (0s or more).'),
     restart: F.withDefault(restartTarget, false, RESTART_DESCRIPTION),
     disablesClient: F.withDefault(
@@ -376,11 +388,17 @@ export function rawStepNames(steps: F.Val | undefined): string[] {
   return names;
 }
 
+/** Limits checked before a list is read or a repeat expanded (docs/model.md, "Runaway budget"). */
+export const MAX_STEPS = 1_000;
+export const MAX_EVENTS = 10_000;
+export const MAX_REPEAT_COUNT = 100_000;
+export const MAX_OCCURRENCES = 100_000;
+
 const taskSequence = F.object({
   what: 'the task sequence',
   description: 'The task sequence that runs on the device; it enters provisioning mode when it starts.',
   props: {
-    name: F.withDefault(F.string(), 'Task sequence', 'The task sequence name.'),
+    name: F.withDefault(displayName, 'Task sequence', 'The task sequence name.'),
     startAt: F.withDefault(
       F.duration({ min: 'zero' }),
       '0s',
@@ -391,7 +409,12 @@ const taskSequence = F.object({
       'The name of the step whose start enters provisioning mode; absent: the start of the sequence does.',
     ),
     steps: F.required(
-      F.list(step, { minItems: 1, tooShort: 'a task sequence needs at least one step' }),
+      F.list(step, {
+        minItems: 1,
+        tooShort: 'a task sequence needs at least one step',
+        maxItems: MAX_STEPS,
+        tooLong: `a task sequence has at most ${MAX_STEPS} steps (the limit on steps)`,
+      }),
       'The steps, in order (at least one).',
     ),
   },
@@ -425,7 +448,14 @@ const repeat = F.object({
   description: 'Repeats the event: `count` occurrences in all (the first included), `every` apart.',
   props: {
     every: F.required(F.duration({ min: 'positive' }), 'Time between occurrences (more than 0s).'),
-    count: F.required(F.integer(1, DWORD_MAX), 'Total number of occurrences, the first one included (1 or more).'),
+    count: F.required(
+      F.integer(
+        1,
+        MAX_REPEAT_COUNT,
+        `the repeat count is the total number of occurrences: a whole number from 1 to ${MAX_REPEAT_COUNT} (the limit on occurrences of one event)`,
+      ),
+      `Total number of occurrences, the first one included (1 to ${MAX_REPEAT_COUNT}).`,
+    ),
   },
   build: (v): Repeat => ({ everyMs: v.every, count: v.count }),
 });
@@ -522,7 +552,7 @@ const events = {
   deployment: eventBranch(
     'deployment',
     'A required deployment is published.',
-    { name: F.required(F.string(), 'The deployment name.') },
+    { name: F.required(displayName, 'The deployment name.') },
     (v) => ({ name: v.name }),
   ),
   'admin-wmi': eventBranch(
@@ -630,6 +660,60 @@ const expect = F.object({
   },
 });
 
+/**
+ * The wall clock stays inside the years the registry (ProvisioningEnabledTime, Unix seconds, not negative) and the
+ * CMTrace logs (four-digit years, in any time zone) can express: from 1970-01-01T00:00:00Z to 9999-12-30T23:59:59Z
+ * (a day short of the end of 9999, so that a log's local time zone never reaches year 10000) [provsim].
+ */
+/** [provsim] (choice 21) The wall clock stays from 1970 to 9999-12-30T23:59:59Z: the registry and the CMTrace logs can express it. */
+export const MIN_WALL_MS = 0;
+export const MAX_WALL_MS = Date.UTC(9999, 11, 31) - 1000;
+
+const wallText = (ms: number): string => (Math.abs(ms) <= 8.64e15 ? formatIsoSeconds(ms) : `${ms} ms after 1970`);
+
+function checkWallClock(
+  startMs: number | undefined,
+  horizonMs: number | undefined,
+  events: readonly ScenarioEvent[] | undefined,
+  o: F.ObjectCx,
+): void {
+  if (startMs === undefined || horizonMs === undefined) return;
+  const range = 'from 1970-01-01T00:00:00Z to 9999-12-30T23:59:59Z (the years the registry and the logs can express)';
+  if (startMs < MIN_WALL_MS || startMs > MAX_WALL_MS) {
+    o.issue('start', `the start must lie ${range}`);
+    return;
+  }
+  // The clock at each jump (before and after it) and at the horizon; it only moves forward in between.
+  const jumps: { atMs: number; byMs: number }[] = [];
+  for (const e of events ?? []) {
+    if (e.type !== 'clock-jump') continue;
+    const count = e.repeat?.count ?? 1;
+    for (let k = 0; k < count; k++) jumps.push({ atMs: e.atMs + k * (e.repeat?.everyMs ?? 0), byMs: e.byMs });
+  }
+  jumps.sort((a, b) => a.atMs - b.atMs);
+  let offset = 0;
+  for (const j of jumps) {
+    if (j.atMs > horizonMs) break;
+    if (startMs + j.atMs + offset > MAX_WALL_MS) break;
+    offset += j.byMs;
+    const wall = startMs + j.atMs + offset;
+    if (wall < MIN_WALL_MS || wall > MAX_WALL_MS) {
+      o.issue(
+        'events',
+        `a clock-jump at ${fmt(j.atMs)} sets the wall clock to ${wallText(wall)}; the wall clock must stay ${range}`,
+      );
+      return;
+    }
+  }
+  const end = startMs + horizonMs + offset;
+  if (end > MAX_WALL_MS) {
+    o.issue(
+      'horizon',
+      `the wall clock reaches ${wallText(end)} at the horizon; it must stay ${range}: shorten the horizon or start earlier`,
+    );
+  }
+}
+
 const scenario = F.object({
   title: 'provsim scenario',
   what: 'a scenario',
@@ -655,8 +739,25 @@ const scenario = F.object({
     client: F.withDefault(client, {}, 'The ConfigMgr client at time 0.'),
     assumptions: F.withDefault(assumptionsSpec, {}, 'Switches for the open points of the model.'),
     taskSequence: F.optional(taskSequence, 'The task sequence; absent: none runs.'),
-    events: F.withDefault(F.list(event), [], 'Timed events, in any order.'),
+    events: F.withDefault(
+      F.list(event, {
+        maxItems: MAX_EVENTS,
+        tooLong: `a scenario has at most ${MAX_EVENTS} events (the limit on events; use repeat for a series)`,
+      }),
+      [],
+      'Timed events, in any order.',
+    ),
     expect: F.optional(expect, 'Expectations checked by `provsim check`.'),
+  },
+  check: (v, o) => {
+    checkWallClock(v.start, v.horizon, v.events, o);
+    const occurrences = (v.events ?? []).reduce((n, e) => n + (e.repeat?.count ?? 1), 0);
+    if (occurrences > MAX_OCCURRENCES) {
+      o.issue(
+        'events',
+        `the events occur ${occurrences} times in all, counting repeats; at most ${MAX_OCCURRENCES} occurrences are allowed (the limit on occurrences)`,
+      );
+    }
   },
   build: (v): Omit<Scenario, 'file'> => ({
     name: v.name,
@@ -724,7 +825,11 @@ function validate<T>(
   const doc = parseDocument(text, { lineCounter, schema: 'core', prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
-      const message = /call stack/i.test(e.message) ? 'the document is nested too deeply' : e.message;
+      const message = /call stack/i.test(e.message)
+        ? 'the document is nested too deeply'
+        : e.code === 'MULTIPLE_DOCS'
+          ? `the file holds more than one YAML document (a line "---" or "..." starts another); a ${what.noun} file holds one: remove the separator or split the file`
+          : e.message;
       issues.push({ offset: e.pos[0], path: '', message: `invalid YAML: ${message}` });
     }
     return F.BAD;
@@ -741,7 +846,10 @@ function validate<T>(
     return out;
   } catch (e) {
     if (e instanceof F.TooManyNodes) {
-      issues.push({ offset: null, path: '', message: 'the document is too large once its aliases are expanded' });
+      const message = e.throughAliases
+        ? 'the document is too large once its aliases are expanded'
+        : `the document holds more than ${F.MAX_NODES} values; a ${what.noun} is far smaller`;
+      issues.push({ offset: null, path: '', message });
     } else if (e instanceof RangeError && /call stack/i.test(e.message)) {
       issues.push({ offset: null, path: '', message: 'the document is nested too deeply' });
     } else throw e;

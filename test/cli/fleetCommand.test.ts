@@ -129,7 +129,7 @@ describe('provsim fleet', () => {
     for (const [args, message] of [
       [['--shard', '0/3'], /--shard 0\/3: expected I\/N/],
       [['--clients', 'many'], /--clients many: expected a whole number/],
-      [['--days', '-1'], /--days -1: expected a number of days/],
+      [['--days', '-1'], /--days -1: expected a decimal number of days/],
       [['--explain', '1500', '--clients', '1500'], /--explain 1500: expected a whole number from 0 to 1,499/],
       [['--workers', '0'], /--workers 0/],
     ] as const) {

@@ -170,3 +170,57 @@ describe('import round trip', () => {
     },
   );
 });
+
+describe('any name the loader accepts', () => {
+  /** A step name as a user could write it; kept only if the loader accepts it (one line, no "]LOG]!>"). */
+  const name = fc
+    .oneof(
+      fc.string({ minLength: 1, maxLength: 30 }),
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }),
+      fc.constantFrom(
+        '<iframe src="x">',
+        'a]LOG]b',
+        'Install "Office" & <Teams>',
+        ' padded ',
+        'x]LOG]!',
+        '\\\\srv\\share',
+      ),
+    )
+    .filter((n) => {
+      try {
+        parseScenario(
+          `name: n\ntaskSequence:\n  steps:\n    - { name: ${JSON.stringify(n)}, duration: 1m }\n`,
+          'n.yaml',
+        );
+        return true;
+      } catch {
+        return false;
+      }
+    });
+
+  test.prop([fc.array(name, { minLength: 1, maxLength: 4 })], { numRuns: 60 })(
+    'keeps every step name through run, logs and import',
+    (names) => {
+      const scenario = createScenario({
+        name: 'named',
+        startMs: Date.UTC(2026, 4, 4, 8, 0, 0),
+        horizonMs: 3 * 86_400_000,
+        taskSequence: {
+          name: 'Named sequence',
+          startAtMs: 60_000,
+          provisioningAtStep: null,
+          steps: names.map((n) => ({
+            name: n,
+            durationMs: 60_000,
+            restart: false,
+            disablesClient: false,
+            fails: false,
+            continueOnError: false,
+          })),
+        },
+        events: [],
+      });
+      roundTrip(scenario);
+    },
+  );
+});

@@ -301,7 +301,13 @@ describe('choices', () => {
     const choices = doc.slice(doc.indexOf('## Choices'));
     const numbers = [...choices.matchAll(/^(\d+)\. \*\*/gm)].map((m) => Number(m[1]));
     expect(numbers.length).toBeGreaterThanOrEqual(18);
-    const code = ['model/transition.ts', 'model/runModel.ts', 'report/Report.ts', 'report/judge.ts']
+    const code = [
+      'model/transition.ts',
+      'model/runModel.ts',
+      'report/Report.ts',
+      'report/judge.ts',
+      'scenario/loadScenario.ts',
+    ]
       .map((f) => readFileSync(new URL(`../../sim/${f}`, import.meta.url), 'utf8'))
       .join('\n');
     const tagged = new Set(

@@ -872,10 +872,13 @@ const mutatedScenario: fc.Arbitrary<Json> = fc
 
 const dur = (max: number) => fc.integer({ min: 0, max });
 const text = fc.oneof(fc.string({ maxLength: 20 }), fc.string({ unit: 'binary', maxLength: 12 }));
+/** Names (steps, the task sequence, deployments): one line, no control characters, no "]LOG]!>". */
+// eslint-disable-next-line no-control-regex -- the loader refuses exactly these
+const nameText = text.filter((t) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(t) && !t.includes(']LOG]!>'));
 const repeatArb = fc.record({ everyMs: fc.integer({ min: 1, max: D }), count: fc.integer({ min: 1, max: 10 }) });
 
 const eventArb: fc.Arbitrary<ScenarioEvent> = fc
-  .tuple(dur(5 * D), fc.option(repeatArb, { nil: undefined }), fc.nat(), text, fc.boolean(), dur(D))
+  .tuple(dur(5 * D), fc.option(repeatArb, { nil: undefined }), fc.nat(), nameText, fc.boolean(), dur(D))
   .chain(([atMs, repeat, pick, name, flag, ms]) => {
     const base = { atMs, ...(repeat === undefined ? {} : { repeat }) };
     const regName = REGISTRY_NAMES[pick % REGISTRY_NAMES.length] ?? 'ProvisioningMode';
@@ -902,7 +905,7 @@ const eventArb: fc.Arbitrary<ScenarioEvent> = fc
   });
 
 const stepArb = fc.record({
-  name: text,
+  name: nameText,
   durationMs: dur(D),
   restart: fc.constantFrom<Environment | false>(false, 'os', 'winpe'),
   disablesClient: fc.boolean(),
@@ -915,7 +918,8 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
     name: fc.stringMatching(/^[a-z0-9-]{1,20}$/),
     description: text,
     file: fc.constantFrom('a.yaml', 'dir/b.yml'),
-    startMs: fc.integer({ min: Date.UTC(1000, 0, 1), max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) }),
+    // Inside the wall-clock range the loader allows, with room for 30 days and 6 x 10 jumps of 5 days either way.
+    startMs: fc.integer({ min: Date.UTC(1971, 0, 1), max: Date.UTC(9998, 11, 31, 23, 59, 59, 999) }),
     horizonMs: fc.integer({ min: 1, max: 30 * D }),
     seed: fc.integer({ min: 0, max: 4_294_967_295 }),
     client: fc.record({
@@ -949,7 +953,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
     }),
     taskSequence: fc.option(
       fc.record({
-        name: text,
+        name: nameText,
         startAtMs: dur(2 * D),
         pick: fc.option(fc.nat(), { nil: null }),
         steps: fc.array(stepArb, { minLength: 1, maxLength: 4 }),
@@ -1066,6 +1070,9 @@ function schemaErrors(schema: Schema, value: unknown, root: Schema, path = ''): 
         break;
       case 'minItems':
         if (Array.isArray(value) && value.length < (arg as number)) fail('too few items');
+        break;
+      case 'maxItems':
+        if (Array.isArray(value) && value.length > (arg as number)) fail('too many items');
         break;
       case 'items':
         if (Array.isArray(value)) {
