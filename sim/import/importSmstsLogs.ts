@@ -95,8 +95,11 @@ const DEFAULT_BOOT_MS = 120_000;
 const JITTER_MS = 2000;
 const MAX_LISTED = 12;
 
-/** ConfigMgr builds (5.00.NNNN) and their releases, for the management point's version. */
-const BUILDS: readonly [number, string][] = [
+/** ConfigMgr builds (5.00.NNNN) and their releases, for the management point's version and `provsim triage`. */
+export const BUILDS: readonly [number, string][] = [
+  [8577, '1710'],
+  [8634, '1802'],
+  [8692, '1806'],
   [8740, '1810'],
   [8790, '1902'],
   [8853, '1906'],
@@ -117,7 +120,8 @@ const BUILDS: readonly [number, string][] = [
   [9135, '2503'],
 ];
 
-function releaseOfBuild(build: number): string | null {
+/** The release of a build: the latest release whose first build is at or before it; `null` before the table. */
+export function releaseOfBuild(build: number): string | null {
   let found: string | null = null;
   for (const [b, release] of BUILDS) if (build >= b) found = release;
   return found;
