@@ -1,6 +1,6 @@
 /**
  * Finds and reads scenario files: files as given, folders searched recursively for `*.yaml`, `*.yml` and
- * `*.json` (not `*.schema.json`, nor `*.fleet.yaml` / `*.fleet.yml`), in sorted path order so runs are
+ * `*.json` (not `*.schema.json`, `*.export.json` (a triage input), nor `*.fleet.yaml` / `*.fleet.yml`), in sorted path order so runs are
  * deterministic.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -10,7 +10,7 @@ import type { Scenario } from '../scenario/Scenario.js';
 import { InputError } from './InputError.js';
 
 const SCENARIO_FILE = /\.(ya?ml|json)$/i;
-const NOT_SCENARIO = /\.schema\.json$|\.fleet\.ya?ml$/i;
+const NOT_SCENARIO = /\.schema\.json$|\.export\.json$|\.fleet\.ya?ml$/i;
 
 export function findScenarioFiles(paths: readonly string[]): string[] {
   if (paths.length === 0) throw new InputError('no scenario files or folders given; try: provsim run scenarios/');

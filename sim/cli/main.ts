@@ -13,6 +13,7 @@ import { verifyScenario } from '../verify/verifyScenario.js';
 import { registerExplore } from './exploreCommand.js';
 import { registerImport } from './importCommand.js';
 import { registerFleet } from './fleetCommand.js';
+import { registerTriage } from './triageCommand.js';
 import { findScenarioFiles, loadScenarioFiles } from './files.js';
 import { InputError, UsageError } from './InputError.js';
 import { applyOverrides, parseAssume, parseSeed } from './overrides.js';
@@ -159,6 +160,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   registerExplore(cli, io, setCode);
   registerImport(cli, io);
   registerFleet(cli, io);
+  registerTriage(cli, io);
   cli
     .command('schema', false, {}, () => {
       io.out(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);

@@ -65,7 +65,7 @@ export function categorize(snap: DeviceSnapshot, f: Forecast, o: CategorizeOptio
       reasons: ['not in provisioning mode; the registry is consistent'],
     };
   }
-  const reasons: string[] = [f.phase];
+  const reasons: string[] = [];
   const live = f.runs.filter((r) => !r.contradicted);
   const exits = live.map((r) => r.exitWallMs);
   if (live.length === 0) {
@@ -73,7 +73,14 @@ export function categorize(snap: DeviceSnapshot, f: Forecast, o: CategorizeOptio
     reasons.push(
       `by the model the timeout takes it out by ${iso(latest)} at the latest (deadline ${f.deadlineMs === null ? '?' : iso(f.deadlineMs)} + one check interval), yet it is still in provisioning mode at ${iso(o.asOfMs)}: something the model does not see stops the check (CcmExec not running, the clock)`,
     );
-    return { ...base, category: 'overdue', action: 'investigate', exitAfter: null, exitBy: null, reasons };
+    return {
+      ...base,
+      category: 'overdue',
+      action: 'investigate',
+      exitAfter: null,
+      exitBy: null,
+      reasons: [...reasons, f.phase],
+    };
   }
   if (exits.some((e) => e === null)) {
     if (!hasTimeout(snap.version))
@@ -83,7 +90,13 @@ export function categorize(snap: DeviceSnapshot, f: Forecast, o: CategorizeOptio
     reasons.push(
       `the model runs it ${hours(horizon.scenario.horizonMs)} forward and it never leaves provisioning mode`,
     );
-    return { ...base, category: 'never-exits', exitAfter: null, exitBy: null, ...fixNow(enteredAt, o, reasons) };
+    return {
+      ...base,
+      category: 'never-exits',
+      exitAfter: null,
+      exitBy: null,
+      ...fixNow(enteredAt, o, [...reasons, f.phase]),
+    };
   }
   const times = exits as number[];
   const exitAfter = Math.min(...times);
@@ -100,6 +113,7 @@ export function categorize(snap: DeviceSnapshot, f: Forecast, o: CategorizeOptio
   if (exitAfter !== exitBy)
     reasons.push(`over every possible check phase it exits between ${iso(exitAfter)} and ${iso(exitBy)}`);
   const window = { exitAfter, exitBy };
+  reasons.push(f.phase);
   if (enteredAt !== null && enteredAt > o.asOfMs && hasTimeout(snap.version)) {
     reasons.unshift(
       `ProvisioningEnabledTime ${iso(enteredAt)} is after --as-of ${iso(o.asOfMs)} (a clock set back, or skew): the timeout counts from it, so it exits late`,

@@ -39,7 +39,7 @@ export interface PhaseRun {
   readonly run: RunResult;
   /** Wall clock of the first exit from provisioning mode, or `null` when the run ends still in it. */
   readonly exitWallMs: number | null;
-  /** The phase contradicts the export: the model takes the client out before `--as-of`. */
+  /** The phase contradicts the export: the model takes the client out at or before `--as-of` (the export shows the state after everything at `--as-of`). */
   readonly contradicted: boolean;
 }
 
@@ -172,7 +172,7 @@ function phaseRun(base: Base, startMs: number, ccmevalFirstMs: number): PhaseRun
   const run = runModel(scenario);
   const exit = run.trace.find((e) => e.type === 'provisioning-exit');
   const exitWallMs = exit === undefined ? null : startMs + exit.atMs;
-  return { scenario, run, exitWallMs, contradicted: exitWallMs !== null && exitWallMs < options.asOfMs };
+  return { scenario, run, exitWallMs, contradicted: exitWallMs !== null && exitWallMs <= options.asOfMs };
 }
 
 export function triageScenario(

@@ -57,7 +57,8 @@ export interface ExportFile {
   readonly text: string;
 }
 
-const FIELDS: readonly FieldName[] = [
+/** The values a device record can hold, in the order the wide shape lists them. */
+export const FIELDS: readonly FieldName[] = [
   'ProvisioningMode',
   'ProvisioningEnabledTime',
   'ProvisioningMaxMinutes',
