@@ -1,7 +1,9 @@
 /**
  * `fix-now.ps1`: for each `fix-now` device, re-read its registry on the device and call
  * `SetClientProvisioningMode($false)` only where it is still in provisioning mode outside the task-sequence
- * window; print what was done per device; `-WhatIf` supported (`SupportsShouldProcess`). The method and its
+ * window and with no task sequence running (`TSManager` is the task sequence's process: this also covers a
+ * client with no timestamp, whose window the triage could not check); print what was done per device; `-WhatIf`
+ * supported (`SupportsShouldProcess`). The method and its
  * argument are those of the client's WMI class `root\ccm:SMS_Client` (`bEnable`, as PSCCMClient's
  * `Set-CCMProvisioningMode` calls it); it runs on the device through `Invoke-Command` (WinRM), because the
  * client's methods do not answer remote CIM calls well (PSCCMClient's README). Pure: returns the text.
@@ -23,8 +25,9 @@ export function formatFixNowScript(r: TriageReport): string {
     `    Written by provsim triage as of ${r.asOf}. For each device it re-reads`,
     '    HKLM:\\SOFTWARE\\Microsoft\\CCM\\CcmExec on the device, and calls SetClientProvisioningMode($false) only',
     '    where ProvisioningMode is still "true" (or the registry is inconsistent) and the device entered provisioning',
-    `    mode more than $WindowMinutes minutes ago (default ${windowMinutes}, the triage's --ts-window), so that no`,
-    '    running task sequence is cut. It prints what it did per device. Use -WhatIf to see what it would do.',
+    `    mode more than $WindowMinutes minutes ago (default ${windowMinutes}, the triage's --ts-window) and no task`,
+    '    sequence runs on it (no TSManager process), so that no running task sequence is cut. It prints what it',
+    '    did per device. Use -WhatIf to see what it would do.',
     '#>',
     '[CmdletBinding(SupportsShouldProcess = $true)]',
     'param(',
@@ -37,8 +40,13 @@ export function formatFixNowScript(r: TriageReport): string {
     '    try {',
     '        # Re-read the registry on the device: the export may be hours old.',
     '        $State = Invoke-Command -ComputerName $Device -ErrorAction Stop -ScriptBlock {',
-    "            Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\Microsoft\\CCM\\CcmExec' -ErrorAction Stop |",
-    '                Select-Object ProvisioningMode, ProvisioningEnabledTime, SystemTaskExcludes',
+    "            $Values = Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\Microsoft\\CCM\\CcmExec' -ErrorAction Stop",
+    '            [pscustomobject]@{',
+    '                ProvisioningMode        = $Values.ProvisioningMode',
+    '                ProvisioningEnabledTime = $Values.ProvisioningEnabledTime',
+    '                SystemTaskExcludes      = $Values.SystemTaskExcludes',
+    "                TaskSequenceRunning     = $null -ne (Get-Process -Name 'TSManager' -ErrorAction SilentlyContinue)",
+    '            }',
     '        }',
     '    } catch {',
     '        Write-Output "$Device`: skipped, cannot read its registry ($($_.Exception.Message))"',
@@ -57,6 +65,10 @@ export function formatFixNowScript(r: TriageReport): string {
     '            Write-Output ("{0}: skipped, entered {1:N0} minutes ago, inside the {2}-minute window (a task sequence may be running)" -f $Device, $Minutes, $WindowMinutes)',
     '            continue',
     '        }',
+    '    }',
+    '    if ($State.TaskSequenceRunning) {',
+    '        Write-Output "$Device`: skipped, a task sequence is running (TSManager)"',
+    '        continue',
     '    }',
     "    if ($PSCmdlet.ShouldProcess($Device, 'SetClientProvisioningMode($false)')) {",
     '        try {',

@@ -24,6 +24,7 @@ export function formatTriageJson(r: TriageReport): string {
   return `${JSON.stringify({ ...r, devices: r.devices.map(deviceJson) }, null, 2)}\n`;
 }
 
+/** The columns of the CSV and the keys of each JSON device, in the order the interface spec lists them. */
 export const CSV_COLUMNS = [
   'device',
   'category',
