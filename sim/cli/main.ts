@@ -1,12 +1,16 @@
 /**
  * The `provsim` command line (yargs): the only code that touches the file system, the process and the console.
- * Exit codes: 0 all good; 1 an expectation failed; 2 bad input or usage (a message, never a stack trace).
+ * Exit codes, for every command: 0 all good; 1 the simulation says something is wrong (an expectation failed, an
+ * invariant was violated, explore found a violation); 2 bad input, bad usage or an output that cannot be written
+ * (one line, never a stack trace, and none of the command's files written). A closed standard output ends quietly.
  */
 import { join } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { EventLimitError } from '../kernel/index.js';
 import { formatMarkdown, formatRows, formatSummary } from '../report/formatText.js';
+import { failingViolations, verdictOf } from '../report/judge.js';
 import { buildReport, type Report } from '../report/Report.js';
+import { formatHours } from '../scenario/Duration.js';
 import { scenarioJsonSchema } from '../scenario/loadScenario.js';
 import type { Scenario } from '../scenario/Scenario.js';
 import { verifyScenario } from '../verify/verifyScenario.js';
@@ -19,17 +23,30 @@ import { InputError, UsageError } from './InputError.js';
 import { applyOverrides, parseAssume, parseSeed } from './overrides.js';
 import * as reportOutputs from './reportOutputs.js';
 import { withRunLogOptions, writeRunLogs } from './runLogs.js';
-import { writeAtomic } from './writeAtomic.js';
+import { writeAllOrNothing, writeAtomic } from './writeAtomic.js';
 
 export interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
 }
 
-const processIo: Io = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
+let stdoutClosed = false;
+
+/** The console; once standard output is closed (`provsim ... | head`), what would go there is dropped quietly. */
+function processIo(): Io {
+  if (process.stdout.listenerCount('error') === 0) {
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      stdoutClosed = true;
+    });
+  }
+  return {
+    out: (text) => {
+      if (!stdoutClosed) process.stdout.write(text);
+    },
+    err: (text) => process.stderr.write(text),
+  };
+}
 
 interface ScenarioArgs {
   paths: string[];
@@ -77,14 +94,14 @@ function reportJson(report: Report): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   let code = 0;
   const cli = yargs([...argv])
     .scriptName('provsim')
     .usage('$0 <command> [options]\n\nSimulates the ConfigMgr client in provisioning mode through scripted scenarios.')
     .command(
       'run <paths..>',
-      'run scenarios; print a summary and timeline; write reports',
+      'run scenarios; print a summary and timeline; write reports; exit 1 on a failed expectation or invariant',
       (y) =>
         reportOutputs.withRunReportOptions(
           withRunLogOptions(scenarioOptions(y))
@@ -117,32 +134,35 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
           io.out(reports.map(formatSummary).join('\n'));
           io.out(`\n${formatRows(reports)}Reports written to ${args.out}/\n`);
         }
+        if (reports.some((r) => verdictOf(r) === 'failed')) code = 1;
       },
     )
     .command(
       'check <paths..>',
-      "run scenarios and judge each one's `expect`; exit 1 on any failure",
+      "run scenarios and judge each one's `expect` and invariants (no `expect`: skipped); exit 1 on any failure",
       (y) => reportOutputs.withCheckReportOptions(scenarioOptions(y)),
       (args) => {
         const reports = runAll(loadAll(args), args['max-events']);
         const markdown = reportOutputs.checkOutputs(reports, args);
         const text: Io = markdown === null ? io : { out: () => {}, err: io.err };
-        let failed = 0;
+        const counts = { passed: 0, failed: 0, skipped: 0 };
         for (const r of reports) {
-          const bad = r.expectations.filter((x) => !x.passed);
+          const verdict = verdictOf(r);
+          counts[verdict]++;
           const label = r.scenario.file ?? r.scenario.name;
-          if (r.expectations.length === 0) text.out(`skip ${label}: no expect block\n`);
-          else if (bad.length === 0) text.out(`pass ${label} (${r.expectations.length} expectations)\n`);
+          if (verdict === 'skipped') text.out(`skip ${label}: no expect block\n`);
+          else if (verdict === 'passed') text.out(`pass ${label} (${r.expectations.length} expectations)\n`);
           else {
-            failed++;
             text.out(`FAIL ${label}\n`);
-            for (const x of bad)
+            for (const x of r.expectations.filter((e) => !e.passed))
               text.out(`  ${x.name}: expected ${JSON.stringify(x.expected)}, got ${JSON.stringify(x.actual)}\n`);
+            for (const v of failingViolations(r))
+              text.out(`  invariant ${v.invariant} violated at ${formatHours(v.atMs)}: ${v.message}\n`);
           }
         }
-        text.out(`${reports.length - failed} passed, ${failed} failed\n`);
+        text.out(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
         if (markdown !== null) io.out(markdown);
-        if (failed > 0) code = 1;
+        if (counts.failed > 0) code = 1;
       },
     )
     .command(
@@ -177,7 +197,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       throw error ?? new UsageError(message);
     });
   try {
-    await cli.parseAsync();
+    await writeAllOrNothing(() => cli.parseAsync());
   } catch (error) {
     if (error instanceof InputError) {
       io.err(`provsim: ${error.message}\n`);

@@ -3,7 +3,7 @@
  * `../shared/spec/interface.md`, "provsim triage"). Reads the files, hands them to `sim/triage`, prints the chosen
  * format, and with `--out` writes the whole set (JSON, CSV, HTML, text and `fix-now.ps1`) or nothing.
  */
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { parseTimeZone, TIME_ZONE_FORMS } from '../report/cmtrace/TimeZone.js';
@@ -19,6 +19,7 @@ import { formatTriageHtml } from '../triage/triageHtml.js';
 import { InputError, UsageError } from './InputError.js';
 import type { Io } from './main.js';
 import { parseAssume } from './overrides.js';
+import { writeAtomic } from './writeAtomic.js';
 
 const FORMATS = ['text', 'json', 'csv', 'html'] as const;
 
@@ -122,7 +123,9 @@ export function registerTriage(cli: Argv, io: Io): void {
         'triage.txt': formatTriageText(report),
         'fix-now.ps1': formatFixNowScript(report),
       };
-      if (args.out !== undefined) writeSet(args.out, outputs);
+      // Staged by writeAtomic and renamed when the command ends: the whole set or nothing.
+      if (args.out !== undefined)
+        for (const [name, text] of Object.entries(outputs)) writeAtomic(join(args.out, name), text);
       const byFormat = {
         text: outputs['triage.txt'],
         json: outputs['triage.json'],
@@ -133,21 +136,4 @@ export function registerTriage(cli: Argv, io: Io): void {
       if (args.out !== undefined && args.format === 'text') io.out(`Triage written to ${args.out}/\n`);
     },
   );
-}
-
-/** Writes every file or none: all into a staging folder inside `out`, then renamed into place. */
-function writeSet(out: string, files: Readonly<Record<string, string>>): void {
-  let staging: string | null = null;
-  try {
-    mkdirSync(out, { recursive: true });
-    staging = mkdtempSync(join(out, '.triage-'));
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(staging, name), text);
-    for (const name of Object.keys(files)) renameSync(join(staging, name), join(out, name));
-  } catch (error) {
-    throw new InputError(
-      `--out ${out}: cannot write the triage files (${(error as { code?: string }).code ?? 'error'})`,
-    );
-  } finally {
-    if (staging !== null) rmSync(staging, { recursive: true, force: true });
-  }
 }

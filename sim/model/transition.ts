@@ -214,7 +214,7 @@ class Step {
       case 'boot-end':
         return this.bootEnd();
       case 'service-start':
-        return this.startService('restart');
+        return this.startService(event.cause ?? 'restart');
       case 'ts-start':
         return this.taskSequenceStart();
       case 'ts-resume':
@@ -411,8 +411,10 @@ class Step {
     } else if (s.service.startup === 'disabled') {
       this.log({ type: 'ignored', what: 'service-restart', reason: "CcmExec's startup type is disabled" });
     } else {
+      // The start names its cause, so that the trace shows this rule (`service-restart-starts-stopped`).
       this.schedule('service-start', this.now + this.config.client.serviceRestartMs, Priority.serviceStart, {
         type: 'service-start',
+        cause: 'service-restart',
       });
     }
   }

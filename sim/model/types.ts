@@ -122,7 +122,7 @@ export type ModelEvent =
   | { readonly type: 'init' }
   | { readonly type: 'scripted'; readonly event: ScenarioEvent }
   | { readonly type: 'boot-end' }
-  | { readonly type: 'service-start' }
+  | { readonly type: 'service-start'; readonly cause?: 'service-restart' }
   | { readonly type: 'ts-start' }
   | { readonly type: 'ts-resume' }
   | { readonly type: 'ts-step-end' }

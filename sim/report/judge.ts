@@ -54,5 +54,28 @@ export function judge(expect: Expect, report: Report): ExpectationResult[] {
     const actual = [...new Set(report.hazards.map((h) => h.kind))].sort();
     add('hazards', expected, actual, expected.join(',') === actual.join(','));
   }
+  if (expect.violations !== undefined) {
+    const expected = [...new Set(expect.violations)].sort();
+    const actual = [...new Set(report.invariants.map((v) => v.invariant))].sort();
+    add('violations', expected, actual, expected.join(',') === actual.join(','));
+  }
   return results;
+}
+
+/** How `run` and `check` judge a scenario: `check` counts each verdict; either exits 1 when one has failed. */
+export type Verdict = 'passed' | 'failed' | 'skipped';
+
+/**
+ * A scenario fails when an expectation fails or an invariant is violated (with or without an `expect` block),
+ * unless its `expect.violations` names exactly the violations found (a pinned gap: that expectation judges them);
+ * it is skipped when it has no expectation and nothing is violated; it passes otherwise.
+ */
+export function verdictOf(report: Pick<Report, 'expectations' | 'invariants'>): Verdict {
+  if (report.expectations.some((x) => !x.passed) || failingViolations(report).length > 0) return 'failed';
+  return report.expectations.length === 0 ? 'skipped' : 'passed';
+}
+
+/** The violations that fail the scenario by themselves: all of them, unless `expect.violations` judges them. */
+export function failingViolations(report: Pick<Report, 'expectations' | 'invariants'>): Report['invariants'] {
+  return report.expectations.some((x) => x.name === 'violations') ? [] : report.invariants;
 }

@@ -4,6 +4,7 @@
  * expected and actual values for each expectation that does not hold, and a skipped test case for a scenario
  * without an `expect` block. Times are 0: the output depends on the reports alone, byte for byte.
  */
+import { failingViolations } from './judge.js';
 import { outcomeOf } from './outcome.js';
 import type { Report } from './Report.js';
 
@@ -34,7 +35,8 @@ export function formatJunit(reports: readonly Report[]): string {
   const suites = reports.map((r) => {
     const name = r.scenario.name;
     const classname = `provsim.${name}`;
-    const failed = r.expectations.filter((x) => !x.passed).length;
+    const violations = failingViolations(r);
+    const failed = r.expectations.filter((x) => !x.passed).length + (violations.length > 0 ? 1 : 0);
     const lines: string[] = [];
     const props: [string, string | number][] = [
       ['file', r.scenario.file ?? ''],
@@ -45,7 +47,7 @@ export function formatJunit(reports: readonly Report[]): string {
     lines.push('    <properties>');
     for (const [k, v] of props) lines.push(`      <property${attrs({ name: k, value: v })}/>`);
     lines.push('    </properties>');
-    if (r.expectations.length === 0) {
+    if (r.expectations.length === 0 && violations.length === 0) {
       lines.push(`    <testcase${attrs({ name: 'expect', classname, time: 0 })}>`);
       lines.push(`      <skipped${attrs({ message: 'the scenario has no expect block' })}/>`);
       lines.push('    </testcase>');
@@ -65,8 +67,17 @@ export function formatJunit(reports: readonly Report[]): string {
       );
       lines.push('    </testcase>');
     }
-    const count = Math.max(r.expectations.length, 1);
-    const skip = r.expectations.length === 0 ? 1 : 0;
+    if (violations.length > 0) {
+      const text = violations.map((v) => `${v.invariant} at ${v.atMs} ms: ${v.message}`).join('\n');
+      lines.push(`    <testcase${attrs({ name: 'invariants', classname, time: 0 })}>`);
+      lines.push(
+        `      <failure${attrs({ message: `invariants violated: ${[...new Set(violations.map((v) => v.invariant))].join(', ')}`, type: 'invariant' })}>` +
+          `${escapeXml(text)}</failure>`,
+      );
+      lines.push('    </testcase>');
+    }
+    const count = Math.max(r.expectations.length + (violations.length > 0 ? 1 : 0), 1);
+    const skip = r.expectations.length === 0 && violations.length === 0 ? 1 : 0;
     tests += count;
     failures += failed;
     skipped += skip;

@@ -157,6 +157,23 @@ export const HAZARD_KINDS: readonly HazardKind[] = [
   'no-timestamp',
 ];
 
+/**
+ * The invariants' names (the invariants themselves are in `sim/verify/invariants.ts`, in this order; a test keeps
+ * the two in step). They live here so that a scenario's `expect.violations` can name them.
+ */
+export const INVARIANT_NAMES = [
+  'no-policy-in-provisioning',
+  'exit-within-timeout',
+  'no-early-timeout',
+  'legacy-never-times-out',
+  'proper-exit-is-consistent',
+  'timestamp-tracks-entry',
+  'deployments-exactly-once',
+  'handled-ends-exit',
+  'deterministic',
+] as const;
+export type InvariantName = (typeof INVARIANT_NAMES)[number];
+
 /** The `expect` block: each present key is one expectation that `provsim check` judges. */
 export interface Expect {
   readonly finalProvisioningMode?: boolean;
@@ -165,6 +182,8 @@ export interface Expect {
   readonly taskSequence?: TaskSequenceOutcome;
   readonly deploymentsProcessedByMs?: number;
   readonly hazards?: readonly HazardKind[];
+  /** Exactly these invariants violated (a documented gap pinned by a regression scenario); [] for none. */
+  readonly violations?: readonly InvariantName[];
 }
 
 export interface Scenario {

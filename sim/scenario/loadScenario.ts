@@ -24,6 +24,8 @@ import {
   type Expect,
   HAZARD_KINDS,
   type HazardKind,
+  INVARIANT_NAMES,
+  type InvariantName,
   REGISTRY_NAMES,
   type RegistryName,
   type RegistryValues,
@@ -557,6 +559,10 @@ const expect = F.object({
       F.list(F.oneOf<HazardKind>(HAZARD_KINDS)),
       'Exactly these hazard kinds, in any order; [] for none.',
     ),
+    violations: F.optional(
+      F.list(F.oneOf<InvariantName>(INVARIANT_NAMES)),
+      'Exactly these invariants violated, in any order (a known gap that the scenario pins); without this key, any violation fails the scenario.',
+    ),
   },
   build: (v): Expect => {
     const out: { -readonly [K in keyof Expect]: Expect[K] } = {};
@@ -566,6 +572,7 @@ const expect = F.object({
     if (v.taskSequence !== undefined) out.taskSequence = v.taskSequence;
     if (v.deploymentsProcessedBy !== undefined) out.deploymentsProcessedByMs = v.deploymentsProcessedBy;
     if (v.hazards !== undefined) out.hazards = v.hazards;
+    if (v.violations !== undefined) out.violations = v.violations;
     return out;
   },
 });
@@ -755,6 +762,7 @@ export function scenarioToYaml(s: Scenario): string {
       ...(e.taskSequence === undefined ? {} : { taskSequence: e.taskSequence }),
       ...(e.deploymentsProcessedByMs === undefined ? {} : { deploymentsProcessedBy: d(e.deploymentsProcessedByMs) }),
       ...(e.hazards === undefined ? {} : { hazards: [...e.hazards] }),
+      ...(e.violations === undefined ? {} : { violations: [...e.violations] }),
     };
   }
   const doc = new Document(out, { version: '1.2' });
@@ -765,8 +773,10 @@ export function scenarioToYaml(s: Scenario): string {
   };
   flowItems(['taskSequence', 'steps']);
   flowItems(['events']);
-  const hazards = doc.getIn(['expect', 'hazards'], true);
-  if (isSeq(hazards)) hazards.flow = true;
+  for (const key of ['hazards', 'violations']) {
+    const list = doc.getIn(['expect', key], true);
+    if (isSeq(list)) list.flow = true;
+  }
   const cc = doc.getIn(['client', 'ccmeval'], true);
   if (isMap(cc)) cc.flow = true;
   return `# yaml-language-server: $schema=./scenario.schema.json\n${doc.toString({ lineWidth: 0 })}`;

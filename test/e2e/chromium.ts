@@ -1,14 +1,14 @@
 /**
- * Headless Chromium (Debian's `chromium`, driven by playwright-core), offline, for the tests that open provsim's
- * HTML pages as a person would. A missing Chromium fails these tests (it never skips them): `.ci/run` installs it.
+ * A started browser, offline, for the tests that open provsim's HTML pages as a person would: the Chromium that
+ * `browser.ts` finds, driven by playwright-core, started on first use. No browser fails these tests (it never
+ * skips them), with a message that says how to get one.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-
-export const CHROMIUM = '/usr/bin/chromium';
+import { findChromium } from './browser.js';
 const ARGS = [
   '--headless',
   '--no-sandbox',
@@ -36,11 +36,10 @@ export function createBrowser(): Browser {
   const requests: string[] = [];
   const context = (): Promise<BrowserContext> => {
     started ??= (async () => {
-      if (!existsSync(CHROMIUM)) {
-        throw new Error(`Chromium is missing at ${CHROMIUM}: install Debian's package (apt-get install chromium)`);
-      }
+      const { path, env } = await findChromium();
       return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'provsim-chromium-')), {
-        executablePath: CHROMIUM,
+        executablePath: path,
+        env: { ...process.env, ...env },
         args: ARGS,
         headless: true,
         viewport: { width: 1400, height: 1040 },

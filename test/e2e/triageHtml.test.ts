@@ -3,7 +3,7 @@
  * of forecast exits, the device table, and its filter (a category choice and a text box hide the other rows).
  * Nothing is fetched from the network and the console stays free of errors.
  *
- * Chromium missing at /usr/bin/chromium fails these tests (it never skips them): `.ci/run` installs it.
+ * No browser fails these tests (it never skips them), with a message that says how to get one (see browser.ts).
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -106,6 +106,7 @@ events:
 expect:
   exitReason: null
   hazards: []
+  violations: []
 `;
 
 /** Every event type, each with every field and a repeat. */

@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findScenarioFiles } from '../../sim/cli/files.js';
-import { runModel } from '../../sim/model/runModel.js';
-import { buildReport } from '../../sim/report/Report.js';
+import { verdictOf } from '../../sim/report/judge.js';
 import { parseScenario } from '../../sim/scenario/loadScenario.js';
+import { reportOf } from '../report/bundledReports.js';
 
 const root = join(import.meta.dirname, '../../scenarios');
 const files = findScenarioFiles([root]);
@@ -22,8 +22,9 @@ describe('bundled scenarios', () => {
     const scenario = parseScenario(readFileSync(file, 'utf8'), file);
     expect(scenario.expect).not.toBeNull();
     expect(scenario.description).not.toBe('');
-    const report = buildReport(runModel(scenario));
+    const report = reportOf(scenario);
     expect(report.expectations.length).toBeGreaterThanOrEqual(4);
     expect(report.expectations.filter((x) => !x.passed)).toEqual([]);
+    expect(verdictOf(report)).toBe('passed');
   });
 });
