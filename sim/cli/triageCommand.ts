@@ -3,7 +3,7 @@
  * `../shared/spec/interface.md`, "provsim triage"). Reads the files, hands them to `sim/triage`, prints the chosen
  * format, and with `--out` writes the whole set (JSON, CSV, HTML, text and `fix-now.ps1`) or nothing.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { parseTimeZone, TIME_ZONE_FORMS } from '../report/cmtrace/TimeZone.js';
@@ -33,7 +33,7 @@ export function registerTriage(cli: Argv, io: Io): void {
           type: 'string',
           array: true,
           demandOption: true,
-          describe: 'export files (CSV or JSON)',
+          describe: 'export files (CSV or JSON), or folders of them',
         })
         .option('as-of', { type: 'string', demandOption: true, describe: 'when the export was taken (ISO 8601 UTC)' })
         .option('format', { choices: FORMATS, default: 'text' as const, describe: 'what goes to standard output' })
@@ -86,7 +86,7 @@ export function registerTriage(cli: Argv, io: Io): void {
       if (version !== undefined && !/^\d{2}(0[1-9]|1[0-2])$/.test(version)) {
         throw new UsageError(`--client-version ${version}: expected a release YYMM such as 2403 or 1810`);
       }
-      const files = args.exports.map((file) => {
+      const files = exportFiles(args.exports).map((file) => {
         try {
           return { file, text: readFileSync(file, 'utf8') };
         } catch (error) {
@@ -136,4 +136,23 @@ export function registerTriage(cli: Argv, io: Io): void {
       if (args.out !== undefined && args.format === 'text') io.out(`Triage written to ${args.out}/\n`);
     },
   );
+}
+
+/** Files as given; a folder stands for its `*.csv` and `*.json` files (not recursive), in sorted order. */
+function exportFiles(paths: readonly string[]): string[] {
+  return paths.flatMap((path) => {
+    let folder = false;
+    try {
+      folder = statSync(path).isDirectory();
+    } catch {
+      throw new InputError(`${path}: no such file or folder`);
+    }
+    if (!folder) return [path];
+    const found = readdirSync(path)
+      .filter((name) => /\.(csv|json)$/i.test(name))
+      .sort()
+      .map((name) => join(path, name));
+    if (found.length === 0) throw new InputError(`${path}: the folder holds no export files (*.csv or *.json)`);
+    return found;
+  });
 }

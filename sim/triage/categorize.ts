@@ -36,6 +36,7 @@ export interface DeviceTriage {
 export interface CategorizeOptions {
   readonly asOfMs: number;
   readonly tsWindowMs: number;
+  readonly checkIntervalMs: number;
 }
 
 export function categorize(snap: DeviceSnapshot, f: Forecast, o: CategorizeOptions): DeviceTriage {
@@ -69,9 +70,13 @@ export function categorize(snap: DeviceSnapshot, f: Forecast, o: CategorizeOptio
   const live = f.runs.filter((r) => !r.contradicted);
   const exits = live.map((r) => r.exitWallMs);
   if (live.length === 0) {
-    const latest = Math.max(...f.runs.map((r) => r.exitWallMs ?? 0));
+    // One run: the phase is known and that run's exit is the one; several: the latest exit over every phase.
+    const latest =
+      f.runs.length === 1 || f.firstExpiringMs === null
+        ? Math.max(...f.runs.map((r) => r.exitWallMs ?? 0))
+        : f.firstExpiringMs + o.checkIntervalMs - 1;
     reasons.push(
-      `by the model the timeout takes it out by ${iso(latest)} at the latest (deadline ${f.deadlineMs === null ? '?' : iso(f.deadlineMs)} + one check interval), yet it is still in provisioning mode at ${iso(o.asOfMs)}: something the model does not see stops the check (CcmExec not running, the clock)`,
+      `by the model a running CcmExec takes it out at its first check after the deadline${f.deadlineMs === null ? '' : ` ${iso(f.deadlineMs)}`}, by ${iso(latest)} at the latest; yet it is still in provisioning mode at ${iso(o.asOfMs)}: something the model does not see stops the check (CcmExec not running, the clock)`,
     );
     return {
       ...base,

@@ -57,7 +57,7 @@ export function triage(files: readonly ExportFile[], options: TriageOptions): Tr
   for (const record of records) {
     const snap = snapshotOf(record, { clientVersion: options.clientVersion ?? null });
     const f = forecast(snap, { asOfMs: options.asOfMs, checkIntervalMs, assumptions });
-    devices.push(categorize(snap, f, { asOfMs: options.asOfMs, tsWindowMs }));
+    devices.push(categorize(snap, f, { asOfMs: options.asOfMs, tsWindowMs, checkIntervalMs }));
     scenarios.set(
       snap.device,
       f.runs.map((r) => r.scenario),
