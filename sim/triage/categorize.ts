@@ -39,15 +39,17 @@ export interface CategorizeOptions {
   readonly checkIntervalMs: number;
 }
 
+/** [provsim] The categories in the order of docs/model.md, Triage 7. */
 export function categorize(snap: DeviceSnapshot, f: Forecast, o: CategorizeOptions): DeviceTriage {
   const stamp = snap.registry.ProvisioningEnabledTime;
   const enteredAt = stamp === undefined ? null : stamp * 1000;
-  const base = { device: snap.device, enteredAt, deadline: f.deadlineMs, defaulted: snap.defaulted };
+  // [provsim] Out of provisioning mode the timestamp only records the last entry: no deadline applies.
+  const base = { device: snap.device, enteredAt, deadline: f.inMode ? f.deadlineMs : null, defaulted: snap.defaulted };
   const hours = (ms: number) => `${(ms / 3_600_000).toFixed(1).replace(/\.0$/, '')}h`;
   if (!f.inMode) {
     if (f.inconsistent) {
       const reasons = [
-        `ProvisioningMode is ${JSON.stringify(snap.registry.ProvisioningMode ?? '')} but SystemTaskExcludes still holds ${JSON.stringify(snap.registry.SystemTaskExcludes)}: a registry-only edit leaves the client half in provisioning mode (hazard inconsistent-registry); SetClientProvisioningMode($false) clears both`,
+        `ProvisioningMode is ${JSON.stringify(snap.registry.ProvisioningMode ?? '')} but SystemTaskExcludes still lists ${(snap.registry.SystemTaskExcludes ?? '').split(';').filter((t) => t !== '').length} task(s): a registry-only edit left the client half in provisioning mode (hazard inconsistent-registry); SetClientProvisioningMode($false) clears both`,
       ];
       return {
         ...base,

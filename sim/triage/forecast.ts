@@ -2,18 +2,20 @@
  * The forecast by the model: a device's snapshot becomes scenarios that start in the exported state and are run
  * forward by `runModel` under the assumptions in force; the exits are read from the traces. Pure and deterministic.
  *
- * The check phase. A running CcmExec evaluates at its start and then every `checkInterval` (docs/model.md, "Check"),
- * so its checks fall on a grid `T0 + k × checkInterval` fixed by its last start `T0`. A scenario starts at the grid
+ * The check phase. A running CcmExec evaluates at its start and then every `checkInterval` (docs/model.md, rules
+ * `start-begins-check-loop` and `check-waits-interval`), so its checks fall on a grid `T0 + k × checkInterval` fixed
+ * by its last start `T0`. A scenario starts at the grid
  * point `S` at or before `--as-of` (the model evaluates at a scenario's time 0 when CcmExec runs; the state between
  * `S` and `--as-of` is the exported one, as no check in between changed it). `T0` is known from `CcmExecStartTime`,
  * or from `LastBootUpTime` + `bootTime` [provsim] (or, when the entry came after that boot and entering restarts
  * CcmExec, `ProvisioningEnabledTime` + `serviceRestart`, known to the second); otherwise every phase is possible.
  * A stopped or disabled CcmExec starts (with an evaluation) when ccmeval next runs, at an unknown time within
- * `ccmeval.every` of `--as-of`: the same grid, started at that run.
+ * `ccmeval.every` of `--as-of` (rules `ccmeval-enables-disabled`, `ccmeval-starts-stopped`): the same grid, started at that run. These
+ * choices are listed in docs/model.md, "Triage".
  *
  * Why a few runs bound every phase: with the registry as exported and nothing else happening, the model's exit
  * is the first grid point at or after `D`, the first wall-clock millisecond at which a check finds
- * `elapsed > max × 60` (rule "Check" 4: `floor(wall / 1000) − ProvisioningEnabledTime > max × 60`). As a function of
+ * `elapsed > max × 60` (rule `check-timeout-strictly-more`: `floor(wall / 1000) − ProvisioningEnabledTime > max × 60`). As a function of
  * the grid's start `c`, that exit is `c + k·I` with the least `k` reaching `D` (or `c` itself once `c ≥ D`): it
  * rises with slope 1 between the points where a grid point crosses `D` and drops by one interval there. Its least
  * and greatest values over an interval of `c` are therefore at the interval's ends, at `c ≡ D` (exit exactly `D`),
@@ -39,7 +41,7 @@ export interface PhaseRun {
   readonly run: RunResult;
   /** Wall clock of the first exit from provisioning mode, or `null` when the run ends still in it. */
   readonly exitWallMs: number | null;
-  /** The phase contradicts the export: the model takes the client out at or before `--as-of` (the export shows the state after everything at `--as-of`). */
+  /** [provsim] (Triage 4) The phase contradicts the export: the model takes the client out at or before `--as-of` (the export shows the state after everything at `--as-of`). */
   readonly contradicted: boolean;
 }
 
@@ -56,7 +58,7 @@ export interface Forecast {
 }
 
 const DAY = 86_400_000;
-/** Runs stop at most this long after `--as-of`. */
+/** [provsim] Runs stop at most this long after `--as-of` (docs/model.md, Triage 8). */
 export const FORECAST_LIMIT_MS = 400 * DAY;
 
 export function forecast(snap: DeviceSnapshot, options: ForecastOptions): Forecast {
@@ -95,7 +97,7 @@ export function forecast(snap: DeviceSnapshot, options: ForecastOptions): Foreca
   };
 }
 
-/** The grid starts `S` (in `(asOf − I, asOf]`) that the known facts about CcmExec's last start allow. */
+/** [provsim] The grid starts `S` (in `(asOf − I, asOf]`) that the known facts about CcmExec's last start allow (Triage 1-3). */
 function serviceStart(snap: DeviceSnapshot, o: ForecastOptions): { ranges: [number, number][]; why: string } {
   const { asOfMs, checkIntervalMs: I } = o;
   const full: [number, number][] = [[asOfMs - I + 1, asOfMs]];
@@ -198,7 +200,7 @@ export function triageScenario(
     client: {
       version: snap.version,
       checkIntervalMs: options.checkIntervalMs,
-      // [provsim] A stopped CcmExec, whatever its start mode, waits for ccmeval as a disabled one does.
+      // [provsim] (Triage 5) A stopped CcmExec, whatever its start mode, waits for ccmeval as a disabled one does.
       startup: snap.running ? 'auto' : 'disabled',
       poweredOn: true,
       registry: snap.registry,

@@ -25,6 +25,7 @@ export interface SnapshotOptions {
   readonly clientVersion: string | null;
 }
 
+/** [provsim] (docs/model.md, Triage 6) Missing values take the model's defaults, each listed. */
 export function snapshotOf(record: DeviceRecord, options: SnapshotOptions): DeviceSnapshot {
   const f = record.fields;
   const defaulted: string[] = [];

@@ -37,6 +37,7 @@ export interface TriageResult {
 }
 
 export const DEFAULT_TS_WINDOW_MS = 4 * 3_600_000;
+/** [provsim] (Triage 9) en-US unless `--date-format` says otherwise. */
 export const DEFAULT_DATE_FORMAT = parseDateFormat('en-US') as DateFormat;
 
 export function triage(files: readonly ExportFile[], options: TriageOptions): TriageResult {
