@@ -61,7 +61,11 @@ export function registerTriage(cli: Argv, io: Io): void {
           default: 'en-US',
           describe: `the export's culture (${Object.keys(CULTURES).join(', ')}) or a pattern such as "dd.MM.yyyy HH:mm:ss"`,
         })
-        .option('explain', { type: 'string', describe: "print DEVICE's scenario(s), replayable with provsim run" }),
+        .option('explain', {
+          type: 'string',
+          describe:
+            "print DEVICE's scenario (one per phase run), replayable with provsim run; with --out, one file each",
+        }),
     (args) => {
       const asOfMs = parseDateTime(args['as-of']);
       if (asOfMs === null)
@@ -113,7 +117,17 @@ export function registerTriage(cli: Argv, io: Io): void {
         const wanted = args.explain.toLowerCase();
         const entry = [...result.scenarios].find(([name]) => name.toLowerCase() === wanted);
         if (entry === undefined) throw new InputError(`--explain ${args.explain}: no such device in the export`);
-        io.out(entry[1].map(scenarioToYaml).join('---\n'));
+        const yamls = entry[1].map(scenarioToYaml);
+        if (args.out !== undefined) {
+          // Each scenario in its own file, replayable with provsim run.
+          entry[1].forEach((sc, i) => writeAtomic(join(args.out as string, `${sc.name}.yaml`), yamls[i] as string));
+        }
+        // JSON: the device and its scenarios, each the YAML text that `provsim run` reads.
+        io.out(
+          args.format === 'json'
+            ? `${JSON.stringify({ device: entry[0], scenarios: yamls }, null, 2)}\n`
+            : yamls.join('---\n'),
+        );
         return;
       }
       const outputs = {

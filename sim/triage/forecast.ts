@@ -87,6 +87,21 @@ export function forecast(snap: DeviceSnapshot, options: ForecastOptions): Foreca
     phase = `CcmExec not running: its next start is the next ccmeval run, some time within ${everyMs / 3_600_000}h of --as-of`;
     runs = phasePoints(asOfMs + 1, asOfMs + everyMs, I, D, asOfMs).map((c) => phaseRun(base, asOfMs, c - asOfMs));
   }
+  if (runs.length > 1) {
+    // Several phases: each scenario named and described apart, so that each can be saved and replayed alone.
+    runs = runs.map((r, i) => ({
+      ...r,
+      scenario: {
+        ...r.scenario,
+        name: `${r.scenario.name}-phase-${i + 1}`,
+        description: `${r.scenario.description} Phase ${i + 1} of ${runs.length}: ${
+          snap.running
+            ? `CcmExec checks at ${iso(r.scenario.startMs)} and every ${I / 60_000} min`
+            : `ccmeval starts CcmExec at ${iso(r.scenario.startMs + r.scenario.client.ccmeval.firstMs)}`
+        }.`,
+      },
+    }));
+  }
   return {
     inMode,
     inconsistent: isRegistryInconsistent(snap.registry),

@@ -20,6 +20,15 @@ const EXPORTS = [
 ].map((f) => join(dir, f));
 const AS_OF = ['--as-of', '2026-03-04T09:00:00Z', '--timezone', 'Europe/Berlin'];
 
+interface ReplayReport {
+  scenario: { start: string };
+  provisioning: { intervals: { exitedAtMs: number | null }[] };
+}
+
+/** The wall-clock time of a replayed scenario's first exit. */
+const exitOf = (r: ReplayReport): number =>
+  Date.parse(r.scenario.start) + (r.provisioning.intervals[0]?.exitedAtMs ?? NaN);
+
 interface DeviceJson {
   device: string;
   category: string;
@@ -90,19 +99,23 @@ describe('provsim triage', () => {
     writeFileSync(file, r.out);
     const run = await cli('run', file, '--format', 'json', '--out', tempDir());
     expect(run.code).toBe(0);
-    const report = JSON.parse(run.out) as {
-      scenario: { start: string };
-      provisioning: { intervals: { exitedAtMs: number }[] };
-    };
-    const exit = Date.parse(report.scenario.start) + (report.provisioning.intervals[0]?.exitedAtMs ?? NaN);
-    expect(new Date(exit).toISOString()).toBe('2026-03-05T03:02:00.000Z');
+    expect(new Date(exitOf(JSON.parse(run.out) as ReplayReport)).toISOString()).toBe('2026-03-05T03:02:00.000Z');
   });
 
-  it('prints every phase run of a device whose phase is unknown, each a scenario', async () => {
-    const r = await cli('triage', ...EXPORTS, ...AS_OF, '--explain', 'WKS-0003');
+  it('writes one scenario per phase run with --explain --out; provsim run replays the window ends', async () => {
+    const json = await cli('triage', ...EXPORTS, ...AS_OF, '--format', 'json');
+    const device = (JSON.parse(json.out) as { devices: DeviceJson[] }).devices.find((d) => d.device === 'WKS-0003');
+    const dir = tempDir();
+    const r = await cli('triage', ...EXPORTS, ...AS_OF, '--explain', 'WKS-0003', '--out', dir);
     expect(r.code).toBe(0);
-    expect(r.out.split(/^---$/m).length).toBeGreaterThanOrEqual(2);
-    expect(r.out).toMatch(/^name: triage-wks-0003$/m);
+    const files = readdirSync(dir).sort();
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    expect(files[0]).toBe('triage-wks-0003-phase-1.yaml');
+    const run = await cli('run', dir, '--format', 'json', '--out', tempDir());
+    expect(run.code).toBe(0);
+    const exits = (JSON.parse(run.out) as ReplayReport[]).map(exitOf);
+    expect(new Date(Math.min(...exits)).toISOString()).toBe(device?.exitAfter);
+    expect(new Date(Math.max(...exits)).toISOString()).toBe(device?.exitBy);
   });
 });
 
