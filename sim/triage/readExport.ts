@@ -92,14 +92,18 @@ const UNIX_SECONDS_MAX = 253_402_300_799;
 /** Reads every file and joins the records by device; throws `ExportError` on the first problem. */
 export function readExports(files: readonly ExportFile[], options: ReadOptions): DeviceRecord[] {
   const devices = new Map<string, { device: string; at: Source; fields: Record<string, Observed<unknown>> }>();
-  const put = (device: Cell, field: FieldName, raw: Cell, value: unknown): void => {
+  const recordOf = (device: Cell) => {
     const name = device.text.trim();
-    const key = name.toLowerCase();
-    let record = devices.get(key);
+    let record = devices.get(name.toLowerCase());
     if (record === undefined) {
       record = { device: name, at: device, fields: {} };
-      devices.set(key, record);
+      devices.set(name.toLowerCase(), record);
     }
+    return record;
+  };
+  const put = (device: Cell, field: FieldName, raw: Cell, value: unknown): void => {
+    const name = device.text.trim();
+    const record = recordOf(device);
     const before = record.fields[field];
     if (before !== undefined && before.value !== value) {
       throw errorAt(
@@ -114,6 +118,8 @@ export function readExports(files: readonly ExportFile[], options: ReadOptions):
     const rows = /^\uFEFF?\s*[[{]/.test(f.text) ? jsonRows(f) : csvRows(f);
     for (const row of rows) {
       if (row.device.text.trim() === '') throw errorAt(row.device, row.deviceColumn, 'the device name is empty');
+      // A device listed with no values at all is still a device (every value takes its default).
+      recordOf(row.device);
       for (const [field, cell] of row.values) {
         if (cell.text.trim() === '') continue;
         put(row.device, field, cell, parseField(field, cell, options));

@@ -88,6 +88,11 @@ describe('readExports', () => {
     ]).toEqual(['true', 'disabled', 'stopped', '1810']);
   });
 
+  it('keeps a device whose row has no value at all', () => {
+    const records = readExports([{ file: 'w.csv', text: '"ComputerName","ProvisioningMode"\n"PC1",""\n' }], options);
+    expect(records.map((r) => [r.device, Object.keys(r.fields).length])).toEqual([['PC1', 0]]);
+  });
+
   it('reads the JSON of Windows PowerShell 5.1 (a date as an object with its value)', () => {
     const [r] = readExports(
       [
