@@ -10,10 +10,10 @@ import { closest } from '../scenario/closest.js';
 import { formatHours } from '../scenario/Duration.js';
 import { parseScenario, ScenarioError } from '../scenario/loadScenario.js';
 import { counterexampleYaml, explore } from '../verify/explore.js';
-import { INVARIANT_NAMES, type InvariantName } from '../verify/invariants.js';
+import { INVARIANT_NAMES, type InvariantName, type Violation } from '../verify/invariants.js';
 import { verifyScenario } from '../verify/verifyScenario.js';
 import { InputError } from './InputError.js';
-import type { Io } from './main.js';
+import { type Io, notesIo, printJson } from './output.js';
 import { applyOverrides, parseAssume, parseSeed } from './overrides.js';
 import { writeAtomic } from './writeAtomic.js';
 
@@ -73,19 +73,32 @@ export function registerExplore<T>(cli: Argv<T>, io: Io, setCode: (code: number)
         .option('replay', {
           type: 'string',
           describe: 're-check the invariants on a scenario file (a counterexample) and exit',
+        })
+        .option('format', {
+          choices: ['text', 'json'] as const,
+          default: 'text' as const,
+          describe: 'what goes to standard output (json: one JSON document, nothing else)',
         }),
     (args) => {
+      const json = args.format === 'json';
       const invariants = parseInvariants(args.invariant);
       const assume = parseAssume(args.assume);
       const only = invariants.length === 0 ? {} : { only: invariants };
       if (args.replay !== undefined) {
-        setCode(replay(args.replay, { ...only, force: args.force }, assume, io));
+        const result = replay(args.replay, { ...only, force: args.force }, assume);
+        if (json) printJson(io, result);
+        else if (result.violations.length === 0) io.out(`${args.replay}: every invariant that applies holds\n`);
+        else
+          for (const v of result.violations)
+            io.out(`${args.replay}: ${v.invariant} violated at ${formatHours(v.atMs)}: ${v.message}\n`);
+        setCode(result.verdict === 'holds' ? 0 : 1);
         return;
       }
+      const notes = notesIo(io, args.format);
       const runs = positiveInteger(args.runs ?? process.env.PROVSIM_RUNS ?? 1000, '--runs');
       const seed = parseSeed(args.seed ?? process.env.PROVSIM_SEED) ?? Date.now() % 2147483647;
       const assumptions = args['all-assumptions'] ? 'any' : assume;
-      io.out(
+      notes.out(
         `provsim explore: ${runs} runs, seed ${seed}${args.path ? `, path ${args.path}` : ''}; assumptions ${assumptions === 'any' ? 'all combinations' : JSON.stringify(assumptions)}\n`,
       );
       const tty = process.stderr.isTTY === true;
@@ -106,15 +119,33 @@ export function registerExplore<T>(cli: Argv<T>, io: Io, setCode: (code: number)
       });
       if (tty) process.stderr.write('\n');
       const seconds = (performance.now() - started) / 1000;
+      const document = (counterexample: string | null, violations: readonly Violation[]): ExploreResult => ({
+        schemaVersion: 1,
+        kind: 'provsim-explore',
+        mode: 'random',
+        verdict: counterexample === null ? 'holds' : 'violated',
+        runs: result.runs,
+        seed: result.seed,
+        path: counterexample === null ? null : result.path,
+        shrinks: counterexample === null ? 0 : result.shrinks,
+        counterexample,
+        violations: [...violations],
+      });
       if (result.counterexample === null) {
-        io.out(
+        notes.out(
           `No violation in ${result.runs} scenarios (${seconds.toFixed(1)} s, ${Math.round(result.runs / seconds)} scenarios/s).\n`,
         );
+        if (json) printJson(io, document(null, []));
         return;
       }
       const { scenario, violations } = result.counterexample;
       const file = join(args.out, `counterexample-${violations[0]?.invariant ?? 'unknown'}-${seed}.yaml`);
       writeAtomic(file, counterexampleYaml(scenario, violations, result));
+      setCode(1);
+      if (json) {
+        printJson(io, document(file, violations));
+        return;
+      }
       io.out(
         `VIOLATION after ${result.runs} scenarios (${seconds.toFixed(1)} s); shrunk ${result.shrinks} times to ${scenario.events.length} event(s).\n`,
       );
@@ -125,17 +156,32 @@ export function registerExplore<T>(cli: Argv<T>, io: Io, setCode: (code: number)
       io.out(
         `Counterexample written to ${file}: provsim run ${file} shows it; provsim explore --replay ${file} re-checks it.\n`,
       );
-      setCode(1);
     },
   );
+}
+
+/** `explore --format json` (random search or `--replay`): `docs/schemas/explore.schema.json`. */
+export interface ExploreResult {
+  schemaVersion: 1;
+  kind: 'provsim-explore';
+  mode: 'random' | 'replay';
+  verdict: 'holds' | 'violated';
+  /** Scenarios tried (random search); 1 for a replay. */
+  runs: number;
+  seed: number | null;
+  /** The fast-check path of the counterexample, to replay it at once; null without one. */
+  path: string | null;
+  shrinks: number;
+  /** The counterexample file written (random search) or the file replayed; null when none was found. */
+  counterexample: string | null;
+  violations: Violation[];
 }
 
 function replay(
   file: string,
   options: { only?: InvariantName[]; force: boolean },
   assume: ReturnType<typeof parseAssume>,
-  io: Io,
-): number {
+): ExploreResult {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -150,10 +196,16 @@ function replay(
     throw error;
   }
   const { violations } = verifyScenario(scenario, options);
-  if (violations.length === 0) {
-    io.out(`${file}: every invariant that applies holds\n`);
-    return 0;
-  }
-  for (const v of violations) io.out(`${file}: ${v.invariant} violated at ${formatHours(v.atMs)}: ${v.message}\n`);
-  return 1;
+  return {
+    schemaVersion: 1,
+    kind: 'provsim-explore',
+    mode: 'replay',
+    verdict: violations.length === 0 ? 'holds' : 'violated',
+    runs: 1,
+    seed: scenario.seed,
+    path: null,
+    shrinks: 0,
+    counterexample: file,
+    violations: [...violations],
+  };
 }

@@ -1,7 +1,7 @@
 /**
  * Finds and reads scenario files: files as given, folders searched recursively for `*.yaml`, `*.yml` and
- * `*.json` (not `*.schema.json`, `*.export.json` (a triage input), nor `*.fleet.yaml` / `*.fleet.yml`), in sorted path order so runs are
- * deterministic.
+ * `*.json` (not `*.schema.json`, nor `*.export.json`, a triage input, nor `*.fleet.yaml` / `*.fleet.yml`), in sorted
+ * path order so runs are deterministic.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,9 +10,13 @@ import type { Scenario } from '../scenario/Scenario.js';
 import { InputError } from './InputError.js';
 
 const SCENARIO_FILE = /\.(ya?ml|json)$/i;
-const NOT_SCENARIO = /\.schema\.json$|\.export\.json$|\.fleet\.ya?ml$/i;
+/** Fleet files (`provsim fleet`), which `validate` reads as fleets and the scenario commands leave out. */
+export const FLEET_FILE = /\.fleet\.ya?ml$/i;
+/** JSON Schemas, and triage inputs (`provsim triage`), which no scenario command reads. */
+const SCHEMA_FILE = /\.schema\.json$|\.export\.json$/i;
 
-export function findScenarioFiles(paths: readonly string[]): string[] {
+/** The scenario files of `paths` (with `fleets`, the fleet files too), in path order. */
+export function findScenarioFiles(paths: readonly string[], options: { fleets?: boolean } = {}): string[] {
   if (paths.length === 0) throw new InputError('no scenario files or folders given; try: provsim run scenarios/');
   const files: string[] = [];
   for (const path of paths) {
@@ -23,7 +27,7 @@ export function findScenarioFiles(paths: readonly string[]): string[] {
       throw new InputError(`${path}: no such file or folder`);
     }
     if (stats.isDirectory()) {
-      const found = walk(path);
+      const found = walk(path, options.fleets === true);
       if (found.length === 0) {
         throw new InputError(`${path}: the folder holds no scenario files (*.yaml, *.yml or *.json)`);
       }
@@ -35,14 +39,16 @@ export function findScenarioFiles(paths: readonly string[]): string[] {
   return files;
 }
 
-function walk(dir: string): string[] {
+function walk(dir: string, fleets: boolean): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
   )) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...walk(path));
-    else if (SCENARIO_FILE.test(entry.name) && !NOT_SCENARIO.test(entry.name)) out.push(path);
+    if (entry.isDirectory()) out.push(...walk(path, fleets));
+    else if (SCENARIO_FILE.test(entry.name) && !SCHEMA_FILE.test(entry.name)) {
+      if (fleets || !FLEET_FILE.test(entry.name)) out.push(path);
+    }
   }
   return out;
 }
@@ -52,6 +58,10 @@ export function loadScenarioFiles(files: readonly string[]): Scenario[] {
   const scenarios: Scenario[] = [];
   const problems: string[] = [];
   for (const file of files) {
+    if (FLEET_FILE.test(file)) {
+      problems.push(`${file}: a fleet file, not a scenario; run it with provsim fleet ${file}`);
+      continue;
+    }
     let text: string;
     try {
       text = readFileSync(file, 'utf8');

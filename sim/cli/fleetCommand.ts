@@ -96,7 +96,7 @@ function parseMinutesList(raw: unknown): number[] {
   return [...new Set(values)];
 }
 
-function readFleet(file: string): Fleet {
+export function readFleet(file: string): Fleet {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -114,7 +114,7 @@ function readFleet(file: string): Fleet {
   }
 }
 
-interface FleetArgs {
+export interface FleetArgs {
   file: string;
   clients?: string | undefined;
   days?: string | undefined;
@@ -124,7 +124,7 @@ interface FleetArgs {
 }
 
 /** Reads the fleet and applies `--clients`, `--days` and `--seed`. */
-function loadFleet(args: FleetArgs): Fleet {
+export function loadFleet(args: FleetArgs): Fleet {
   const clients = wholeNumber(args.clients, 'clients', 1, MAX_FLEET_CLIENTS);
   const horizonMs = parseDays(args.days);
   const seed = parseSeed(args.seed);
@@ -152,7 +152,7 @@ const fleetOptions = {
 // ---------------------------------------------------------------------------------------------------------------
 // Progress (standard error, on a terminal only)
 
-function progress(label: string): { update: (done: number, total: number) => void; end: () => void } {
+export function progress(label: string): { update: (done: number, total: number) => void; end: () => void } {
   const tty = process.stderr.isTTY === true;
   const start = performance.now();
   let last = -Infinity;

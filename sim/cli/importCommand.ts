@@ -12,21 +12,21 @@ import {
   importSmstsLogs,
   type LogInput,
 } from '../import/importSmstsLogs.js';
-import { answerReplay } from '../import/replayAnswer.js';
-import { runModel } from '../model/runModel.js';
+import { answerReplay, type ReplayAnswer } from '../import/replayAnswer.js';
 import { TIME_ZONE_FORMS } from '../report/cmtrace/TimeZone.js';
 import { formatSummary } from '../report/formatText.js';
-import { buildReport } from '../report/Report.js';
+import type { Report } from '../report/Report.js';
 import type { Scenario } from '../scenario/Scenario.js';
+import { paintWords } from './colour.js';
 import { InputError, UsageError } from './InputError.js';
+import { formatOption, printJson } from './output.js';
 import { applyOverrides, parseAssume } from './overrides.js';
+import { writeRunReports } from './reportOutputs.js';
 import { timeZoneOption } from './runLogs.js';
+import { runAll } from './scenarioArgs.js';
 import { writeAtomic } from './writeAtomic.js';
 
-interface Io {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
+import type { Io } from './output.js';
 
 const MAX_PROBLEMS_SHOWN = 20;
 
@@ -130,7 +130,7 @@ function problemLines(result: ImportResult): string {
   return shown.join('') + (p.length > MAX_PROBLEMS_SHOWN ? `  ... and ${p.length - MAX_PROBLEMS_SHOWN} more\n` : '');
 }
 
-export function registerImport<T>(cli: Argv<T>, io: Io): Argv<T> {
+export function registerImport<T>(cli: Argv<T>, io: Io, colour = false): Argv<T> {
   return cli
     .command(
       'import <logs..>',
@@ -162,24 +162,74 @@ export function registerImport<T>(cli: Argv<T>, io: Io): Argv<T> {
       'replay <logs..>',
       'import task-sequence logs and run them: is the client in provisioning mode, and until when?',
       (y) =>
-        importOptions(y).option('assume', {
-          type: 'string',
-          array: true,
-          default: [] as string[],
-          describe: 'override an assumption: key=value (repeatable)',
-        }),
-      (args) => {
+        formatOption(
+          importOptions(y)
+            .option('assume', {
+              type: 'string',
+              array: true,
+              default: [] as string[],
+              describe: 'override an assumption: key=value (repeatable)',
+            })
+            .option('out', {
+              type: 'string',
+              describe: 'also write the report set of provsim run here (JSON, Markdown, HTML, index.html)',
+            }),
+        ),
+      // [provsim] Exit 0 whatever the simulated client does: replay answers a question, it judges nothing.
+      async (args) => {
         const assume = parseAssume(args.assume);
         const result = runImport(args, io);
         const scenario = applyOverrides(result.scenario, undefined, assume);
-        const report = buildReport(runModel(scenario));
+        const report = runAll([scenario], undefined)[0] as Report;
         const fallbackBias = timeZoneOption(args.timezone).biasMinutes(result.facts.lastUtcMs);
         const answer = answerReplay(scenario, result.facts, report, fallbackBias);
+        if (args.out !== undefined) await writeRunReports(args.out, [report], { trace: false });
+        if (args.format === 'json') {
+          printJson(io, replayResult(args.logs, answer, result, report));
+          return;
+        }
         io.out(`${answer.lines.join('\n')}\n\n`);
         if (result.problems.length > 0)
           io.out(`Problems reading the logs (${result.problems.length}):\n${problemLines(result)}\n`);
         if (result.summary.length > 0) io.out(`Import notes:\n${result.summary.map((x) => `  - ${x}\n`).join('')}\n`);
-        io.out(formatSummary(report));
+        io.out(paintWords(formatSummary(report), colour));
+        if (args.out !== undefined) io.out(`\nReports written to ${args.out}/\n`);
       },
     );
+}
+
+/** `replay --format json`: `docs/schemas/replay.schema.json`. */
+export interface ReplayResult {
+  schemaVersion: 1;
+  kind: 'provsim-replay';
+  logs: string[];
+  answer: {
+    inProvisioningMode: boolean;
+    since: string | null;
+    leaves: string | null;
+    leaveReason: string | null;
+    lines: string[];
+  };
+  problems: { file: string; line: number | null; message: string }[];
+  notes: string[];
+  report: Report;
+}
+
+function replayResult(logs: string[], answer: ReplayAnswer, result: ImportResult, report: Report): ReplayResult {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    schemaVersion: 1,
+    kind: 'provsim-replay',
+    logs,
+    answer: {
+      inProvisioningMode: answer.inProvisioningMode,
+      since: iso(answer.sinceUtcMs),
+      leaves: iso(answer.leavesUtcMs),
+      leaveReason: answer.leaveReason,
+      lines: answer.lines,
+    },
+    problems: result.problems.map((p) => ({ file: p.file, line: p.line, message: p.message })),
+    notes: result.summary,
+    report,
+  };
 }

@@ -4,31 +4,28 @@
  * invariant was violated, explore found a violation); 2 bad input, bad usage or an output that cannot be written
  * (one line, never a stack trace, and none of the command's files written). A closed standard output ends quietly.
  */
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
-import { EventLimitError } from '../kernel/index.js';
-import { formatMarkdown, formatRows, formatSummary } from '../report/formatText.js';
-import { failingViolations, verdictOf } from '../report/judge.js';
-import { buildReport, type Report } from '../report/Report.js';
-import { formatHours } from '../scenario/Duration.js';
+import { formatRows, formatSummary } from '../report/formatText.js';
+import { verdictOf } from '../report/judge.js';
+import type { Report } from '../report/Report.js';
+import { closest } from '../scenario/closest.js';
 import { scenarioJsonSchema } from '../scenario/loadScenario.js';
-import type { Scenario } from '../scenario/Scenario.js';
-import { verifyScenario } from '../verify/verifyScenario.js';
+import { registerCheck, registerValidate } from './checkCommand.js';
+import { paintWords, useColour } from './colour.js';
 import { registerExplore } from './exploreCommand.js';
 import { registerImport } from './importCommand.js';
+import { registerRemediate } from './remediateCommand.js';
 import { registerFleet } from './fleetCommand.js';
 import { registerTriage } from './triageCommand.js';
-import { findScenarioFiles, loadScenarioFiles } from './files.js';
 import { InputError, UsageError } from './InputError.js';
-import { applyOverrides, parseAssume, parseSeed } from './overrides.js';
+import type { Io } from './output.js';
 import * as reportOutputs from './reportOutputs.js';
 import { withRunLogOptions, writeRunLogs } from './runLogs.js';
-import { writeAllOrNothing, writeAtomic } from './writeAtomic.js';
+import { loadAll, reportJson, runAll, scenarioOptions } from './scenarioArgs.js';
+import { writeAllOrNothing } from './writeAtomic.js';
 
-export interface Io {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
+export type { Io } from './output.js';
 
 let stdoutClosed = false;
 
@@ -48,53 +45,38 @@ function processIo(): Io {
   };
 }
 
-interface ScenarioArgs {
-  paths: string[];
-  seed?: string | undefined;
-  assume: string[];
-  'max-events'?: number | undefined;
+/** The version in package.json (read at run time: the same file in the repository and the installed package). */
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/** The commands registered on the parser, hidden ones included (yargs has no public accessor for them). */
+function commandNames(cli: Argv): string[] {
+  const internal = cli as unknown as {
+    getInternalMethods?: () => { getCommandInstance: () => { getCommands: () => string[] } };
+  };
+  return internal.getInternalMethods?.().getCommandInstance().getCommands() ?? [];
 }
 
-function scenarioOptions<T>(y: Argv<T>) {
-  return y
-    .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'scenario files or folders' })
-    .option('seed', { type: 'string', describe: "override every scenario's seed" })
-    .option('assume', {
-      type: 'string',
-      array: true,
-      default: [] as string[],
-      describe: 'override an assumption: key=value (repeatable)',
-    })
-    .option('max-events', { type: 'number', describe: 'stop a run after this many events (default 5000000)' });
+const HIDDEN_COMMANDS = new Set(['schema', 'fleet-schema']);
+
+/** Refuses an unknown command by name first, then suggests the closest one and lists them all. */
+function checkCommandName(first: string, names: readonly string[]): void {
+  if (first.startsWith('-') || names.length === 0 || names.includes(first)) return;
+  const visible = names.filter((n) => !HIDDEN_COMMANDS.has(n));
+  const hint = closest(first, visible);
+  throw new UsageError(
+    `unknown command "${first}"${hint === undefined ? '.' : `; did you mean "${hint}"?`} The commands: ${visible.join(', ')}.`,
+  );
 }
 
-/** Loads, validates and applies the overrides; throws InputError on any bad input. */
-function loadAll(args: ScenarioArgs): Scenario[] {
-  const seed = parseSeed(args.seed);
-  const assume = parseAssume(args.assume);
-  return loadScenarioFiles(findScenarioFiles(args.paths)).map((s) => applyOverrides(s, seed, assume));
-}
-
-function runAll(scenarios: readonly Scenario[], maxEvents: number | undefined): Report[] {
-  return scenarios.map((s) => {
-    try {
-      const { run, violations } = verifyScenario(s, {
-        rerun: false,
-        ...(maxEvents === undefined ? {} : { maxEvents }),
-      });
-      return buildReport(run, violations);
-    } catch (error) {
-      if (error instanceof EventLimitError) throw new InputError(`${s.file ?? s.name}: ${error.message}`);
-      throw error;
-    }
-  });
-}
-
-function reportJson(report: Report): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
-}
-
-export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+/**
+ * Runs `provsim ...argv` and returns its exit code. `io` defaults to the console, with colour where it is a
+ * terminal (see `colour.ts`); a given `io` (tests, embedding) gets no colour.
+ */
+export async function main(argv: readonly string[], given?: Io): Promise<number> {
+  const colour = given === undefined && useColour(process.stdout);
+  const io = given ?? processIo();
   let code = 0;
   const cli = yargs([...argv])
     .scriptName('provsim')
@@ -120,10 +102,6 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         }
         reportOutputs.checkRunFormat(args.format, scenarios.length, args.out);
         const reports = runAll(scenarios, args['max-events']);
-        for (const r of reports) {
-          writeAtomic(join(args.out, `${r.scenario.name}.json`), reportJson(r));
-          writeAtomic(join(args.out, `${r.scenario.name}.md`), formatMarkdown(r));
-        }
         await reportOutputs.writeRunReports(args.out, reports, { trace: args.trace });
         writeRunLogs(args.out, reports, args);
         if (args.format === 'json') {
@@ -131,72 +109,46 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         } else if (args.format !== 'text') {
           io.out(await reportOutputs.formatRunOutput(args.format, reports));
         } else {
-          io.out(reports.map(formatSummary).join('\n'));
-          io.out(`\n${formatRows(reports)}Reports written to ${args.out}/\n`);
+          io.out(paintWords(reports.map(formatSummary).join('\n'), colour));
+          io.out(paintWords(`\n${formatRows(reports)}Reports written to ${args.out}/\n`, colour));
         }
         if (reports.some((r) => verdictOf(r) === 'failed')) code = 1;
-      },
-    )
-    .command(
-      'check <paths..>',
-      "run scenarios and judge each one's `expect` and invariants (no `expect`: skipped); exit 1 on any failure",
-      (y) => reportOutputs.withCheckReportOptions(scenarioOptions(y)),
-      (args) => {
-        const reports = runAll(loadAll(args), args['max-events']);
-        const markdown = reportOutputs.checkOutputs(reports, args);
-        const text: Io = markdown === null ? io : { out: () => {}, err: io.err };
-        const counts = { passed: 0, failed: 0, skipped: 0 };
-        for (const r of reports) {
-          const verdict = verdictOf(r);
-          counts[verdict]++;
-          const label = r.scenario.file ?? r.scenario.name;
-          if (verdict === 'skipped') text.out(`skip ${label}: no expect block\n`);
-          else if (verdict === 'passed') text.out(`pass ${label} (${r.expectations.length} expectations)\n`);
-          else {
-            text.out(`FAIL ${label}\n`);
-            for (const x of r.expectations.filter((e) => !e.passed))
-              text.out(`  ${x.name}: expected ${JSON.stringify(x.expected)}, got ${JSON.stringify(x.actual)}\n`);
-            for (const v of failingViolations(r))
-              text.out(`  invariant ${v.invariant} violated at ${formatHours(v.atMs)}: ${v.message}\n`);
-          }
-        }
-        text.out(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
-        if (markdown !== null) io.out(markdown);
-        if (counts.failed > 0) code = 1;
-      },
-    )
-    .command(
-      'validate <paths..>',
-      'parse and validate scenario files only',
-      (y) => scenarioOptions(y),
-      (args) => {
-        for (const s of loadAll(args)) io.out(`ok ${s.file} (${s.name})\n`);
       },
     );
   // Commands that live in their own modules: each registers itself here.
   const setCode = (c: number) => {
     code = c;
   };
+  registerCheck(cli, io, setCode, colour);
+  registerValidate(cli, io);
   registerExplore(cli, io, setCode);
-  registerImport(cli, io);
+  registerImport(cli, io, colour);
   registerFleet(cli, io);
   registerTriage(cli, io);
+  registerRemediate(cli, io);
   cli
     .command('schema', false, {}, () => {
       io.out(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
     })
-    .demandCommand(1, 'name a command: run, check or validate')
+    .completion('completion', 'print a bash/zsh completion script: provsim completion >> ~/.bashrc')
+    .demandCommand(1, 'name a command; provsim alone lists them')
     .strict()
-    .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version(false)
+    .version('version', 'print the version of provsim', VERSION)
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .exitProcess(false)
     .fail((message, error) => {
       throw error ?? new UsageError(message);
     });
   try {
+    // `provsim` alone lists every command and exits 0 ([provsim]: the spec gives no code; a listing asked for is no
+    // error); an unknown command is named before any suggestion.
+    if (argv.length === 0) {
+      io.out(`${await cli.getHelp()}\n`);
+      return 0;
+    }
+    checkCommandName(argv[0] as string, commandNames(cli));
     await writeAllOrNothing(() => cli.parseAsync());
   } catch (error) {
     if (error instanceof InputError) {

@@ -11,6 +11,7 @@ import { formatCompareHtml } from '../report/html/formatCompareHtml.js';
 import { formatHtml } from '../report/html/formatHtml.js';
 import { formatIndex, type IndexEntry } from '../report/html/formatIndex.js';
 import { formatJunit } from '../report/junit.js';
+import { formatMarkdown } from '../report/formatText.js';
 import { formatMarkdownSummary } from '../report/markdownSummary.js';
 import type { Report } from '../report/Report.js';
 import { formatChromeTrace } from '../report/traceEvents.js';
@@ -18,11 +19,12 @@ import { closest } from '../scenario/closest.js';
 import { ASSUMPTION_VALUES, type Assumptions, type Scenario } from '../scenario/Scenario.js';
 import { UsageError } from './InputError.js';
 import { parseAssume } from './overrides.js';
+import { reportJson } from './scenarioArgs.js';
 import { writeAtomic } from './writeAtomic.js';
 
 export const RUN_FORMATS = ['text', 'json', 'html', 'markdown'] as const;
 export type RunFormat = (typeof RUN_FORMATS)[number];
-export const CHECK_FORMATS = ['text', 'markdown'] as const;
+export const CHECK_FORMATS = ['text', 'json', 'markdown'] as const;
 
 interface Io {
   readonly out: (text: string) => void;
@@ -63,12 +65,17 @@ export function checkRunFormat(format: RunFormat, scenarioCount: number, out: st
   }
 }
 
-/** Writes `<name>.html` for each report, `index.html` for the run, and `<name>.trace.json` with `trace`. */
+/**
+ * The report set of `run` (and `replay --out`): `<name>.json`, `<name>.md` and `<name>.html` for each report,
+ * `index.html` for the run, and `<name>.trace.json` with `trace`.
+ */
 export async function writeRunReports(out: string, reports: readonly Report[], options: { trace: boolean }) {
   const entries: IndexEntry[] = [];
   for (const r of reports) {
     const name = r.scenario.name;
     const files: Record<string, string> = { html: `${name}.html`, json: `${name}.json`, md: `${name}.md` };
+    writeAtomic(join(out, files.json as string), reportJson(r));
+    writeAtomic(join(out, files.md as string), formatMarkdown(r));
     writeAtomic(join(out, files.html as string), await formatHtml(r));
     if (options.trace) {
       files.trace = `${name}.trace.json`;

@@ -125,7 +125,7 @@ export function registerTriage(cli: Argv, io: Io): void {
         // JSON: the device and its scenarios, each the YAML text that `provsim run` reads.
         io.out(
           args.format === 'json'
-            ? `${JSON.stringify({ device: entry[0], scenarios: yamls }, null, 2)}\n`
+            ? `${JSON.stringify({ schemaVersion: 1, kind: 'provsim-triage-explain', device: entry[0], scenarios: yamls }, null, 2)}\n`
             : yamls.join('---\n'),
         );
         return;

@@ -45,6 +45,11 @@ export const RULES = [
   { name: 'wmi-enters', sources: ['en'] },
   { name: 'wmi-exits', sources: ['en'] },
   { name: 'wmi-needs-device-on', sources: ['provsim'] },
+  // -- client-health scripts (provsim remediate) ---------------------------------------------------------------
+  { name: 'health-script-repairs', sources: ['provsim'] },
+  { name: 'health-script-registry-only', sources: ['en', 'provsim'] },
+  { name: 'health-script-window-waits', sources: ['provsim'] },
+  { name: 'health-script-nothing-to-do', sources: ['provsim'] },
   // -- CcmExec -------------------------------------------------------------------------------------------------
   { name: 'start-reads-registry', sources: ['spec', 'client-flow'] },
   { name: 'registry-edit-read-at-start', sources: ['spec', 'provsim'] },
@@ -230,6 +235,13 @@ export function createRuleTracker(): RuleTracker {
           if (e.action === 'enabled-and-started' && stepHoldsDisabled) fired.push('ccmeval-in-disabling-step');
           break;
         case 'admin-wmi':
+          break;
+        case 'health-script':
+          if (e.acted)
+            fired.push(e.action === 'registry-only' ? 'health-script-registry-only' : 'health-script-repairs');
+          else if (e.action === 'window' && (e.reason.startsWith('no ') || e.reason.includes('within the window')))
+            fired.push('health-script-window-waits');
+          else fired.push('health-script-nothing-to-do');
           break;
         case 'hazard':
           fired.push(`hazard-${e.kind}`);

@@ -12,7 +12,7 @@
  * clock. The effective mode survives a CcmExec stop (it is what the client obeyed last) and is re-read from the
  * registry only when CcmExec starts.
  */
-import type { Scenario, ScenarioEvent } from '../scenario/Scenario.js';
+import type { HealthScriptAction, Scenario, ScenarioEvent } from '../scenario/Scenario.js';
 import {
   type ClientState,
   type DeviceDownCause,
@@ -303,7 +303,37 @@ class Step {
       case 'ccmeval':
         this.ccmeval(true);
         return;
+      case 'health-script':
+        this.healthScript(e.action, e.windowMs);
+        return;
     }
+  }
+
+  /**
+   * A client-health script's provisioning-mode repair [health-script-*, docs/model.md]. The widely used script
+   * (ConfigMgr Client Health, `Test-ProvisioningMode`) reads `ProvisioningMode` and, when it is "true" (PowerShell's
+   * `-eq` ignores case), writes "false" to the registry, then calls `SetClientProvisioningMode($false)`; its fork
+   * acts only past a window; some tools write the registry value alone. [provsim] The script runs in the installed
+   * OS, so it needs the device on; `window` needs `ProvisioningEnabledTime` to measure the window and does nothing
+   * without it (it cannot tell a sequence that is still running); the window is passed when the wall clock is more
+   * than `windowMs` past the timestamp (strictly, like the timeout).
+   */
+  private healthScript(action: HealthScriptAction, windowMs: number): void {
+    const s = this.s;
+    const skip = (reason: string) => this.log({ type: 'health-script', action, acted: false, reason });
+    if (s.device === 'off') return skip('the device is off');
+    if (!registrySaysProvisioning(s.registry)) return skip('the registry does not say provisioning mode');
+    if (action === 'window') {
+      const enabled = s.registry.ProvisioningEnabledTime;
+      if (enabled === undefined) return skip('no ProvisioningEnabledTime: the window cannot be checked');
+      const elapsedSeconds = Math.floor(this.wallMs / 1000) - enabled;
+      if (elapsedSeconds * 1000 <= windowMs)
+        return skip(`in provisioning mode for ${elapsedSeconds}s, within the window`);
+    }
+    this.log({ type: 'health-script', action, acted: true, reason: 'the registry says provisioning mode' });
+    this.writeRegistry('ProvisioningMode', 'false');
+    // [en] The registry edit alone does not take the client out; the WMI call is the supported way.
+    if (action !== 'registry-only') this.exit('manual');
   }
 
   // -- device --------------------------------------------------------------------------------------------------

@@ -5,7 +5,14 @@
  * (the kernel in `runModel.ts`, or a fake-timers clock) applies the effects. Effects name their timer by a `TimerKey`:
  * scheduling a key replaces the pending timer of that key, so the model never holds a kernel handle.
  */
-import type { ExitReason, HazardKind, RegistryName, ScenarioEvent, TaskSequenceOutcome } from '../scenario/Scenario.js';
+import type {
+  ExitReason,
+  HazardKind,
+  HealthScriptAction,
+  RegistryName,
+  ScenarioEvent,
+  TaskSequenceOutcome,
+} from '../scenario/Scenario.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Priorities: the order of events at the same instant (the kernel's second sort key). Documented in docs/model.md.
@@ -204,6 +211,12 @@ export type TraceBody =
       readonly action: 'enabled-and-started' | 'started' | 'healthy' | 'skipped-device-off';
     }
   | { readonly type: 'admin-wmi'; readonly enable: boolean }
+  | {
+      readonly type: 'health-script';
+      readonly action: HealthScriptAction;
+      readonly acted: boolean;
+      readonly reason: string;
+    }
   | { readonly type: 'hazard'; readonly kind: HazardKind; readonly detail: string }
   | { readonly type: 'ignored'; readonly what: string; readonly reason: string };
 

@@ -99,6 +99,10 @@ export function describeEntry(e: TraceEntry): string {
       return `ccmeval${e.manual ? ' (manual)' : ''}: ${{ 'enabled-and-started': 'CcmExec disabled -> enabled and started', started: 'CcmExec stopped -> started', healthy: 'CcmExec healthy', 'skipped-device-off': 'skipped, device off' }[e.action]}`;
     case 'admin-wmi':
       return `Administrator runs SetClientProvisioningMode($${e.enable})`;
+    case 'health-script':
+      return e.acted
+        ? `Health script (${e.action}) repairs provisioning mode: ${e.action === 'registry-only' ? 'ProvisioningMode = "false" only' : 'ProvisioningMode = "false", then SetClientProvisioningMode($false)'}`
+        : `Health script (${e.action}): nothing to do (${e.reason})`;
     case 'hazard':
       return `HAZARD ${e.kind}: ${e.detail}`;
     case 'ignored':

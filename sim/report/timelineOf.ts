@@ -436,6 +436,9 @@ export function timelineOf(report: Report): Timeline {
       case 'admin-wmi':
         mark(e, 'admin', 'admin-wmi', `SetClientProvisioningMode($${e.enable})`);
         break;
+      case 'health-script':
+        if (e.acted) mark(e, 'admin', 'admin-wmi', `health script (${e.action})`);
+        break;
       case 'registry-edit':
         mark(e, 'admin', 'registry-edit', e.value === null ? `${e.name} deleted` : `${e.name}=${e.value}`);
         break;

@@ -121,7 +121,23 @@ export type ScenarioEvent =
   | (EventBase & { readonly type: 'clock-jump'; readonly byMs: number })
   | (EventBase & { readonly type: 'service-restart' })
   | (EventBase & { readonly type: 'ts-crash' })
-  | (EventBase & { readonly type: 'ccmeval' });
+  | (EventBase & { readonly type: 'ccmeval' })
+  | (EventBase & {
+      readonly type: 'health-script';
+      readonly action: HealthScriptAction;
+      /** `window` only: act on clients in provisioning mode for longer than this, by `ProvisioningEnabledTime`. */
+      readonly windowMs: number;
+    });
+
+/**
+ * What a client-health script does to a client whose registry says provisioning mode (see docs/model.md,
+ * `health-script-*`): `force` writes the registry and calls `SetClientProvisioningMode($false)` whatever the
+ * timestamp; `window` does the same only past a window after `ProvisioningEnabledTime`; `registry-only` writes the
+ * registry value alone.
+ */
+export type HealthScriptAction = 'force' | 'window' | 'registry-only';
+
+export const HEALTH_SCRIPT_ACTIONS: readonly HealthScriptAction[] = ['force', 'window', 'registry-only'];
 
 export type ScenarioEventType = ScenarioEvent['type'];
 
@@ -136,6 +152,7 @@ export const EVENT_TYPES: readonly ScenarioEventType[] = [
   'service-restart',
   'ts-crash',
   'ccmeval',
+  'health-script',
 ];
 
 export type ExitReason = 'ts-success' | 'ts-failure' | 'timeout' | 'manual' | 'registry-edit';

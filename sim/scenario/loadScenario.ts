@@ -20,6 +20,7 @@ import {
   DEFAULT_HORIZON_MS,
   DEFAULT_START_MS,
   EVENT_TYPES,
+  HEALTH_SCRIPT_ACTIONS,
   type ExitReason,
   type Expect,
   HAZARD_KINDS,
@@ -533,6 +534,22 @@ const events = {
   'service-restart': eventBranch('service-restart', 'CcmExec restarts.', noProps, () => ({})),
   'ts-crash': eventBranch('ts-crash', 'The task sequence crashes; it is abandoned.', noProps, () => ({})),
   ccmeval: eventBranch('ccmeval', 'A manual ccmeval run.', noProps, () => ({})),
+  'health-script': eventBranch(
+    'health-script',
+    "A client-health script's provisioning-mode repair runs (provsim remediate schedules it daily).",
+    {
+      action: F.required(
+        F.oneOf(HEALTH_SCRIPT_ACTIONS),
+        'force: registry "false" then SetClientProvisioningMode($false) whenever the registry says provisioning mode; window: the same only past the window after ProvisioningEnabledTime; registry-only: the registry value alone.',
+      ),
+      window: F.withDefault(
+        F.duration({ min: 'zero' }),
+        '4h',
+        'With action window: act only on clients in provisioning mode for longer than this.',
+      ),
+    },
+    (v) => ({ action: v.action, windowMs: v.window }),
+  ),
 } as const satisfies { readonly [K in ScenarioEventType]: F.Spec<unknown> };
 
 // Every type in EVENT_TYPES has a branch, in that order.
@@ -810,6 +827,10 @@ function eventToPlain(e: ScenarioEvent): Record<string, unknown> {
     case 'service-restart':
     case 'ts-crash':
     case 'ccmeval':
+      break;
+    case 'health-script':
+      base.action = e.action;
+      if (e.action === 'window') base.window = d(e.windowMs);
       break;
   }
   if (e.repeat !== undefined) base.repeat = { every: d(e.repeat.everyMs), count: e.repeat.count };

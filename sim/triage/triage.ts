@@ -22,6 +22,8 @@ export interface TriageOptions {
 
 export interface TriageReport {
   readonly schemaVersion: 1;
+  /** The JSON document's kind (docs/schemas/triage.schema.json). */
+  readonly kind: 'provsim-triage';
   readonly asOf: string;
   readonly checkIntervalMs: number;
   readonly tsWindowMs: number;
@@ -70,6 +72,7 @@ export function triage(files: readonly ExportFile[], options: TriageOptions): Tr
   return {
     report: {
       schemaVersion: 1,
+      kind: 'provsim-triage',
       asOf: new Date(options.asOfMs).toISOString(),
       checkIntervalMs,
       tsWindowMs,

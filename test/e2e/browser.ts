@@ -8,9 +8,11 @@
  * version), so it is pointed at a private, versioned folder for the duration of the call, and the folder is moved
  * into place only once complete (an interrupted unpacking is never reused).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 const HOW_TO_GET_ONE =
   'run `npm ci` in the project (it installs @sparticuz/chromium, which ships a headless Chromium), or set CHROME_PATH to a Chrome or Chromium executable';
@@ -76,4 +78,50 @@ async function unpack(dir: string, cache: string): Promise<void> {
     rmSync(partial, { recursive: true, force: true });
     if (!existsSync(join(dir, 'chromium'))) throw error;
   }
+}
+
+/** The flags every browser test starts Chromium with: headless, offline, nothing of its own on the network. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** A page of a file as a person sees it, with the console errors and warnings, page errors and requests it made. */
+export interface OpenedPage {
+  readonly page: Page;
+  readonly problems: string[];
+  readonly requests: string[];
+}
+
+/** Starts the headless Chromium (offline) in a fresh profile; throws with the way to get one. */
+export async function launchChromium(viewport = { width: 1400, height: 1040 }): Promise<BrowserContext> {
+  const { path, env } = await findChromium();
+  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'provsim-chromium-')), {
+    executablePath: path,
+    env: { ...process.env, ...env },
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport,
+    offline: true,
+  });
+}
+
+/** Opens `file` in a new page of `context`, recording what a person would not want to see. */
+export async function openFile(context: BrowserContext, file: string): Promise<OpenedPage> {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  return { page, problems, requests };
 }

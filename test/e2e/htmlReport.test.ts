@@ -9,22 +9,50 @@
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { Page } from 'playwright-core';
+import { pathToFileURL } from 'node:url';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatHtml } from '../../sim/report/html/formatHtml.js';
 import { formatIndex } from '../../sim/report/html/formatIndex.js';
 import type { Report } from '../../sim/report/Report.js';
 import { bundledReport } from '../report/bundledReports.js';
-import { createBrowser } from './chromium.js';
+import { CHROMIUM_ARGS, findChromium } from './browser.js';
 
 const SCENARIO = 'disabled-client-ccmeval-rescue';
 
 let dir = '';
 let report: Report;
-const chromium = createBrowser();
-const { problems, requests } = chromium;
-const browser = () => chromium.context();
-const open = (file: string): Promise<Page> => chromium.open(join(dir, file));
+let started: Promise<BrowserContext> | undefined;
+const problems: string[] = [];
+const requests: string[] = [];
+
+/** The browser, started once; every test that needs it fails (never skips) when Chromium is missing. */
+function browser(): Promise<BrowserContext> {
+  started ??= (async () => {
+    const { path, env } = await findChromium();
+    return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'provsim-chromium-')), {
+      executablePath: path,
+      env: { ...process.env, ...env },
+      args: CHROMIUM_ARGS,
+      headless: true,
+      viewport: { width: 1400, height: 1040 },
+      offline: true,
+    });
+  })();
+  return started;
+}
+
+/** Opens a page of the report folder and records console errors, page errors and every request. */
+async function open(file: string): Promise<Page> {
+  const page = await (await browser()).newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(pathToFileURL(join(dir, file)).href, { waitUntil: 'load' });
+  return page;
+}
 
 /** How many marks of the named Vega mark group the browser laid out with a non-empty box. */
 async function drawn(page: Page, figure: string, name: string): Promise<number> {
@@ -42,7 +70,7 @@ describe('the HTML report in Chromium', () => {
   });
 
   afterAll(async () => {
-    await chromium.close();
+    if (started !== undefined) await (await started.catch(() => undefined))?.close();
   });
 
   it('finds and starts a headless Chromium', async () => {

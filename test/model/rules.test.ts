@@ -205,6 +205,26 @@ const cases: { name: string; options: ScenarioOptions; rules: RuleName[] }[] = [
     },
     rules: ['ccmeval-enables-disabled', 'ccmeval-in-disabling-step'],
   },
+  {
+    name: 'client-health scripts on a client stuck in provisioning mode',
+    options: {
+      horizonMs: 12 * H,
+      client: { registry: { ProvisioningMode: 'true', ProvisioningEnabledTime: 1767225600 - 3600 } },
+      events: [
+        { type: 'health-script', atMs: H, action: 'window', windowMs: 4 * H },
+        { type: 'health-script', atMs: 2 * H, action: 'registry-only', windowMs: 0 },
+        { type: 'registry-set', atMs: 3 * H, name: 'ProvisioningMode', value: 'true' },
+        { type: 'health-script', atMs: 4 * H, action: 'force', windowMs: 0 },
+        { type: 'health-script', atMs: 5 * H, action: 'force', windowMs: 0 },
+      ],
+    },
+    rules: [
+      'health-script-window-waits',
+      'health-script-registry-only',
+      'health-script-repairs',
+      'health-script-nothing-to-do',
+    ],
+  },
 ];
 
 describe('rule names', () => {

@@ -124,6 +124,7 @@ events:
   - { type: service-restart, at: 1h, repeat: { every: 1h, count: 2 } }
   - { type: ts-crash, at: 1h, repeat: { every: 1h, count: 2 } }
   - { type: ccmeval, at: 0s, repeat: { every: 1d, count: 31 } }
+  - { type: health-script, at: 2h, action: window, window: 12h, repeat: { every: 1d, count: 29 } }
 `;
 
 const MINIMAL = 'name: minimal\n';

@@ -1,0 +1,255 @@
+/**
+ * `provsim remediate`: the same fleet run once per strategy, every client with the same draws (release, task
+ * sequence, interruptions, deployments, phase), so that the measures differ by the strategy alone.
+ *
+ * Each client runs through the fleet's exact fast path (`simulateClient`, equal to `buildReport(runModel(...))`), on
+ * its scenario with the strategy's scripted actions added. A quiet client (no task sequence, never in provisioning
+ * mode: the closed-form branch) cannot have a registry that says provisioning mode (nothing writes "true" to it),
+ * so every script run on it does nothing and its outcome is the same with or without them: it takes the closed form
+ * on its scenario without them (the remediate test checks this against the model on the scripted scenario).
+ *
+ * Deterministic: the report depends only on the fleet, the strategies and the options.
+ */
+import { clientScenario, phaseOf } from '../fleet/clientScenario.js';
+import type { Fleet } from '../fleet/Fleet.js';
+import { Histogram, type Percentile } from '../fleet/Histogram.js';
+import type { ClientOutcome } from '../fleet/ClientOutcome.js';
+import { stuckTime } from '../fleet/ClientOutcome.js';
+import { withMaxMinutes } from '../fleet/runTune.js';
+import { fastPathOf, simulateClient } from '../fleet/simulateClient.js';
+import { hasTimeout } from '../model/transition.js';
+import type { Scenario } from '../scenario/Scenario.js';
+import { type Strategy, withStrategy } from './Strategy.js';
+
+const HOUR = 3_600_000;
+
+/** The fleet a strategy runs on: `max=` sets every client's `ProvisioningMaxMinutes` (one draw still taken). */
+export function fleetUnder(fleet: Fleet, strategy: Strategy): Fleet {
+  return strategy.kind === 'max' ? withMaxMinutes(fleet, strategy.maxMinutes) : fleet;
+}
+
+/** Client `index`'s scenario under `strategy`, as `--explain` prints it and the run simulates it. */
+export function remediateScenario(fleet: Fleet, strategy: Strategy, index: number): Scenario {
+  return withStrategy(clientScenario(fleetUnder(fleet, strategy), index), strategy);
+}
+
+/** What one client's run under a strategy adds to the measures (fleet time: the client's scenario time - phase). */
+export interface ClientMeasures {
+  /** Time in provisioning mode while no task sequence ran, within the fleet's window. */
+  readonly stuckMs: number;
+  /** A proper exit (manual, timeout) or a registry-edit exit while the task sequence ran: the sequence was cut. */
+  readonly cut: boolean;
+  /** `inconsistent-registry` was raised: a CcmExec start found the registry saying "false" with tasks excluded. */
+  readonly inconsistent: boolean;
+  /** In provisioning mode at the end. */
+  readonly stuckAtEnd: boolean;
+  readonly legacy: boolean;
+  /** Fleet time of each exit from provisioning mode within the window. */
+  readonly exitsAtMs: readonly number[];
+}
+
+/** The measures of one client's outcome. */
+export function measuresOf(o: ClientOutcome, phaseMs: number, horizonMs: number, version: string): ClientMeasures {
+  const ts = o.taskSequence;
+  const runFrom = ts.startedAtMs;
+  const runTo = ts.endedAtMs ?? ts.abandonedAtMs ?? Number.POSITIVE_INFINITY;
+  let cut = false;
+  const exitsAtMs: number[] = [];
+  for (const i of o.intervals) {
+    if (i.exitedAtMs === null) continue;
+    if (i.exitedAtMs >= phaseMs) exitsAtMs.push(i.exitedAtMs - phaseMs);
+    const ordinary = i.exitReason === 'ts-success' || i.exitReason === 'ts-failure';
+    if (!ordinary && runFrom !== null && i.exitedAtMs >= runFrom && i.exitedAtMs < runTo) cut = true;
+  }
+  const last = o.intervals[o.intervals.length - 1];
+  return {
+    stuckMs: stuckTime(o.intervals, ts, phaseMs, horizonMs),
+    cut,
+    inconsistent: o.hazards['inconsistent-registry'] > 0,
+    stuckAtEnd: last !== undefined && last.exitedAtMs === null,
+    legacy: !hasTimeout(version),
+    exitsAtMs,
+  };
+}
+
+/** The measures of one strategy over the fleet. */
+export interface StrategyRow {
+  readonly strategy: string;
+  readonly clients: number;
+  /** Client-hours in provisioning mode while no task sequence ran (after it ended, or with none). */
+  readonly stuckClientHours: number;
+  /** Task sequences cut: a client taken out of provisioning mode while its sequence ran (not by its own end). */
+  readonly sequencesCut: number;
+  readonly inconsistentClients: number;
+  readonly stuckAtEnd: number;
+  /** Clients before release 1902 (no timeout) in provisioning mode at the end. */
+  readonly legacyStuckAtEnd: number;
+  readonly deploymentWait: {
+    readonly processed: number;
+    readonly unprocessed: number;
+    /** The bucket holding each percentile (`[lowMs, highMs)`, at most 0.1% wide), `null` with none processed. */
+    readonly p50: Percentile | null;
+    readonly p99: Percentile | null;
+    readonly maxMs: number | null;
+  };
+  /** The exit storm: the most clients leaving provisioning mode, and the most deployments processed, in one hour. */
+  readonly storm: {
+    readonly maxExitsInHour: number;
+    readonly maxExitsHour: number | null;
+    readonly maxProcessedInHour: number;
+    readonly maxProcessedHour: number | null;
+  };
+  /** Per hour of the fleet's window (hour h covers [h, h+1) hours after the start). */
+  readonly hourly: { readonly exits: readonly number[]; readonly processed: readonly number[] };
+}
+
+export interface RemediateReport {
+  readonly schemaVersion: 1;
+  readonly kind: 'provsim-remediate-report';
+  readonly fleet: {
+    readonly name: string;
+    readonly clients: number;
+    readonly horizonMs: number;
+    readonly seed: number;
+    readonly start: string;
+  };
+  readonly rows: readonly StrategyRow[];
+}
+
+/** Accumulates one strategy's measures, client by client. */
+class StrategySummary {
+  clients = 0;
+  stuckMs = 0;
+  cut = 0;
+  inconsistent = 0;
+  stuckAtEnd = 0;
+  legacyStuckAtEnd = 0;
+  readonly waits = new Histogram();
+  unprocessed = 0;
+  maxWaitMs = -1;
+  readonly exits: Float64Array;
+  readonly processed: Float64Array;
+
+  constructor(
+    readonly label: string,
+    hours: number,
+  ) {
+    this.exits = new Float64Array(hours);
+    this.processed = new Float64Array(hours);
+  }
+
+  add(m: ClientMeasures, waits: readonly (number | null)[], publishedAtMs: readonly number[]): void {
+    this.clients++;
+    this.stuckMs += m.stuckMs;
+    if (m.cut) this.cut++;
+    if (m.inconsistent) this.inconsistent++;
+    if (m.stuckAtEnd) {
+      this.stuckAtEnd++;
+      if (m.legacy) this.legacyStuckAtEnd++;
+    }
+    for (const at of m.exitsAtMs) this.bump(this.exits, at);
+    for (let k = 0; k < waits.length; k++) {
+      const w = waits[k];
+      if (w === null || w === undefined) {
+        this.unprocessed++;
+        continue;
+      }
+      this.waits.add(w);
+      if (w > this.maxWaitMs) this.maxWaitMs = w;
+      this.bump(this.processed, (publishedAtMs[k] as number) + w);
+    }
+  }
+
+  private bump(series: Float64Array, atMs: number): void {
+    const h = Math.floor(atMs / HOUR);
+    if (h >= 0 && h < series.length) series[h] = (series[h] as number) + 1;
+  }
+
+  row(): StrategyRow {
+    const peak = (series: Float64Array) => {
+      let best = 0;
+      let at: number | null = null;
+      series.forEach((v, h) => {
+        if (v > best) {
+          best = v;
+          at = h;
+        }
+      });
+      return { best, at };
+    };
+    const e = peak(this.exits);
+    const p = peak(this.processed);
+    return {
+      strategy: this.label,
+      clients: this.clients,
+      stuckClientHours: Math.round((this.stuckMs / HOUR) * 10) / 10,
+      sequencesCut: this.cut,
+      inconsistentClients: this.inconsistent,
+      stuckAtEnd: this.stuckAtEnd,
+      legacyStuckAtEnd: this.legacyStuckAtEnd,
+      deploymentWait: {
+        processed: this.waits.count,
+        unprocessed: this.unprocessed,
+        p50: this.waits.percentile(0.5),
+        p99: this.waits.percentile(0.99),
+        maxMs: this.maxWaitMs < 0 ? null : this.maxWaitMs,
+      },
+      storm: { maxExitsInHour: e.best, maxExitsHour: e.at, maxProcessedInHour: p.best, maxProcessedHour: p.at },
+      hourly: { exits: [...this.exits], processed: [...this.processed] },
+    };
+  }
+}
+
+/** The fleet's deployment publications at or before the horizon, in time order (fleet time): every client's. */
+export function publicationTimes(fleet: Fleet): number[] {
+  const out: number[] = [];
+  for (const d of fleet.deployments) {
+    if (d.atMs > fleet.horizonMs) continue;
+    if (d.everyMs === null) out.push(d.atMs);
+    else for (let at = d.atMs; at <= fleet.horizonMs; at += d.everyMs) out.push(at);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+export interface RunRemediateOptions {
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Runs every client of `fleet` under each strategy, in order. */
+export function runRemediate(
+  fleet: Fleet,
+  strategies: readonly Strategy[],
+  options: RunRemediateOptions = {},
+): RemediateReport {
+  const hours = Math.ceil(fleet.horizonMs / HOUR);
+  const published = publicationTimes(fleet);
+  const rows: StrategyRow[] = [];
+  const total = strategies.length * fleet.clients;
+  let done = 0;
+  for (const strategy of strategies) {
+    const summary = new StrategySummary(strategy.label, hours);
+    const under = fleetUnder(fleet, strategy);
+    for (let index = 0; index < fleet.clients; index++) {
+      const base = clientScenario(under, index);
+      const path = fastPathOf(base);
+      const scenario = path === 'closed-form' ? base : withStrategy(base, strategy);
+      const outcome = simulateClient(scenario, path);
+      const phase = phaseOf(under, base);
+      summary.add(measuresOf(outcome, phase, base.horizonMs, base.client.version), outcome.deploymentWaits, published);
+      if (++done % 2000 === 0) options.onProgress?.(done, total);
+    }
+    rows.push(summary.row());
+  }
+  return {
+    schemaVersion: 1,
+    kind: 'provsim-remediate-report',
+    fleet: {
+      name: fleet.name,
+      clients: fleet.clients,
+      horizonMs: fleet.horizonMs,
+      seed: fleet.seed,
+      start: new Date(fleet.startMs).toISOString(),
+    },
+    rows,
+  };
+}
