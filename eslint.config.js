@@ -14,7 +14,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
-  { files: ['bin/*.js'], languageOptions: { globals: { process: 'readonly' } } },
+  { files: ['bin/*.js', 'stryker.config.mjs'], languageOptions: { globals: { process: 'readonly' } } },
   {
     files: ['sim/kernel/**/*.ts', 'sim/model/**/*.ts'],
     rules: {

@@ -1,43 +1,48 @@
 /**
- * `provsim explore`: the property-based search for invariant violations, outside vitest. Prints the seed first
- * (so any run can be replayed), a progress line on a terminal, and on failure the seed, the fast-check path, the
- * shrunk scenario's violations and the file it was written to; exits 1 then. `--replay FILE` re-checks a file.
+ * `provsim explore`: the search for invariant violations, outside vitest. Random (fast-check, optionally swarm) or
+ * exhaustive (`--exhaustive`: every scenario of up to K inserted events on a grid). Prints what it searched, a
+ * progress line on a terminal (the search, then the shrinking), and either the verdict or the counterexample and
+ * the file it was written to; the goals reached; with `--format json` one JSON document on stdout instead.
+ * Exit 1 on a violation, a required goal never reached, or an exhaustive search that could not finish.
+ * `--replay FILE` re-checks a file; `--list-goals` lists the built-in goals.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { closest } from '../scenario/closest.js';
+import type { ModelFaults } from '../model/transition.js';
 import { formatHours } from '../scenario/Duration.js';
 import { parseScenario, ScenarioError } from '../scenario/loadScenario.js';
-import { counterexampleYaml, explore } from '../verify/explore.js';
+import { EVENT_TYPES } from '../scenario/Scenario.js';
+import { counterexampleYaml, explore, type ExploreResult } from '../verify/explore.js';
+import { GOAL_NAMES } from '../verify/goals.js';
 import { INVARIANT_NAMES, type InvariantName, type Violation } from '../verify/invariants.js';
 import { verifyScenario } from '../verify/verifyScenario.js';
+import { runExhaustive } from './exhaustiveCommand.js';
+import {
+  type ExploreArgs,
+  type ExploreContext,
+  listGoals,
+  Observed,
+  oneOf,
+  parseKinds,
+  positiveDuration,
+  positiveInteger,
+  printViolations,
+  progressLine,
+  sayer,
+} from './exploreOutput.js';
 import { InputError } from './InputError.js';
-import { type Io, notesIo, printJson } from './output.js';
+import { type Io, printJson } from './output.js';
 import { applyOverrides, parseAssume, parseSeed } from './overrides.js';
 import { writeAtomic } from './writeAtomic.js';
 
-function parseInvariants(names: readonly string[]): InvariantName[] {
-  return names.map((n) => {
-    if ((INVARIANT_NAMES as readonly string[]).includes(n)) return n as InvariantName;
-    const hint = closest(n, INVARIANT_NAMES);
-    throw new InputError(
-      `--invariant ${n}: unknown invariant${hint ? `; did you mean "${hint}"?` : ''} Allowed: ${INVARIANT_NAMES.join(', ')}`,
-    );
-  });
-}
-
-function positiveInteger(raw: unknown, flag: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InputError(`${flag} ${String(raw)}: expected a whole number of at least 1`);
-  return n;
-}
+/** The deliberate model faults `--fault` can plant (to measure how fast the explorer finds a broken rule). */
+const FAULTS = ['checkAtOrAfterMax', 'skipCheckAtStart'] as const satisfies readonly (keyof ModelFaults)[];
 
 export function registerExplore<T>(cli: Argv<T>, io: Io, setCode: (code: number) => void): Argv<T> {
   return cli.command(
     'explore',
-    'search generated scenarios for invariant violations; write the shrunk counterexample; exit 1 if one is found',
+    'search scenarios (random, swarm or exhaustive) for invariant violations; exit 1 on a violation or a missed goal',
     (y) =>
       y
         .option('runs', { type: 'string', describe: 'scenarios to try (default $PROVSIM_RUNS or 1000)' })
@@ -63,7 +68,7 @@ export function registerExplore<T>(cli: Argv<T>, io: Io, setCode: (code: number)
         .option('all-assumptions', {
           type: 'boolean',
           default: false,
-          describe: 'draw every combination of assumptions instead',
+          describe: 'every combination of the assumptions not fixed by --assume',
         })
         .option('out', {
           type: 'string',
@@ -77,16 +82,77 @@ export function registerExplore<T>(cli: Argv<T>, io: Io, setCode: (code: number)
         .option('format', {
           choices: ['text', 'json'] as const,
           default: 'text' as const,
-          describe: 'what goes to standard output (json: one JSON document, nothing else)',
+          describe: 'json: one JSON document on stdout (progress on stderr)',
+        })
+        .option('exhaustive', {
+          type: 'boolean',
+          default: false,
+          describe: 'check every scenario of up to --depth inserted events on the grid',
+        })
+        .option('depth', { type: 'string', default: '2', describe: 'exhaustive: most inserted events' })
+        .option('grid', { type: 'string', default: '6h', describe: 'exhaustive: the times events are inserted at' })
+        .option('events', {
+          type: 'string',
+          array: true,
+          default: [] as string[],
+          describe: `event kinds, comma-separated (default all): ${EVENT_TYPES.join(', ')}`,
+        })
+        .option('base', {
+          type: 'string',
+          array: true,
+          default: [] as string[],
+          describe: 'exhaustive: base scenario files or folders (default: the bundled scenarios)',
+        })
+        .option('max-states', {
+          type: 'string',
+          default: '5000000',
+          describe: 'exhaustive: stop (incomplete) after this many distinct states',
+        })
+        .option('time-budget', {
+          type: 'string',
+          default: '10m',
+          describe: 'exhaustive: stop (incomplete) after this much time',
+        })
+        .option('goal', {
+          type: 'string',
+          array: true,
+          default: [] as string[],
+          describe: 'require a goal to be reached at least once (repeatable; see --list-goals)',
+        })
+        .option('require-coverage', {
+          type: 'boolean',
+          default: false,
+          describe: 'fail (exit 1) when a rule of the model never fired',
+        })
+        .option('list-goals', { type: 'boolean', default: false, describe: 'list the built-in goals and exit' })
+        .option('swarm', {
+          type: 'boolean',
+          default: false,
+          describe: 'each scenario uses a random subset of the event kinds and step flags',
+        })
+        .option('shrink-time', {
+          type: 'string',
+          default: '10s',
+          describe: 'stop shrinking a counterexample after this much time',
+        })
+        .option('fault', {
+          type: 'string',
+          array: true,
+          default: [] as string[],
+          describe: `plant a deliberate model fault, to measure the search: ${FAULTS.join(', ')}`,
         }),
-    (args) => {
-      const json = args.format === 'json';
-      const invariants = parseInvariants(args.invariant);
+    (raw) => {
+      const args = raw as unknown as ExploreArgs;
+      if (args['list-goals']) {
+        listGoals(args.format, io);
+        return;
+      }
+      const invariants = args.invariant.map((n) => oneOf(n, INVARIANT_NAMES, '--invariant'));
       const assume = parseAssume(args.assume);
       const only = invariants.length === 0 ? {} : { only: invariants };
       if (args.replay !== undefined) {
         const result = replay(args.replay, { ...only, force: args.force }, assume);
-        if (json) printJson(io, result);
+        if (args.format === 'json') printJson(io, result);
         else if (result.violations.length === 0) io.out(`${args.replay}: every invariant that applies holds\n`);
         else
           for (const v of result.violations)
@@ -94,79 +160,130 @@ export function registerExplore<T>(cli: Argv<T>, io: Io, setCode: (code: number)
         setCode(result.verdict === 'holds' ? 0 : 1);
         return;
       }
-      const notes = notesIo(io, args.format);
-      const runs = positiveInteger(args.runs ?? process.env.PROVSIM_RUNS ?? 1000, '--runs');
-      const seed = parseSeed(args.seed ?? process.env.PROVSIM_SEED) ?? Date.now() % 2147483647;
-      const assumptions = args['all-assumptions'] ? 'any' : assume;
-      notes.out(
-        `provsim explore: ${runs} runs, seed ${seed}${args.path ? `, path ${args.path}` : ''}; assumptions ${assumptions === 'any' ? 'all combinations' : JSON.stringify(assumptions)}\n`,
-      );
-      const tty = process.stderr.isTTY === true;
-      const started = performance.now();
-      const result = explore({
-        runs,
-        seed,
-        ...(args.path === undefined ? {} : { path: args.path }),
-        ...only,
+      const goals = args.goal.map((n) => oneOf(n, GOAL_NAMES, '--goal'));
+      const faults = Object.fromEntries(args.fault.map((f) => [oneOf(f, FAULTS, '--fault'), true])) as ModelFaults;
+      const common: ExploreContext = {
+        only,
         force: args.force,
-        assumptions,
-        onProgress: (done) => {
-          if (tty)
-            process.stderr.write(
-              `\r  ${done} scenarios checked (${Math.round(done / ((performance.now() - started) / 1000))}/s)   `,
-            );
-        },
-      });
-      if (tty) process.stderr.write('\n');
-      const seconds = (performance.now() - started) / 1000;
-      const document = (counterexample: string | null, violations: readonly Violation[]): ExploreResult => ({
-        schemaVersion: 1,
-        kind: 'provsim-explore',
-        mode: 'random',
-        verdict: counterexample === null ? 'holds' : 'violated',
-        runs: result.runs,
-        seed: result.seed,
-        path: counterexample === null ? null : result.path,
-        shrinks: counterexample === null ? 0 : result.shrinks,
-        counterexample,
-        violations: [...violations],
-      });
-      if (result.counterexample === null) {
-        notes.out(
-          `No violation in ${result.runs} scenarios (${seconds.toFixed(1)} s, ${Math.round(result.runs / seconds)} scenarios/s).\n`,
-        );
-        if (json) printJson(io, document(null, []));
-        return;
-      }
-      const { scenario, violations } = result.counterexample;
-      const file = join(args.out, `counterexample-${violations[0]?.invariant ?? 'unknown'}-${seed}.yaml`);
-      writeAtomic(file, counterexampleYaml(scenario, violations, result));
-      setCode(1);
-      if (json) {
-        printJson(io, document(file, violations));
-        return;
-      }
-      io.out(
-        `VIOLATION after ${result.runs} scenarios (${seconds.toFixed(1)} s); shrunk ${result.shrinks} times to ${scenario.events.length} event(s).\n`,
-      );
-      for (const v of violations) io.out(`  ${v.invariant} at ${formatHours(v.atMs)}: ${v.message}\n`);
-      io.out(
-        `Seed ${result.seed}, path ${result.path}: provsim explore --seed ${result.seed} --path ${result.path} replays it.\n`,
-      );
-      io.out(
-        `Counterexample written to ${file}: provsim run ${file} shows it; provsim explore --replay ${file} re-checks it.\n`,
-      );
+        assume,
+        goals,
+        faults,
+        kinds: parseKinds(args.events),
+        json: args.format === 'json',
+        out: args.out,
+        requireCoverage: args['require-coverage'],
+      };
+      setCode(args.exhaustive ? runExhaustive(args, common, io) : runRandom(args, common, io));
     },
   );
 }
 
-/** `explore --format json` (random search or `--replay`): `docs/schemas/explore.schema.json`. */
-export interface ExploreResult {
+function runRandom(args: ExploreArgs, c: ExploreContext, io: Io): number {
+  const say = sayer(c, io);
+  const runs = positiveInteger(args.runs ?? process.env.PROVSIM_RUNS ?? 1000, '--runs');
+  const seed = parseSeed(args.seed ?? process.env.PROVSIM_SEED) ?? Date.now() % 2147483647;
+  const assumptions = args['all-assumptions'] ? 'any' : c.assume;
+  const shrinkTimeMs = positiveDuration(args['shrink-time'], '--shrink-time');
+  say(
+    `provsim explore: ${runs} runs${args.swarm ? ' (swarm)' : ''}, seed ${seed}${args.path ? `, path ${args.path}` : ''}; assumptions ${assumptions === 'any' ? 'all combinations' : JSON.stringify(assumptions)}\n`,
+  );
+  const progress = progressLine();
+  const observed = new Observed(c);
+  const started = performance.now();
+  const result = explore({
+    runs,
+    seed,
+    ...(args.path === undefined ? {} : { path: args.path }),
+    ...(c.only.only === undefined ? {} : { invariants: c.only.only }),
+    force: c.force,
+    assumptions,
+    faults: c.faults,
+    ...(c.kinds === undefined ? {} : { kinds: c.kinds }),
+    swarm: args.swarm,
+    shrinkTimeMs,
+    onReport: observed.onReport,
+    onProgress: (p) => {
+      const seconds = (performance.now() - started) / 1000;
+      progress.show(
+        p.phase === 'search'
+          ? `${p.done} scenarios checked (${Math.round(p.done / seconds)}/s)`
+          : `shrinking: ${p.tried} tried, ${p.smaller} smaller`,
+      );
+    },
+  });
+  progress.end();
+  const seconds = (performance.now() - started) / 1000;
+  const file =
+    result.counterexample === null
+      ? null
+      : join(c.out, `counterexample-${result.counterexample.violations[0]?.invariant ?? 'unknown'}-${seed}.yaml`);
+  if (result.counterexample !== null && file !== null) {
+    const { scenario, violations } = result.counterexample;
+    writeAtomic(file, counterexampleYaml(scenario, violations, result));
+  }
+  if (c.json) {
+    printJson(io, { ...randomJson(result, args.swarm, file, seconds), ...observed.json() });
+  } else {
+    printRandom(result, file, seconds, say);
+    observed.print(say);
+  }
+  return result.failed || observed.failed ? 1 : 0;
+}
+
+function randomJson(result: ExploreResult, swarm: boolean, file: string | null, seconds: number) {
+  const document: ExploreDocument = {
+    schemaVersion: 1,
+    kind: 'provsim-explore',
+    mode: 'random',
+    verdict: result.failed ? 'violated' : 'holds',
+    runs: result.runs,
+    seed: result.seed,
+    path: result.path,
+    shrinks: result.shrinks,
+    counterexample: file,
+    violations: [...(result.counterexample?.violations ?? [])],
+  };
+  return {
+    ...document,
+    swarm,
+    shrinkTried: result.shrinkTried,
+    shrinkCut: result.shrinkCut,
+    searchSeconds: Number((result.searchMs / 1000).toFixed(3)),
+    elapsedSeconds: Number(seconds.toFixed(3)),
+  };
+}
+
+function printRandom(result: ExploreResult, file: string | null, seconds: number, say: (t: string) => void): void {
+  if (result.counterexample === null || file === null) {
+    say(
+      `No violation in ${result.runs} scenarios (${seconds.toFixed(1)} s, ${Math.round(result.runs / seconds)} scenarios/s).\n`,
+    );
+    return;
+  }
+  const { scenario, violations } = result.counterexample;
+  const steps = scenario.taskSequence?.steps.length ?? 0;
+  say(
+    `VIOLATION after ${result.runs} scenarios (${seconds.toFixed(1)} s); shrunk (${result.shrinks} smaller of ${result.shrinkTried} tried${result.shrinkCut ? ', cut by --shrink-time' : ''}) to ${scenario.events.length} event(s) and ${steps} task-sequence step(s).\n`,
+  );
+  printViolations(violations, say);
+  say(
+    `Seed ${result.seed}, path ${result.path}: provsim explore --seed ${result.seed} --path ${result.path} replays it.\n`,
+  );
+  say(
+    `Counterexample written to ${file}: provsim run ${file} shows it; provsim explore --replay ${file} re-checks it.\n`,
+  );
+}
+
+/**
+ * `explore --format json`: `docs/schemas/explore.schema.json`. These fields for every mode; the random search and the
+ * exhaustive mode add theirs (counts, shrinking, coverage, goals).
+ */
+export interface ExploreDocument {
   schemaVersion: 1;
   kind: 'provsim-explore';
-  mode: 'random' | 'replay';
-  verdict: 'holds' | 'violated';
-  /** Scenarios tried (random search); 1 for a replay. */
+  mode: 'random' | 'exhaustive' | 'replay';
+  verdict: 'holds' | 'violated' | 'incomplete';
+  /** Scenarios tried (random search), simulated (exhaustive); 1 for a replay. */
   runs: number;
   seed: number | null;
   /** The fast-check path of the counterexample, to replay it at once; null without one. */
@@ -181,7 +298,7 @@ function replay(
   file: string,
   options: { only?: InvariantName[]; force: boolean },
   assume: ReturnType<typeof parseAssume>,
-): ExploreResult {
+): ExploreDocument {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -192,7 +192,8 @@ export function registerImport<T>(cli: Argv<T>, io: Io, colour = false): Argv<T>
         if (result.problems.length > 0)
           io.out(`Problems reading the logs (${result.problems.length}):\n${problemLines(result)}\n`);
         if (result.summary.length > 0) io.out(`Import notes:\n${result.summary.map((x) => `  - ${x}\n`).join('')}\n`);
-        io.out(paintWords(formatSummary(report), colour));
+        // A log that cannot answer alone gets no simulated summary: it would answer what the log cannot tell.
+        if (!answer.unanswerable) io.out(paintWords(formatSummary(report), colour));
         if (args.out !== undefined) io.out(`\nReports written to ${args.out}/\n`);
       },
     );
@@ -209,6 +210,7 @@ export interface ReplayResult {
     leaves: string | null;
     leaveReason: string | null;
     lines: string[];
+    unanswerable: boolean;
   };
   problems: { file: string; line: number | null; message: string }[];
   notes: string[];
@@ -227,6 +229,7 @@ function replayResult(logs: string[], answer: ReplayAnswer, result: ImportResult
       leaves: iso(answer.leavesUtcMs),
       leaveReason: answer.leaveReason,
       lines: answer.lines,
+      unanswerable: answer.unanswerable,
     },
     problems: result.problems.map((p) => ({ file: p.file, line: p.line, message: p.message })),
     notes: result.summary,

@@ -38,6 +38,7 @@ export function emptyHazardCounts(): HazardCounts {
     'premature-exit': 0,
     'inconsistent-registry': 0,
     'client-disabled': 0,
+    'ended-in-winpe': 0,
     'no-timestamp': 0,
   };
 }

@@ -6,7 +6,7 @@
  *
  * A `Fleet` is plain data (no functions, no class instances), so it crosses to worker threads unchanged.
  */
-import type { Assumptions } from '../scenario/Scenario.js';
+import type { Assumptions, Environment } from '../scenario/Scenario.js';
 
 /** A random duration: fixed, uniform between two bounds, or log-normal given its median and 95th percentile. */
 export type DurationDistribution =
@@ -23,7 +23,8 @@ export interface MixEntry<T> {
 export interface FleetStep {
   readonly name: string;
   readonly duration: DurationDistribution;
-  readonly restart: boolean;
+  /** Where the device restarts after the step, or `false` (model.md, Windows PE). */
+  readonly restart: Environment | false;
   /** The probability that this step disables CcmExec in a run (0: never, 1: always). */
   readonly disablesClient: number;
   /** The probability that this step fails in a run. */

@@ -100,6 +100,7 @@ export function clientScenario(fleet: Fleet, index: number): Scenario {
       ccmeval: { enabled: c.ccmeval.enabled, everyMs: c.ccmeval.everyMs, firstMs: ccmevalFirst },
       startup: 'auto',
       poweredOn: true,
+      startsIn: 'os',
       registry,
     },
     assumptions: fleet.assumptions,

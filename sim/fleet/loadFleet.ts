@@ -8,7 +8,14 @@
  */
 import { formatDuration } from '../scenario/Duration.js';
 import * as F from '../scenario/fields.js';
-import { assumptionsSpec, clientVersion, parseYamlWith, rawStepNames } from '../scenario/loadScenario.js';
+import {
+  assumptionsSpec,
+  clientVersion,
+  parseYamlWith,
+  RESTART_DESCRIPTION,
+  rawStepNames,
+  restartTarget,
+} from '../scenario/loadScenario.js';
 import { closest } from '../scenario/closest.js';
 import {
   type DurationDistribution,
@@ -278,7 +285,7 @@ const step = F.object({
   props: {
     name: F.required(F.string(), 'The step name, such as "Upgrade Operating System".'),
     duration: F.required(distribution, 'A duration (fixed), or { fixed | uniform | lognormal }.'),
-    restart: F.withDefault(F.boolean(), false, 'The device restarts after the step (a planned restart).'),
+    restart: F.withDefault(restartTarget, false, RESTART_DESCRIPTION),
     disablesClient: F.withDefault(
       probability,
       false,

@@ -3,14 +3,15 @@
  * (the `--explain` equivalence test checks it on clients from every branch), at a fraction of the cost.
  *
  * Two branches:
- * - **closed form** (`quiet` clients: no task sequence, never in provisioning mode, only deployments, power losses
- *   and restarts). Nothing they do changes anything but when policy is retrieved, so the outcome is computed without
+ * - **closed form** (`quiet` clients: no task sequence, never in provisioning mode, in the installed OS from time 0,
+ *   only deployments, power losses and restarts). Nothing they do changes anything but when policy is retrieved, so the outcome is computed without
  *   running the model: CcmExec runs from time 0 and from the end of each outage to the next one; it retrieves policy
  *   at each start after a boot and every `policyInterval` after a start; a deployment waits for the first retrieval
  *   at or after its publication. Event counts follow from the same periods.
  * - **skipping** (every other client): the model's own `transition` on the kernel, like `runModel`, except that a
  *   run of periodic ticks that provably change nothing (policy ticks with nothing to retrieve or skipped in
- *   provisioning mode, healthy ccmeval runs, checks that cannot expire yet) is counted instead of fired, up to the
+ *   provisioning mode, healthy ccmeval runs and those skipped while off or in Windows PE, checks that cannot expire
+ *   yet) is counted instead of fired, up to the
  *   next event that can change something. Such a tick changes no state and emits only routine trace entries, so
  *   skipping it changes nothing but the trace, whose routine entries are counted exactly (policy cycles skipped,
  *   events).
@@ -48,6 +49,7 @@ export function fastPathOf(scenario: Scenario): FastPath {
     scenario.taskSequence === null &&
     client.startup === 'auto' &&
     client.poweredOn &&
+    client.startsIn === 'os' &&
     !registrySaysProvisioning(client.registry) &&
     !isRegistryInconsistent({ ProvisioningMode: 'false', SystemTaskExcludes: '', ...client.registry }) &&
     scenario.events.every((e) => e.type === 'deployment' || e.type === 'power-loss' || e.type === 'reboot');
@@ -341,7 +343,12 @@ function skipping(scenario: Scenario): ClientOutcome {
       case 'policy':
         return s.service.status === 'running';
       case 'ccmeval':
-        return s.device === 'off' || (s.service.startup === 'auto' && s.service.status === 'running');
+        // Skipped while off or in Windows PE (winpe-client-absent), a healthy run on a running CcmExec.
+        return (
+          s.device === 'off' ||
+          s.environment === 'winpe' ||
+          (s.service.startup === 'auto' && s.service.status === 'running')
+        );
       case 'check':
         return s.effectiveMode && firstExpiringCheck(atMs) > atMs;
       default:

@@ -64,8 +64,11 @@ export interface LineChartOptions {
   readonly yFormat?: (v: number) => string;
 }
 
+/** Charts fill the page (the page scales them down on a narrow screen). */
+const DEFAULT_WIDTH = 1160;
+
 export function lineChart(o: LineChartOptions): string {
-  const width = o.width ?? 760;
+  const width = o.width ?? DEFAULT_WIDTH;
   const height = o.height ?? 280;
   const m = { left: 70, right: 20, top: 34, bottom: 46 };
   const plotW = width - m.left - m.right;
@@ -159,7 +162,7 @@ export interface BarChartOptions {
 }
 
 export function barChart(o: BarChartOptions): string {
-  const width = o.width ?? 760;
+  const width = o.width ?? DEFAULT_WIDTH;
   const parts: string[] = [`<text x="10" y="18" font-weight="600">${escapeHtml(o.title)}</text>`];
   const max = Math.max(0, ...o.bars.map((b) => b.value));
   const tip = (b: Bar) => b.tooltip ?? `${b.label}: ${fmtNumber(b.value)} ${o.valueLabel}`;
@@ -194,10 +197,13 @@ export function barChart(o: BarChartOptions): string {
     );
   }
   o.bars.forEach((b, i) => {
-    const h = (b.value / yMax) * plotH;
+    // A bar of a few clients in a bin of thousands would be invisible: it gets at least 2 pixels, and every bar its
+    // count written above it, so a tail bin (clients stuck 48 h and more) never reads as empty.
+    const h = b.value > 0 ? Math.max(2, (b.value / yMax) * plotH) : 0;
     const x0 = m.left + i * slot;
     parts.push(
       `<rect class="bar" x="${(x0 + 2).toFixed(1)}" y="${(m.top + plotH - h).toFixed(1)}" width="${Math.max(1, slot - 4).toFixed(1)}" height="${h.toFixed(1)}" fill="${b.color ?? o.color}"><title>${escapeHtml(tip(b))}</title></rect>`,
+      `<text class="count" x="${(x0 + slot / 2).toFixed(1)}" y="${(m.top + plotH - h - 4).toFixed(1)}" text-anchor="middle" fill="${AXIS}">${escapeHtml(fmtTick(b.value))}</text>`,
       `<text transform="translate(${(x0 + slot / 2).toFixed(1)} ${m.top + plotH + 12}) rotate(30)" fill="${AXIS}">${escapeHtml(b.label)}</text>`,
     );
   });

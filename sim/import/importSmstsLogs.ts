@@ -16,6 +16,11 @@
  *   sequence's start); without it, a step named "Setup Windows and ConfigMgr" (wipe-and-load).
  * - A log that stops with no engine result ends in an interruption at the last logged moment (`ts-crash`, or the
  *   power loss a provsim log names): the sequence is abandoned, so `provsim run` shows what the client does next.
+ * - Windows PE (docs/model.md): the first step's environment gives `client.startsIn`; a restart goes where
+ *   `SMSTSRebootRequested` says, else where the next step runs, else to the installed OS. A sequence that ran without
+ *   ConfigMgr (standalone) gets no task sequence: it has no client and no provisioning mode. A log that stops at a
+ *   restart with no failure is still written as abandoned there, and `facts.awaitsNextLog` says where the next log
+ *   usually is, for `replay` to ask for it.
  *
  * Gotchas: the scenario has one boot time, so when measured boots differ the later steps drift from the log's clock
  * (the comments give both); the duration of a step cut by the end of the log is unknown and set past the cut.
@@ -25,7 +30,7 @@ import { type TimeZone, UTC } from '../report/cmtrace/TimeZone.js';
 import { createScenario } from '../scenario/createScenario.js';
 import { formatDuration, formatHours } from '../scenario/Duration.js';
 import { parseScenario, scenarioToYaml } from '../scenario/loadScenario.js';
-import type { Scenario, ScenarioEvent, TaskSequenceStep } from '../scenario/Scenario.js';
+import type { Environment, Scenario, ScenarioEvent, TaskSequenceStep } from '../scenario/Scenario.js';
 import {
   type Interruption,
   interpretSmsts,
@@ -69,6 +74,31 @@ export interface ImportFacts {
   readonly maxMinutes: { readonly value: number; readonly source: string };
   readonly bootTime: { readonly ms: number; readonly source: string };
   readonly ending: string | null;
+  /** Where the device runs when the sequence starts, and the line that says so (`null`: the default, the OS). */
+  readonly startsIn: { readonly value: Environment; readonly ref: Ref | null };
+  /** The line that shows the sequence ran without ConfigMgr (no client, no provisioning mode); `null`: it did not. */
+  readonly standalone: Ref | null;
+  /** The log stops at a restart with no failure: the sequence goes on in the next log, usually at `where`. */
+  readonly awaitsNextLog: {
+    readonly ref: Ref;
+    readonly step: string;
+    readonly target: Environment | null;
+    readonly where: string;
+  } | null;
+}
+
+/**
+ * Where the next smsts.log usually is after a restart into `target` (Microsoft's "Log file reference": X:\Windows\
+ * temp\smstslog in Windows PE before the disk is formatted, X:\smstslog after, copied to C:\_SMSTaskSequence\Logs\
+ * smstslog; in the new OS C:\_SMSTaskSequence\Logs\smstslog before the client is installed, C:\Windows\CCM\Logs\
+ * smstslog after, C:\Windows\CCM\Logs once the sequence has ended).
+ */
+export function nextLogLocation(target: Environment | null): string {
+  const pe =
+    'in Windows PE, X:\\Windows\\Temp\\SMSTSLog\\smsts.log (X:\\smstslog\\smsts.log once the disk is formatted, copied to C:\\_SMSTaskSequence\\Logs\\Smstslog\\smsts.log)';
+  const os =
+    'in the installed OS, C:\\_SMSTaskSequence\\Logs\\Smstslog\\smsts.log before the client is installed, C:\\Windows\\CCM\\Logs\\SMSTSLog\\smsts.log after, C:\\Windows\\CCM\\Logs\\smsts.log once the sequence has ended';
+  return target === 'winpe' ? pe : target === 'os' ? os : `${pe}; or, ${os}`;
 }
 
 export interface ImportResult {
@@ -391,6 +421,12 @@ export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOpti
     }
     const restartAfterEnd = k === lastKept && seq.restartAfterEnd !== null;
     const restart = s.restart !== null || restartAfterEnd;
+    // Where it restarts: SMSTSRebootRequested where logged, else where the next step runs; the installed OS when the
+    // log says neither.
+    const target: Environment = restartAfterEnd
+      ? (seq.restartAfterEndTarget ?? 'os')
+      : (s.rebootTarget ?? kept[k.index + 1]?.logged.environment ?? 'os');
+    if (restart && target === 'winpe') comment += '; restarts into Windows PE (the boot image)';
     if (s.restart !== null) {
       const r = s.restart;
       comment += `; restarts at ${refText(r.ref)}${r.resume ? `, resumes at ${refText(r.resume.ref)}` : ''}`;
@@ -398,7 +434,14 @@ export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOpti
       comment += `; restarts after the end at ${refText(seq.restartAfterEnd.ref)}`;
     }
     steps.push({
-      step: { name: s.name, durationMs, restart, disablesClient: s.disables !== null, fails, continueOnError },
+      step: {
+        name: s.name,
+        durationMs,
+        restart: restart ? target : false,
+        disablesClient: s.disables !== null,
+        fails,
+        continueOnError,
+      },
       comment,
     });
 
@@ -573,6 +616,39 @@ export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOpti
   const tsName = seq.name?.value ?? 'Imported task sequence';
   const name = slug(tsName);
   const firstFile = inputs[0]?.file ?? 'smsts.log';
+  // -- where it runs, and what the log leaves open ----------------------------------------------------------------
+  const firstStep = kept[0]?.logged;
+  const startsIn: ImportFacts['startsIn'] =
+    firstStep?.environment === 'winpe'
+      ? { value: 'winpe', ref: firstStep.environmentRef ?? firstStep.attempts[0]?.ref ?? null }
+      : { value: 'os', ref: null };
+  if (startsIn.value === 'winpe')
+    summary.push(
+      `the sequence starts in Windows PE (${refText(startsIn.ref ?? seq.first.ref)}: its paths are on X:): startsIn: winpe, so the installed OS's client runs only after a restart into the OS`,
+    );
+  const standalone = seq.standalone?.ref ?? null;
+  if (standalone !== null)
+    summary.push(
+      `${refText(standalone)}: the sequence ran without ConfigMgr (standalone, as MDT Lite Touch runs it): there is no ConfigMgr client and no provisioning mode, so the scenario has no task sequence and no client state to simulate`,
+    );
+  const lastRestart = lastKept.logged.restart;
+  const awaitsNextLog: ImportFacts['awaitsNextLog'] =
+    outcome === 'abandoned' &&
+    lastRestart !== null &&
+    lastRestart.resume === null &&
+    lastKept.logged.failed === null &&
+    seq.abandon === null
+      ? {
+          ref: lastRestart.ref,
+          step: lastKept.logged.name,
+          target: lastKept.logged.rebootTarget,
+          where: nextLogLocation(lastKept.logged.rebootTarget),
+        }
+      : null;
+  if (awaitsNextLog !== null)
+    summary.push(
+      `the log stops at the restart after step "${awaitsNextLog.step}" (${refText(awaitsNextLog.ref)}) with no failure: the sequence goes on after the restart in the next log (${awaitsNextLog.where}); without it the scenario takes the sequence as abandoned there`,
+    );
   const scenario = createScenario({
     name,
     description: `Imported by provsim import from ${inputs.map((i) => i.file).join(', ')} (${iso(seq.first.t)} to ${iso(seq.last.t)}).`,
@@ -582,12 +658,14 @@ export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOpti
     client: {
       version: clientVersion.value,
       bootTimeMs: bootMs,
+      startsIn: startsIn.value,
       ...(options.ccmeval === false ? { ccmeval: { enabled: false } } : {}),
       ...(options.maxMinutes === undefined ? {} : { registry: { ProvisioningMaxMinutes: options.maxMinutes } }),
     },
-    taskSequence: { name: tsName, startAtMs, provisioningAtStep, steps: steps.map((s) => s.step) },
-    events: events.map((e) => e.event),
-    expect: { taskSequence: outcome },
+    taskSequence:
+      standalone === null ? { name: tsName, startAtMs, provisioningAtStep, steps: steps.map((s) => s.step) } : null,
+    events: standalone === null ? events.map((e) => e.event) : [],
+    expect: { taskSequence: standalone === null ? outcome : 'none' },
   });
 
   // -- the YAML, with its comments -----------------------------------------------------------------------------
@@ -616,6 +694,8 @@ export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOpti
   pair('horizon', `the end of the log + ProvisioningMaxMinutes + 3 days, to see what the client does next`);
   pair('version', `client release: ${clientVersion.source}`, ['client']);
   pair('bootTime', `boot time: ${bootSource}`, ['client']);
+  if (startsIn.ref !== null)
+    pair('startsIn', `Windows PE: the log's path at ${refText(startsIn.ref)} is on X:`, ['client']);
   if (options.maxMinutes !== undefined) pair('registry', 'ProvisioningMaxMinutes from --max-minutes', ['client']);
   pair(
     'name',
@@ -658,6 +738,9 @@ export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOpti
       maxMinutes,
       bootTime: { ms: bootMs, source: bootSource },
       ending,
+      startsIn,
+      standalone,
+      awaitsNextLog,
     },
   };
 }

@@ -15,8 +15,19 @@
  * the issue, "The action (X) requested a retry", "Reboot to local harddisk", "Calling RebootSystem()", "Resuming Task
  * Sequence", "Setting the client into provisioning mode" (OSDUpgradeWindows). Lines starting `[provsim]` are the
  * simulated ones `provsim run --logs` writes.
+ *
+ * Where each part runs (docs/model.md, Windows PE), from: the log path the engine sets, "Set a global environment
+ * variable _SMSTSLogPath=C:\WINDOWS\CCM\Logs\SMSTSLog" (TSManager; Microsoft's troubleshooting article on the
+ * Install Application step), a drive `X:` being the Windows PE RAM drive (Microsoft's "Log file reference": smsts.log
+ * is at X:\Windows\temp\smstslog in Windows PE); the setup hook run from the boot image, "X:\sms\bin\x64\
+ * OSDSETUPHOOK.EXE" (OSDSetupWindows; Microsoft's article KB 4509131); the boot shell's components TSBootShell and
+ * TSPxe, which run only in Windows PE ("RAM Disk Boot Path ... TSBootShell", "Device has PXE booted TSPxe" in public
+ * guides to smsts.log); and, from the issue, "Resuming Task Sequence in Full OS" and `SMSTSRebootRequested` set to
+ * `WinPE` or `HD` (the restart's target). A sequence that ran without ConfigMgr says so: "Running Task Sequence in
+ * standalone." and "TSManager executing in non SMS, standalone mode" (MDT Lite Touch; named in the issue).
  */
 import { parseDuration } from '../scenario/Duration.js';
+import type { Environment } from '../scenario/Scenario.js';
 import type { LogRecord } from './readLogRecords.js';
 
 /** Where a fact was read: `smsts.log:123`. */
@@ -69,6 +80,12 @@ export interface LoggedStep {
   disables: Ref | null;
   /** The same instruction started again after its own restart (the action requested a retry). */
   retried: Ref | null;
+  /** Where the step started, as the log last said (`null`: the log has not said). */
+  readonly environment: Environment | null;
+  /** The line that said so. */
+  readonly environmentRef: Ref | null;
+  /** Where its restart goes, from `SMSTSRebootRequested` (`null`: not logged). */
+  rebootTarget: Environment | null;
 }
 
 export interface LoggedSequence {
@@ -80,6 +97,12 @@ export interface LoggedSequence {
   readonly result: (Timed & { readonly word: string; readonly code: number; readonly success: boolean }) | null;
   /** A restart logged after the engine's final result (the last step restarts after the exit). */
   readonly restartAfterEnd: Timed | null;
+  /** Where that restart goes, from `SMSTSRebootRequested`. */
+  readonly restartAfterEndTarget: Environment | null;
+  /** The sequence ran without ConfigMgr (MDT Lite Touch): no client, no provisioning mode. */
+  readonly standalone: Timed | null;
+  /** Where the log last said it runs, and the line that said so. */
+  readonly lastEnvironment: (Timed & { readonly environment: Environment }) | null;
   /** A provsim marker of the interruption that abandoned the sequence. */
   readonly abandon: Interruption | null;
   readonly first: Timed;
@@ -107,7 +130,7 @@ const RESULT = /^Execution engine result code: (\w+) \((\d+)\)/;
 const RETRY = /^The action \(([\s\S]*)\) requested a retry/;
 const REBOOT = /^(?:Reboot to local harddisk|Calling RebootSystem\(\))/;
 const RESUME = /^Resuming Task Sequence/i;
-const ENTER = /^Setting the client into provisioning mode/;
+const ENTER = /^(?:\[provsim\] )?Setting the client into provisioning mode/;
 const EXIT = /^Exiting SetClientProvisioningMode/;
 const PACKAGE = /^Set a global environment variable _SMSTSPackageName=(.+)$/;
 const MP_VERSION = /Management Point is .* with Version (\d{4,5})/;
@@ -117,6 +140,21 @@ const SIM_INTERRUPT = /^\[provsim\] (Power lost|Device restarts) \(down (\S+)\);
 const SIM_DISABLE = /^\[provsim\] Setup disables the ConfigMgr client/;
 const SIM_RELEASE = /^\[provsim\] ConfigMgr client release (\d{4})$/;
 const TS_COMPONENT = /^(TSManager|TSMBootstrap|TSBootShell|TSPxe|OSDSetupHook|OSDUpgradeWindows|OSD[A-Za-z]+)$/i;
+const LOG_PATH = /_SMSTSLogPath=([A-Za-z]):\\/i;
+const HOOK_FROM_PE = /\bX:\\sms\\bin\\/i;
+const PE_COMPONENT = /^(TSBootShell|TSPxe)$/i;
+const FULL_OS = /^Resuming Task Sequence in Full OS/i;
+const REBOOT_TARGET = /\bSMSTSRebootRequested=(WinPE|HD)\b/i;
+const STANDALONE = /^(?:Running Task Sequence in standalone\.|TSManager executing in non SMS, standalone mode)/i;
+
+/** Where a record says the sequence runs, if it says so. */
+function environmentOf(r: LogRecord): Environment | null {
+  const path = LOG_PATH.exec(r.message);
+  if (path !== null) return path[1]?.toUpperCase() === 'X' ? 'winpe' : 'os';
+  if (HOOK_FROM_PE.test(r.message) || PE_COMPONENT.test(r.component)) return 'winpe';
+  if (FULL_OS.test(r.message)) return 'os';
+  return null;
+}
 
 /** Whether a record belongs to a task-sequence log at all (for "not a task-sequence log"). */
 export function isTaskSequenceRecord(r: LogRecord): boolean {
@@ -140,6 +178,10 @@ export function interpretSmsts(records: readonly (LogRecord & { readonly t: numb
   let recognised = 0;
   let cur: LoggedStep | null = null;
   let previous: Timed | null = null;
+  let env: Environment | null = null;
+  let lastEnvironment: LoggedSequence['lastEnvironment'] = null;
+  let standalone: Timed | null = null;
+  let restartAfterEndTarget: Environment | null = null;
 
   for (const r of records) {
     const ref: Ref = { file: r.file, line: r.line };
@@ -147,6 +189,12 @@ export function interpretSmsts(records: readonly (LogRecord & { readonly t: numb
     const msg = r.message;
     if (r.biasMinutes !== null) lastBias = r.biasMinutes;
     let known = true;
+    const here = environmentOf(r);
+    if (here !== null) {
+      env = here;
+      lastEnvironment = { ...at, environment: here };
+    }
+    if (STANDALONE.test(msg)) standalone ??= at;
 
     const instruction = INSTRUCTION.exec(msg) ?? INSTRUCTION_NEW.exec(msg);
     let m: RegExpExecArray | null;
@@ -196,6 +244,9 @@ export function interpretSmsts(records: readonly (LogRecord & { readonly t: numb
           restart: null,
           disables: null,
           retried: null,
+          environment: env,
+          environmentRef: lastEnvironment?.ref ?? null,
+          rebootTarget: null,
         };
         steps.push(cur);
       }
@@ -222,6 +273,10 @@ export function interpretSmsts(records: readonly (LogRecord & { readonly t: numb
       const code = Number(m[2]);
       if (/^reboot$/i.test(word)) restartLine(at);
       else result = { ...at, word, code, success: code === 0 };
+    } else if ((m = REBOOT_TARGET.exec(msg))) {
+      const target: Environment = m[1]?.toLowerCase() === 'winpe' ? 'winpe' : 'os';
+      if (result !== null) restartAfterEndTarget = target;
+      else if (cur !== null) cur.rebootTarget = target;
     } else if (RETRY.test(msg) || REBOOT.test(msg)) {
       restartLine(at);
     } else if (RESUME.test(msg)) {
@@ -258,7 +313,7 @@ export function interpretSmsts(records: readonly (LogRecord & { readonly t: numb
     } else if ((m = MP_VERSION.exec(msg))) {
       mp ??= { ...at, build: Number(m[1]) };
     } else {
-      known = isTaskSequenceRecord(r);
+      known = here !== null || STANDALONE.test(msg) || isTaskSequenceRecord(r);
     }
     if (known) recognised++;
     previous = at;
@@ -284,6 +339,9 @@ export function interpretSmsts(records: readonly (LogRecord & { readonly t: numb
     exits,
     result,
     restartAfterEnd,
+    restartAfterEndTarget,
+    standalone,
+    lastEnvironment,
     abandon,
     first: { t: first.t, ref: { file: first.file, line: first.line } },
     last: { t: last.t, ref: { file: last.file, line: last.line } },

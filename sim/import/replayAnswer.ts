@@ -18,6 +18,8 @@ export interface ReplayAnswer {
   readonly leavesUtcMs: number | null;
   readonly leaveReason: string | null;
   readonly lines: string[];
+  /** The log alone cannot answer (a sequence without ConfigMgr, or a log that stops at a restart): no simulation. */
+  readonly unanswerable: boolean;
 }
 
 const utcText = (ms: number) =>
@@ -64,6 +66,26 @@ export function answerReplay(
 ): ReplayAnswer {
   const bias = facts.logBiasMinutes ?? fallbackBiasMinutes;
   const when = (utcMs: number) => `${utcText(utcMs)} (${localText(utcMs, bias)})`;
+  const unanswered = (lines: string[]): ReplayAnswer => ({
+    inProvisioningMode: false,
+    sinceUtcMs: null,
+    leavesUtcMs: null,
+    leaveReason: null,
+    lines,
+    unanswerable: true,
+  });
+  const next = facts.awaitsNextLog;
+  const nextLine =
+    next === null
+      ? null
+      : `The log stops at the restart after step "${next.step}" (${refText(next.ref)}) and shows no failure: the sequence goes on after the restart in the next log, which is not given. Give it too (provsim replay THIS-LOG NEXT-LOG); it is usually ${next.where}.`;
+  if (facts.standalone !== null) {
+    return unanswered([
+      `Provisioning mode does not apply: the sequence ran without ConfigMgr (standalone, ${refText(facts.standalone)}), so there is no ConfigMgr client to put into provisioning mode or take out of it.`,
+      ...(nextLine === null ? [] : [nextLine]),
+    ]);
+  }
+  if (nextLine !== null) return unanswered([`Cannot answer from this log alone. ${nextLine}`]);
   const now = facts.lastSimMs;
   const interval = report.provisioning.intervals.find(
     (i) => i.enteredAtMs <= now && (i.exitedAtMs === null || i.exitedAtMs > now),
@@ -74,6 +96,13 @@ export function answerReplay(
   const ccmeval = scenario.client.ccmeval;
   const a = scenario.assumptions;
   const lines: string[] = [];
+  if (facts.startsIn.value === 'winpe') {
+    // [docs/model.md winpe-no-client] The installed OS's client runs only once the sequence restarts into the OS.
+    const firstStart = report.trace.find((e) => e.type === 'service-start');
+    lines.push(
+      `The log begins in Windows PE, the boot image (${facts.startsIn.ref === null ? 'its paths are on X:' : `${refText(facts.startsIn.ref)}: its paths are on X:`}): startsIn: winpe. The installed OS's client does not run there; CcmExec first starts ${firstStart === undefined ? 'never within the run' : `at ${when(wallAt(report, firstStart.atMs))}, in the installed OS`}.`,
+    );
+  }
   const endText = `${when(wallAt(report, now))}, ${refText(facts.lastRef)}`;
   let sinceUtcMs: number | null = null;
   let leavesUtcMs: number | null = null;
@@ -124,5 +153,12 @@ export function answerReplay(
       `${facts.ending ?? `the log's outcome: ${facts.outcome}`}; ccmeval ${ccmeval.enabled ? `every ${formatHours(ccmeval.everyMs)}` : 'off'}; ` +
       `checkLoop=${a.checkLoop}, setRestartsService=${a.setRestartsService}, maxMinutesRead=${a.maxMinutesRead}, missingTimestamp=${a.missingTimestamp} (--assume to change).`,
   );
-  return { inProvisioningMode: interval !== undefined, sinceUtcMs, leavesUtcMs, leaveReason, lines };
+  return {
+    inProvisioningMode: interval !== undefined,
+    sinceUtcMs,
+    leavesUtcMs,
+    leaveReason,
+    lines,
+    unanswerable: false,
+  };
 }

@@ -75,29 +75,25 @@ export class EventQueue<T> {
     return { timeMs, priority, seq, payload, index: slot };
   }
 
-  peek(): QueueEntry<T> | undefined {
-    this.dropCancelled();
-    if (this.used === 0) return undefined;
-    const slot = this.heap[1] as number;
-    return this.entryOf(this.heap[0] as number, slot, slot);
-  }
-
+  /** Removes and returns the first entry (by time, priority, insertion), or `undefined` when none is pending. */
   pop(): QueueEntry<T> | undefined {
     this.dropCancelled();
     if (this.used === 0) return undefined;
-    return this.take();
-  }
-
-  /** Pops the first entry if its time is at or before `untilMs` (one step of a run), else leaves it. */
-  popUntil(untilMs: number): QueueEntry<T> | undefined {
-    this.dropCancelled();
-    if (this.used === 0 || (this.heap[0] as number) > untilMs) return undefined;
-    return this.take();
+    const slot = this.heap[1] as number;
+    const entry: QueueEntry<T> = {
+      timeMs: this.heap[0] as number,
+      priority: this.meta[2 * slot] as number,
+      seq: this.meta[2 * slot + 1] as number,
+      payload: this.payloads[slot] as T,
+      index: -1,
+    };
+    this.removeTop();
+    return entry;
   }
 
   /**
-   * The allocation-free form of `popUntil` for event loops: pops the first entry if its time is at or before
-   * `untilMs` and returns its payload (its time is then `lastTimeMs`), else returns `NOTHING_DUE`.
+   * One step of an event loop, allocation-free: pops the first entry if its time is at or before `untilMs` and
+   * returns its payload (its time is then `lastTimeMs`), else returns `NOTHING_DUE`.
    */
   popPayloadUntil(untilMs: number): T | typeof NOTHING_DUE {
     this.dropCancelled();
@@ -117,32 +113,15 @@ export class EventQueue<T> {
   /** Removes a pending entry; returns false when it was already popped or cancelled. */
   cancel(handle: QueueHandle<T>): boolean {
     const slot = handle.index;
-    // The sequence number tells a reused slot from the handle's own entry.
-    if (slot < 0 || this.meta[2 * slot + 1] !== handle.seq) return false;
+    // The sequence number tells a reused slot from the handle's own entry; a popped entry's index, -1, reads no
+    // slot (`meta[-1]` is undefined), so it cancels nothing either.
+    if (this.meta[2 * slot + 1] !== handle.seq) return false;
     this.meta[2 * slot + 1] = -2 - handle.seq;
     this.payloads[slot] = undefined;
     this.live--;
     // Cancelled entries wait for the top; rebuild when they outnumber live ones, so memory stays within twice.
     if (this.used - this.live > 64 && this.used - this.live > this.live) this.compact();
     return true;
-  }
-
-  private entryOf(timeMs: number, slot: number, index: number): QueueEntry<T> {
-    return {
-      timeMs,
-      priority: this.meta[2 * slot] as number,
-      seq: this.meta[2 * slot + 1] as number,
-      payload: this.payloads[slot] as T,
-      index,
-    };
-  }
-
-  /** Removes and returns the top entry (which is live). */
-  private take(): QueueEntry<T> {
-    const slot = this.heap[1] as number;
-    const entry = this.entryOf(this.heap[0] as number, slot, -1);
-    this.removeTop();
-    return entry;
   }
 
   /** Drops cancelled entries from the top. */

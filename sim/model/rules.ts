@@ -105,6 +105,14 @@ export const RULES = [
   { name: 'hazard-inconsistent-registry', sources: ['en', 'spec'] },
   { name: 'hazard-client-disabled', sources: ['spec'] },
   { name: 'hazard-no-timestamp', sources: ['spec'] },
+  { name: 'hazard-ended-in-winpe', sources: ['spec'] },
+  // -- Windows PE ----------------------------------------------------------------------------------------------
+  { name: 'winpe-starts-in', sources: ['spec'] },
+  { name: 'winpe-restart-target', sources: ['spec'] },
+  { name: 'winpe-no-client', sources: ['spec'] },
+  { name: 'winpe-interrupt-stays', sources: ['spec'] },
+  { name: 'winpe-client-absent', sources: ['spec'] },
+  { name: 'winpe-ts-end-stuck', sources: ['spec'] },
 ] as const satisfies readonly { readonly name: string; readonly sources: readonly RuleSource[] }[];
 
 export type RuleName = (typeof RULES)[number]['name'];
@@ -127,6 +135,8 @@ export function createRuleTracker(): RuleTracker {
   // A task-sequence step has disabled CcmExec and not ended yet.
   let stepHoldsDisabled = false;
   let sawEntry = false;
+  // Where the device runs (or boots next): `environment` entries say when it changes.
+  let inWinpe = false;
 
   return {
     observe(e: TraceEntry): RuleName[] {
@@ -136,11 +146,17 @@ export function createRuleTracker(): RuleTracker {
           if (e.cause === 'powered-off') fired.push('powered-off-boots-at-zero');
           else if (e.cause === 'planned-restart') fired.push('step-restart-reboots');
           else fired.push(deviceOn ? 'outage-then-boot' : 'outage-while-off-starts-over');
+          if (inWinpe && (e.cause === 'power-loss' || e.cause === 'reboot')) fired.push('winpe-interrupt-stays');
           deviceOn = false;
           restartPending = false;
           break;
         case 'device-up':
           deviceOn = true;
+          if (inWinpe) fired.push('winpe-no-client');
+          break;
+        case 'environment':
+          inWinpe = e.environment === 'winpe';
+          fired.push(e.cause === 'initial' ? 'winpe-starts-in' : 'winpe-restart-target');
           break;
         case 'service-start':
           fired.push('start-reads-registry');
@@ -237,7 +253,8 @@ export function createRuleTracker(): RuleTracker {
         case 'admin-wmi':
           break;
         case 'health-script':
-          if (e.acted)
+          if (!e.acted && inWinpe && deviceOn) fired.push('winpe-client-absent');
+          else if (e.acted)
             fired.push(e.action === 'registry-only' ? 'health-script-registry-only' : 'health-script-repairs');
           else if (e.action === 'window' && (e.reason.startsWith('no ') || e.reason.includes('within the window')))
             fired.push('health-script-window-waits');
@@ -245,9 +262,12 @@ export function createRuleTracker(): RuleTracker {
           break;
         case 'hazard':
           fired.push(`hazard-${e.kind}`);
+          if (e.kind === 'ended-in-winpe') fired.push('winpe-ts-end-stuck');
           break;
         case 'ignored':
-          fired.push(...ignoredRules(e.what));
+          // In Windows PE what acts on the installed OS's client is ignored for that reason alone.
+          if (inWinpe && deviceOn && e.what !== 'ts-crash') fired.push('winpe-client-absent');
+          else fired.push(...ignoredRules(e.what));
           break;
       }
       if (e.type === 'provisioning-enter' && (e.cause === 'task-sequence' || e.cause === 'task-sequence-step')) {
@@ -281,6 +301,8 @@ function ccmevalRule(action: Extract<TraceEntry, { type: 'ccmeval' }>['action'])
       return 'ccmeval-healthy';
     case 'skipped-device-off':
       return 'ccmeval-skipped-device-off';
+    case 'skipped-winpe':
+      return 'winpe-client-absent';
   }
 }
 

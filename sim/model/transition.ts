@@ -12,7 +12,7 @@
  * clock. The effective mode survives a CcmExec stop (it is what the client obeyed last) and is re-read from the
  * registry only when CcmExec starts.
  */
-import type { HealthScriptAction, Scenario, ScenarioEvent } from '../scenario/Scenario.js';
+import type { Environment, HealthScriptAction, Scenario, ScenarioEvent } from '../scenario/Scenario.js';
 import {
   type ClientState,
   type DeviceDownCause,
@@ -50,6 +50,9 @@ export interface Transition {
 export const PROVISIONING_EXCLUDES =
   'SchedulerStartup;SchedulerShutdown;SchedulerLogon;SchedulerLogoff;ClientRegistrationStartup';
 
+/** Why an action on the installed OS's client does nothing in Windows PE (winpe-client-absent). */
+const WINPE_REASON = "the device runs Windows PE, where the installed OS's client does not exist";
+
 /** [en] "If this value doesn't exist or is 0, the client uses the default 48 hours." */
 export const DEFAULT_MAX_MINUTES = 2880;
 
@@ -79,6 +82,8 @@ export function initialState(config: ModelConfig): ClientState {
   const registry = cloneRegistry({ ProvisioningMode: 'false', SystemTaskExcludes: '', ...config.client.registry });
   return {
     device: config.client.poweredOn ? 'on' : 'off',
+    // [spec] `client.startsIn` says where the device runs at time 0 (winpe-starts-in).
+    environment: config.client.startsIn,
     registry,
     service: { startup: config.client.startup, status: 'stopped', maxMinutesAtStart: maxMinutesOf(registry) },
     // [provsim] Before anything runs, the client obeys what its registry says (it was last run with it).
@@ -119,6 +124,7 @@ function cloneState(s: ClientState): ClientState {
   const ts = s.taskSequence;
   return {
     device: s.device,
+    environment: s.environment,
     registry: cloneRegistry(s.registry),
     service: { startup: s.service.startup, status: s.service.status, maxMinutesAtStart: s.service.maxMinutesAtStart },
     effectiveMode: s.effectiveMode,
@@ -244,8 +250,12 @@ class Step {
       this.s.lastEntryMs = this.now;
       this.scheduleWatchdog();
     }
+    // [spec] winpe-starts-in: a device that starts in Windows PE says so first (only then: a run that never sees
+    // Windows PE keeps its trace as it was).
+    if (this.s.environment === 'winpe') this.log({ type: 'environment', environment: 'winpe', cause: 'initial' });
     if (client.poweredOn) {
-      // [spec] Powered on at time 0: already booted, CcmExec running if its startup is auto.
+      // [spec] Powered on at time 0: already booted, CcmExec running if its startup is auto (in the installed OS:
+      // winpe-no-client).
       if (this.s.service.startup === 'auto') this.startService('boot');
     } else {
       // [provsim] A device off at time 0 is switched on then: its boot ends at `bootTime`.
@@ -274,6 +284,9 @@ class Step {
         this.log({ type: 'admin-wmi', enable: e.enable });
         if (this.s.device === 'off') {
           this.log({ type: 'ignored', what: 'SetClientProvisioningMode', reason: 'the device is off' });
+        } else if (this.s.environment === 'winpe') {
+          // [spec] winpe-client-absent: the WMI class belongs to the installed OS's client, absent in Windows PE.
+          this.log({ type: 'ignored', what: 'SetClientProvisioningMode', reason: WINPE_REASON });
         } else if (e.enable) {
           // [en] SetClientProvisioningMode($true) enters, and resets the timestamp even when already in the mode.
           this.enter('manual');
@@ -322,6 +335,8 @@ class Step {
     const s = this.s;
     const skip = (reason: string) => this.log({ type: 'health-script', action, acted: false, reason });
     if (s.device === 'off') return skip('the device is off');
+    // [spec] winpe-client-absent: the script is a task of the installed OS; it does not run in Windows PE.
+    if (s.environment === 'winpe') return skip(WINPE_REASON);
     if (!registrySaysProvisioning(s.registry)) return skip('the registry does not say provisioning mode');
     if (action === 'window') {
       const enabled = s.registry.ProvisioningEnabledTime;
@@ -342,19 +357,26 @@ class Step {
    * The device goes off now and is up again after `downtimeMs` plus a boot of `bootTime`. [provsim] An outage
    * while the device is already off starts the outage over from now.
    */
-  private deviceDown(cause: DeviceDownCause, downtimeMs: number): void {
+  private deviceDown(cause: DeviceDownCause, downtimeMs: number, target?: Environment): void {
     if (this.s.service.status === 'running') this.stopService(cause, null);
     this.cancel('service-start');
     this.s.device = 'off';
     const upAtMs = this.now + downtimeMs + this.config.client.bootTimeMs;
     this.log({ type: 'device-down', cause, downtimeMs, upAtMs });
+    // [spec] winpe-restart-target: a planned restart boots where its step says; the environment changes as the
+    // restart powers the device down. winpe-interrupt-stays: any other outage boots the same environment again.
+    if (target !== undefined && target !== this.s.environment) {
+      this.s.environment = target;
+      this.log({ type: 'environment', environment: target, cause: 'planned-restart' });
+    }
     this.schedule('boot', upAtMs, Priority.boot, { type: 'boot-end' });
   }
 
   private bootEnd(): void {
     this.s.device = 'on';
     this.log({ type: 'device-up' });
-    // [spec] At the end of a boot CcmExec starts if its startup type is auto.
+    // [spec] At the end of a boot CcmExec starts if its startup type is auto; a boot into Windows PE starts no
+    // CcmExec (winpe-no-client, in startService).
     if (this.s.service.startup === 'auto') this.startService('boot');
     const ts = this.s.taskSequence;
     // [spec] The task sequence resumes (or starts) when the boot ends; it does not wait for CcmExec.
@@ -365,7 +387,8 @@ class Step {
 
   private startService(cause: ServiceStartCause): void {
     const s = this.s;
-    if (s.device === 'off' || s.service.status === 'running') return;
+    // [spec] winpe-no-client: in Windows PE the installed OS's client does not exist, so nothing starts it.
+    if (s.device === 'off' || s.environment === 'winpe' || s.service.status === 'running') return;
     if (s.service.startup === 'disabled') {
       this.log({ type: 'ignored', what: 'CcmExec start', reason: 'its startup type is disabled' });
       return;
@@ -436,6 +459,9 @@ class Step {
     const s = this.s;
     if (s.device === 'off') {
       this.log({ type: 'ignored', what: 'service-restart', reason: 'the device is off' });
+    } else if (s.environment === 'winpe') {
+      // [spec] winpe-client-absent.
+      this.log({ type: 'ignored', what: 'service-restart', reason: WINPE_REASON });
     } else if (s.service.status === 'running') {
       this.restartService('service-restart');
     } else if (s.service.startup === 'disabled') {
@@ -626,6 +652,10 @@ class Step {
     if (s.device === 'off') {
       // [spec] A run missed while the device is off is skipped.
       this.log({ type: 'ccmeval', manual, action: 'skipped-device-off' });
+    } else if (s.environment === 'winpe') {
+      // [spec] winpe-client-absent: a scheduled run is skipped (the schedule goes on), a scripted one ignored.
+      if (manual) this.log({ type: 'ignored', what: 'ccmeval', reason: WINPE_REASON });
+      else this.log({ type: 'ccmeval', manual, action: 'skipped-winpe' });
     } else if (s.service.startup === 'disabled') {
       this.log({ type: 'ccmeval', manual, action: 'enabled-and-started' });
       this.setStartup('auto', 'ccmeval');
@@ -694,7 +724,10 @@ class Step {
       ts.entered = true;
       this.enter('task-sequence-step');
     }
-    if (step.disablesClient) {
+    if (step.disablesClient && this.s.environment === 'winpe') {
+      // [spec] winpe-client-absent: in Windows PE the step changes no startup type.
+      ts.holdsDisabled = false;
+    } else if (step.disablesClient) {
       // [spec] Setup disables the client at the step's start.
       ts.holdsDisabled = true;
       this.setStartup('disabled', 'task-sequence step');
@@ -718,8 +751,9 @@ class Step {
       failed: step.fails,
       continued: step.fails && step.continueOnError,
     });
-    if (step.disablesClient) {
-      // [spec] At the step's end CcmExec becomes auto and starts ("Resume SCCM Client" in real logs).
+    if (step.disablesClient && ts.holdsDisabled) {
+      // [spec] At the step's end CcmExec becomes auto and starts ("Resume SCCM Client" in real logs); [provsim]
+      // only a step that did disable it (not one that ran in Windows PE: winpe-client-absent).
       ts.holdsDisabled = false;
       this.setStartup('auto', 'task-sequence step');
       this.startService('task-sequence');
@@ -735,7 +769,7 @@ class Step {
       // [spec] A planned restart after the step (after the exit, on the last step); resume with the next step.
       ts.stepIndex = index + 1;
       ts.awaitingBoot = !last;
-      this.deviceDown('planned-restart', 0);
+      this.deviceDown('planned-restart', 0, step.restart);
     } else if (!last) {
       this.startStep(index + 1, false);
     }
@@ -747,9 +781,19 @@ class Step {
     ts.endedAtMs = this.now;
     ts.awaitingBoot = false;
     this.log({ type: 'ts-end', outcome });
+    if (!ts.entered) return;
+    if (this.s.environment === 'winpe') {
+      // [spec] winpe-ts-end-stuck: ended in Windows PE, the sequence cannot reach the client of the installed OS;
+      // provisioning mode stays as it is.
+      this.hazard(
+        'ended-in-winpe',
+        `the task sequence ended (${outcome}) in Windows PE, where the installed OS's client does not exist; nothing took the client out of provisioning mode`,
+      );
+      return;
+    }
     // [ts-flow][en] "When the task sequence completes, either success or handled failure, it exits client
     // provisioning mode" -- [spec] unless it ended before the step that would have entered it.
-    if (ts.entered) this.exit(outcome === 'success' ? 'ts-success' : 'ts-failure');
+    this.exit(outcome === 'success' ? 'ts-success' : 'ts-failure');
   }
 
   /** [ts-flow] "Task sequence fails -> END": an unexpected failure leaves provisioning mode as it is. */

@@ -6,6 +6,7 @@
  * scheduling a key replaces the pending timer of that key, so the model never holds a kernel handle.
  */
 import type {
+  Environment,
   ExitReason,
   HazardKind,
   HealthScriptAction,
@@ -99,6 +100,11 @@ export interface DeploymentState {
 
 export interface ClientState {
   device: 'on' | 'off';
+  /**
+   * Where the device runs (or, while off, what it boots): the installed OS or Windows PE, where the installed OS's
+   * client does not exist. It changes when a planned restart powers the device down.
+   */
+  environment: Environment;
   registry: Registry;
   service: {
     startup: 'auto' | 'disabled';
@@ -165,6 +171,8 @@ export type TraceBody =
       readonly upAtMs: number;
     }
   | { readonly type: 'device-up' }
+  /** The device runs (or boots next) in another environment: at time 0 in Windows PE, or a planned restart's target. */
+  | { readonly type: 'environment'; readonly environment: Environment; readonly cause: 'initial' | 'planned-restart' }
   | { readonly type: 'service-start'; readonly cause: ServiceStartCause }
   | { readonly type: 'service-stop'; readonly cause: string; readonly restartAtMs: number | null }
   | { readonly type: 'startup-type'; readonly startup: 'auto' | 'disabled'; readonly cause: string }
@@ -208,7 +216,7 @@ export type TraceBody =
   | {
       readonly type: 'ccmeval';
       readonly manual: boolean;
-      readonly action: 'enabled-and-started' | 'started' | 'healthy' | 'skipped-device-off';
+      readonly action: 'enabled-and-started' | 'started' | 'healthy' | 'skipped-device-off' | 'skipped-winpe';
     }
   | { readonly type: 'admin-wmi'; readonly enable: boolean }
   | {

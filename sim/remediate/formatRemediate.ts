@@ -3,15 +3,12 @@
  * one self-contained HTML page (the table, and the hourly exit storm, one line per strategy). Pure.
  */
 import { PAGE_CSS } from '../fleet/fleetHtml.js';
-import type { Percentile } from '../fleet/Histogram.js';
+import { formatPercentile } from '../fleet/FleetReport.js';
 import { escapeHtml as e, lineChart, type Series } from '../fleet/svgChart.js';
 import { formatHours } from '../scenario/Duration.js';
 import type { RemediateReport, StrategyRow } from './runRemediate.js';
 
 const int = (n: number): string => n.toLocaleString('en-US');
-
-/** One figure for a percentile: its bucket's lower bound (buckets are at most 0.1% or one second wide). */
-const pct = (p: Percentile | null): string => (p === null ? '-' : formatHours(p.lowMs));
 
 interface Column {
   readonly head: string;
@@ -30,8 +27,16 @@ const COLUMNS: readonly Column[] = [
   { head: 'inconsistent', cell: (r) => int(r.inconsistentClients), value: (r) => r.inconsistentClients },
   { head: 'stuck at end', cell: (r) => int(r.stuckAtEnd), value: (r) => r.stuckAtEnd },
   { head: 'of them pre-1902', cell: (r) => int(r.legacyStuckAtEnd), value: null },
-  { head: 'wait p50', cell: (r) => pct(r.deploymentWait.p50), value: (r) => r.deploymentWait.p50?.lowMs ?? Infinity },
-  { head: 'wait p99', cell: (r) => pct(r.deploymentWait.p99), value: (r) => r.deploymentWait.p99?.lowMs ?? Infinity },
+  {
+    head: 'wait p50',
+    cell: (r) => formatPercentile(r.deploymentWait.p50),
+    value: (r) => r.deploymentWait.p50?.lowMs ?? Infinity,
+  },
+  {
+    head: 'wait p99',
+    cell: (r) => formatPercentile(r.deploymentWait.p99),
+    value: (r) => r.deploymentWait.p99?.lowMs ?? Infinity,
+  },
   {
     head: 'wait max',
     cell: (r) => (r.deploymentWait.maxMs === null ? '-' : formatHours(r.deploymentWait.maxMs)),
@@ -95,7 +100,7 @@ export function remediateHtml(report: RemediateReport): string {
       points: pick(r).map((v, h) => [h, v] as const),
       tooltips: pick(r).map((v, h) => `${r.strategy}, hour ${h} (${formatHours(h * 3_600_000)}): ${int(v)}`),
     }));
-  const common = { xTicks, xMin: 0, xMax: Math.max(1, hours), xLabel: 'time since the fleet start', width: 1100 };
+  const common = { xTicks, xMin: 0, xMax: Math.max(1, hours), xLabel: 'time since the fleet start' };
   const exits = lineChart({
     ...common,
     title: 'Clients leaving provisioning mode, per hour (the exit storm)',

@@ -25,6 +25,12 @@ function epochText(seconds: number): string {
 /** One sentence per trace entry. */
 export function describeEntry(e: TraceEntry): string {
   switch (e.type) {
+    case 'environment':
+      return e.cause === 'initial'
+        ? "The device runs Windows PE (the boot image): the installed OS's client does not run there"
+        : e.environment === 'winpe'
+          ? 'The restart boots Windows PE (the boot image)'
+          : 'The restart boots the installed OS';
     case 'device-down': {
       const what = {
         'power-loss': 'Power lost',
@@ -96,7 +102,7 @@ export function describeEntry(e: TraceEntry): string {
     case 'clock-jump':
       return `Clock ${e.byMs < 0 ? 'set back' : 'set forward'} ${formatHours(Math.abs(e.byMs))}: wall clock now ${wallText(e.wallMs)}`;
     case 'ccmeval':
-      return `ccmeval${e.manual ? ' (manual)' : ''}: ${{ 'enabled-and-started': 'CcmExec disabled -> enabled and started', started: 'CcmExec stopped -> started', healthy: 'CcmExec healthy', 'skipped-device-off': 'skipped, device off' }[e.action]}`;
+      return `ccmeval${e.manual ? ' (manual)' : ''}: ${{ 'enabled-and-started': 'CcmExec disabled -> enabled and started', started: 'CcmExec stopped -> started', healthy: 'CcmExec healthy', 'skipped-device-off': 'skipped, device off', 'skipped-winpe': 'skipped, the device runs Windows PE (no client there)' }[e.action]}`;
     case 'admin-wmi':
       return `Administrator runs SetClientProvisioningMode($${e.enable})`;
     case 'health-script':

@@ -71,13 +71,21 @@ export interface ClientConfig {
   readonly ccmeval: CcmEvalConfig;
   readonly startup: 'auto' | 'disabled';
   readonly poweredOn: boolean;
+  /** Where the device runs at time 0: the installed OS or Windows PE, the boot image (model.md, Windows PE). */
+  readonly startsIn: Environment;
   readonly registry: RegistryValues;
 }
+
+/** Where the device runs: the installed OS (where the client lives) or Windows PE, the boot image. */
+export type Environment = 'os' | 'winpe';
+
+export const ENVIRONMENTS: readonly Environment[] = ['os', 'winpe'];
 
 export interface TaskSequenceStep {
   readonly name: string;
   readonly durationMs: number;
-  readonly restart: boolean;
+  /** Where the device restarts after the step (`restart: true` in a file means `os`); `false`: no restart. */
+  readonly restart: Environment | false;
   readonly disablesClient: boolean;
   readonly fails: boolean;
   readonly continueOnError: boolean;
@@ -163,7 +171,8 @@ export type HazardKind =
   | 'premature-exit'
   | 'inconsistent-registry'
   | 'client-disabled'
-  | 'no-timestamp';
+  | 'no-timestamp'
+  | 'ended-in-winpe';
 
 export const HAZARD_KINDS: readonly HazardKind[] = [
   'stuck-at-horizon',
@@ -172,6 +181,7 @@ export const HAZARD_KINDS: readonly HazardKind[] = [
   'inconsistent-registry',
   'client-disabled',
   'no-timestamp',
+  'ended-in-winpe',
 ];
 
 /**
@@ -187,6 +197,7 @@ export const INVARIANT_NAMES = [
   'timestamp-tracks-entry',
   'deployments-exactly-once',
   'handled-ends-exit',
+  'no-client-in-winpe',
   'deterministic',
 ] as const;
 export type InvariantName = (typeof INVARIANT_NAMES)[number];

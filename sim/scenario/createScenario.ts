@@ -38,6 +38,7 @@ export const DEFAULT_CLIENT: ClientConfig = {
   ccmeval: { enabled: true, everyMs: 86_400_000, firstMs: 86_400_000 },
   startup: 'auto',
   poweredOn: true,
+  startsIn: 'os',
   registry: {},
 };
 

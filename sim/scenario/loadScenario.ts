@@ -19,6 +19,8 @@ import {
   DEFAULT_ASSUMPTIONS,
   DEFAULT_HORIZON_MS,
   DEFAULT_START_MS,
+  type Environment,
+  ENVIRONMENTS,
   EVENT_TYPES,
   HEALTH_SCRIPT_ACTIONS,
   type ExitReason,
@@ -254,6 +256,11 @@ const client = F.object({
       true,
       'Whether the device is on at time 0 (already booted, CcmExec running if startup is auto).',
     ),
+    startsIn: F.withDefault(
+      F.oneOf(ENVIRONMENTS),
+      'os',
+      "Where the device runs at time 0: os (the installed OS) or winpe (Windows PE, the boot image, where the installed OS's client does not run).",
+    ),
     registry: F.withDefault(registry, {}, 'Initial HKLM\\Software\\Microsoft\\CCM\\CcmExec values.'),
   },
   build: (v): ClientConfig => ({
@@ -265,6 +272,7 @@ const client = F.object({
     ccmeval: v.ccmeval,
     startup: v.startup,
     poweredOn: v.poweredOn,
+    startsIn: v.startsIn,
     registry: v.registry,
   }),
 });
@@ -298,13 +306,35 @@ export const assumptionsSpec = F.object({
   build: (v): Assumptions => v,
 });
 
+/** What a step's `restart` means; shared with fleet files. */
+export const RESTART_DESCRIPTION =
+  'Where the device restarts after the step: os (the installed OS; true means the same), winpe (Windows PE, the boot image), or false (no restart).';
+
+/** A step's `restart`: `os` or `winpe`, or `true` (the installed OS, the older form) or `false`; shared with fleet files. */
+export const restartTarget = F.custom<Environment | false>(
+  (v, at, cx) => {
+    if (v.kind === 'scalar') {
+      if (v.value === true) return 'os';
+      if (v.value === false) return false;
+      if (v.value === 'os' || v.value === 'winpe') return v.value;
+    }
+    const message =
+      v.kind === 'scalar' && typeof v.value === 'string'
+        ? `${F.notAllowed('unknown value', v.value, ENVIRONMENTS)}, true (= os) or false`
+        : `expected os, winpe, true (= os) or false, got ${F.describe(v)}`;
+    cx.issue(v.offset ?? at.offset, at.path, message);
+    return F.BAD;
+  },
+  () => ({ anyOf: [{ type: 'boolean' }, { type: 'string', enum: [...ENVIRONMENTS] }] }),
+);
+
 const step = F.object({
   what: 'a task sequence step',
   description: 'One task sequence step.',
   props: {
     name: F.required(F.string(), 'The step name, such as "Upgrade operating system".'),
     duration: F.required(F.duration({ min: 'zero' }), 'How long the step runs (0s or more).'),
-    restart: F.withDefault(F.boolean(), false, 'The device restarts after the step.'),
+    restart: F.withDefault(restartTarget, false, RESTART_DESCRIPTION),
     disablesClient: F.withDefault(
       F.boolean(),
       false,
@@ -748,6 +778,7 @@ export function scenarioToYaml(s: Scenario): string {
       ccmeval: ccmevalOut,
       startup: c.startup,
       poweredOn: c.poweredOn,
+      ...(c.startsIn === 'os' ? {} : { startsIn: c.startsIn }),
       ...(Object.keys(c.registry).length === 0 ? {} : { registry: { ...c.registry } }),
     },
     assumptions: { ...s.assumptions },
@@ -762,7 +793,8 @@ export function scenarioToYaml(s: Scenario): string {
       steps: ts.steps.map((st) => ({
         name: st.name,
         duration: d(st.durationMs),
-        ...(st.restart ? { restart: true } : {}),
+        // `restart: true` keeps files without Windows PE as they were written.
+        ...(st.restart === false ? {} : { restart: st.restart === 'os' ? true : st.restart }),
         ...(st.disablesClient ? { disablesClient: true } : {}),
         ...(st.fails ? { fails: true } : {}),
         ...(st.continueOnError ? { continueOnError: true } : {}),

@@ -8,10 +8,14 @@ import fc from 'fast-check';
 import {
   ASSUMPTION_VALUES,
   type Assumptions,
+  type Environment,
   DEFAULT_ASSUMPTIONS,
+  EVENT_TYPES,
+  HEALTH_SCRIPT_ACTIONS,
   type RegistryValues,
   type Scenario,
   type ScenarioEvent,
+  type ScenarioEventType,
   type TaskSequence,
 } from '../scenario/Scenario.js';
 
@@ -28,6 +32,10 @@ export interface ScenarioArbitraryOptions {
   readonly assumptions?: Partial<Assumptions> | 'any';
   /** Most scripted events in a scenario (default 25). */
   readonly maxEvents?: number;
+  /** The event kinds drawn from (default: every kind). */
+  readonly kinds?: readonly ScenarioEventType[];
+  /** Swarm: each scenario uses a random subset of those kinds and of the step flags. */
+  readonly swarm?: boolean;
 }
 
 /** A fraction of the horizon in millionths, mapped to a whole second within it. */
@@ -95,7 +103,8 @@ const assumptionsArb: fc.Arbitrary<Assumptions> = fc.record({
 
 const stepArb = fc.record({
   durationMs: fc.oneof(minutes(1, 10), minutes(10, 90), minutes(60, 240), seconds(0, 600)),
-  restart: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
+  // A quarter restart into the installed OS, one in eight into Windows PE (wipe-and-load, bare metal).
+  restart: fc.integer({ min: 0, max: 7 }).map((n): Environment | false => (n <= 1 ? 'os' : n === 2 ? 'winpe' : false)),
   disablesClient: fc.integer({ min: 0, max: 5 }).map((n) => n === 0),
   fails: fc.integer({ min: 0, max: 6 }).map((n) => n === 0),
   continueOnError: fc.boolean(),
@@ -133,65 +142,92 @@ type EventDraft = {
 type EventBody = DistributiveOmit<ScenarioEvent, 'atMs' | 'repeat'>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-const eventBodyArb: fc.Arbitrary<EventBody> = fc.oneof(
-  fc.record({
-    type: fc.constant('power-loss' as const),
-    downtimeMs: fc.oneof(fc.constant(0), minutes(1, 120)),
-    recoverable: fc.boolean(),
-  }),
-  fc.record({
-    type: fc.constant('reboot' as const),
-    downtimeMs: fc.oneof(fc.constant(0), minutes(1, 30)),
-    recoverable: fc.boolean(),
-  }),
-  fc.record({ type: fc.constant('deployment' as const), name: fc.constant('') }),
-  fc.record({ type: fc.constant('admin-wmi' as const), enable: fc.boolean() }),
-  fc.record({
-    type: fc.constant('registry-set' as const),
-    name: fc.constant('ProvisioningMaxMinutes' as const),
-    value: maxMinutesArb,
-  }),
-  fc.record({
-    type: fc.constant('registry-set' as const),
-    name: fc.constant('ProvisioningMode' as const),
-    value: modeValueArb,
-  }),
-  fc.record({
-    type: fc.constant('registry-set' as const),
-    name: fc.constant('ProvisioningEnabledTime' as const),
-    value: stampArb,
-  }),
-  fc.record({
-    type: fc.constant('registry-set' as const),
-    name: fc.constant('SystemTaskExcludes' as const),
-    value: excludesArb,
-  }),
-  fc.record({
-    type: fc.constant('registry-delete' as const),
-    name: fc.constantFrom(
-      'ProvisioningMode' as const,
-      'SystemTaskExcludes' as const,
-      'ProvisioningEnabledTime' as const,
-      'ProvisioningMaxMinutes' as const,
-    ),
-  }),
-  fc.record({
-    type: fc.constant('clock-jump' as const),
-    byMs: fc.oneof(seconds(-3 * 86_400, -1), seconds(1, 3 * 86_400)),
-  }),
-  fc.record({ type: fc.constant('service-restart' as const) }),
-  fc.record({ type: fc.constant('ts-crash' as const) }),
-  fc.record({ type: fc.constant('ccmeval' as const) }),
-);
+/** The event bodies of each kind (registry edits: one arbitrary per value name). */
+const EVENT_BODY_ARBS: Readonly<Record<ScenarioEventType, readonly fc.Arbitrary<EventBody>[]>> = {
+  'power-loss': [
+    fc.record({
+      type: fc.constant('power-loss' as const),
+      downtimeMs: fc.oneof(fc.constant(0), minutes(1, 120)),
+      recoverable: fc.boolean(),
+    }),
+  ],
+  reboot: [
+    fc.record({
+      type: fc.constant('reboot' as const),
+      downtimeMs: fc.oneof(fc.constant(0), minutes(1, 30)),
+      recoverable: fc.boolean(),
+    }),
+  ],
+  deployment: [fc.record({ type: fc.constant('deployment' as const), name: fc.constant('') })],
+  'admin-wmi': [fc.record({ type: fc.constant('admin-wmi' as const), enable: fc.boolean() })],
+  'registry-set': [
+    fc.record({
+      type: fc.constant('registry-set' as const),
+      name: fc.constant('ProvisioningMaxMinutes' as const),
+      value: maxMinutesArb,
+    }),
+    fc.record({
+      type: fc.constant('registry-set' as const),
+      name: fc.constant('ProvisioningMode' as const),
+      value: modeValueArb,
+    }),
+    fc.record({
+      type: fc.constant('registry-set' as const),
+      name: fc.constant('ProvisioningEnabledTime' as const),
+      value: stampArb,
+    }),
+    fc.record({
+      type: fc.constant('registry-set' as const),
+      name: fc.constant('SystemTaskExcludes' as const),
+      value: excludesArb,
+    }),
+  ],
+  'registry-delete': [
+    fc.record({
+      type: fc.constant('registry-delete' as const),
+      name: fc.constantFrom(
+        'ProvisioningMode' as const,
+        'SystemTaskExcludes' as const,
+        'ProvisioningEnabledTime' as const,
+        'ProvisioningMaxMinutes' as const,
+      ),
+    }),
+  ],
+  'clock-jump': [
+    fc.record({
+      type: fc.constant('clock-jump' as const),
+      byMs: fc.oneof(seconds(-3 * 86_400, -1), seconds(1, 3 * 86_400)),
+    }),
+  ],
+  'service-restart': [fc.record({ type: fc.constant('service-restart' as const) })],
+  'ts-crash': [fc.record({ type: fc.constant('ts-crash' as const) })],
+  ccmeval: [fc.record({ type: fc.constant('ccmeval' as const) })],
+  'health-script': [
+    fc
+      .record({
+        type: fc.constant('health-script' as const),
+        action: fc.constantFrom(...HEALTH_SCRIPT_ACTIONS),
+        windowMs: fc.oneof(fc.constant(4 * H), minutes(0, 48 * 60)),
+      })
+      // The window is read (and written to a file) for `window` only; the others keep the loader's default.
+      .map((e) => (e.action === 'window' ? e : { ...e, windowMs: 4 * H })),
+  ],
+};
 
-const eventDraftArb: fc.Arbitrary<EventDraft> = fc.record({
-  f: fraction,
-  repeat: fc.option(fc.record({ f: fc.integer({ min: 1, max: 100_000 }), count: fc.integer({ min: 2, max: 20 }) }), {
-    nil: null,
-    freq: 6,
-  }),
-  body: eventBodyArb,
-});
+/** Event bodies of the given kinds, each registry edit as likely as any other event. */
+function eventBodyArb(kinds: readonly ScenarioEventType[]): fc.Arbitrary<EventBody> {
+  return fc.oneof(...kinds.flatMap((k) => EVENT_BODY_ARBS[k]));
+}
+
+const eventDraftArb = (kinds: readonly ScenarioEventType[]): fc.Arbitrary<EventDraft> =>
+  fc.record({
+    f: fraction,
+    repeat: fc.option(fc.record({ f: fc.integer({ min: 1, max: 100_000 }), count: fc.integer({ min: 2, max: 20 }) }), {
+      nil: null,
+      freq: 6,
+    }),
+    body: eventBodyArb(kinds),
+  });
 
 /** Places a drafted event in the horizon; a repeat is trimmed to the occurrences that fit. */
 function placeEvent(horizonMs: number, draft: EventDraft, index: number): ScenarioEvent {
@@ -203,9 +239,38 @@ function placeEvent(horizonMs: number, draft: EventDraft, index: number): Scenar
   return (count >= 2 ? { ...body, atMs, repeat: { everyMs, count } } : { ...body, atMs }) as ScenarioEvent;
 }
 
+/** The step flags a swarm draws a subset of. */
+export const STEP_FLAGS = ['restart', 'disablesClient', 'fails', 'continueOnError'] as const;
+export type StepFlag = (typeof STEP_FLAGS)[number];
+
 /** Whole scenarios, valid by construction. */
 export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<Scenario> {
+  const kinds = options.kinds ?? EVENT_TYPES;
+  if (options.swarm !== true) return scenarioOf(options, kinds, STEP_FLAGS);
+  // Swarm testing (Groce et al., ISSTA 2012): each scenario draws its own subset of event kinds and step flags,
+  // so some scenarios pile up a few kinds instead of spreading thin over all of them.
+  return fc
+    .record({ kinds: fc.subarray([...kinds], { minLength: 1 }), flags: fc.subarray([...STEP_FLAGS]) })
+    .chain((swarm) => scenarioOf(options, swarm.kinds, swarm.flags));
+}
+
+function scenarioOf(
+  options: ScenarioArbitraryOptions,
+  kinds: readonly ScenarioEventType[],
+  flags: readonly StepFlag[],
+): fc.Arbitrary<Scenario> {
   const fixed = options.assumptions === 'any' ? null : { ...DEFAULT_ASSUMPTIONS, ...options.assumptions };
+  const allFlags = flags.length === STEP_FLAGS.length;
+  const keepFlags = (ts: TaskSequence | null): TaskSequence | null =>
+    ts === null || allFlags
+      ? ts
+      : {
+          ...ts,
+          steps: ts.steps.map((step) => ({
+            ...step,
+            ...Object.fromEntries(STEP_FLAGS.filter((f) => !flags.includes(f)).map((f) => [f, false])),
+          })),
+        };
   return horizonArb.chain((horizonMs) =>
     fc
       .record({
@@ -214,7 +279,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
         client: clientArb,
         assumptions: fixed === null ? assumptionsArb : fc.constant(fixed),
         taskSequence: fc.option(taskSequenceArb(horizonMs), { nil: null, freq: 4 }),
-        events: fc.array(eventDraftArb, { maxLength: options.maxEvents ?? 25, size: 'max' }),
+        events: fc.array(eventDraftArb(kinds), { maxLength: options.maxEvents ?? 25, size: 'max' }),
       })
       .map((r): Scenario => ({
         name: 'generated',
@@ -223,9 +288,11 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
         startMs: START_MS + r.startOffsetS * S,
         horizonMs,
         seed: r.seed,
-        client: r.client,
+        // One scenario in six starts in Windows PE. Read from the seed's draw (the model draws nothing from the
+        // seed) rather than drawn anew: a new draw would move every later one and the counterexamples they shrink to.
+        client: { ...r.client, startsIn: r.seed % 6 === 5 ? 'winpe' : 'os' },
         assumptions: r.assumptions,
-        taskSequence: r.taskSequence,
+        taskSequence: keepFlags(r.taskSequence),
         events: r.events.map((e, i) => placeEvent(horizonMs, e, i)),
         expect: null,
       })),

@@ -1,16 +1,19 @@
 /**
- * The explorer: deterministic simulation testing over generated scenarios. fast-check draws scenarios, each is
- * run and checked against the invariants, and a failing one is shrunk to a small scenario that is written back as
- * YAML with an `expect` block, so anyone can replay it with `provsim run`. Pure apart from CPU time: the CLI does
- * the printing and the writing.
+ * The explorer: deterministic simulation testing over generated scenarios. fast-check draws scenarios (uniform
+ * mixes, or swarm subsets of the event kinds), each is run and checked against the invariants, and the first
+ * failing one is shrunk by `shrinkScenario` to what its violation needs, then written back as YAML with an `expect`
+ * block, so anyone can replay it with `provsim run`. Every generated scenario's report goes to `onReport` (goals,
+ * coverage). Pure apart from CPU time: the CLI does the printing and the writing.
  */
 import fc from 'fast-check';
 import type { ModelFaults } from '../model/transition.js';
 import { formatHours } from '../scenario/Duration.js';
 import { scenarioToYaml } from '../scenario/loadScenario.js';
-import type { Assumptions, Expect, Scenario } from '../scenario/Scenario.js';
+import { buildReport, type Report } from '../report/Report.js';
+import type { Assumptions, Expect, Scenario, ScenarioEventType } from '../scenario/Scenario.js';
 import { scenarioArbitrary } from './arbitraries.js';
 import { type InvariantName, INVARIANTS, type Violation } from './invariants.js';
+import { shrinkScenario } from './shrink.js';
 import { verifyScenario } from './verifyScenario.js';
 
 export interface ExploreOptions {
@@ -23,50 +26,102 @@ export interface ExploreOptions {
   /** Fixed assumptions (defaults overridden), or `'any'` for every combination. */
   readonly assumptions?: Partial<Assumptions> | 'any';
   readonly faults?: ModelFaults;
-  /** Called now and then with the number of scenarios run so far (shrinking included). */
-  readonly onProgress?: (done: number) => void;
+  /** Event kinds to draw from (default: every kind). */
+  readonly kinds?: readonly ScenarioEventType[];
+  /** Swarm testing: each scenario uses a random subset of the kinds and of the step flags. */
+  readonly swarm?: boolean;
+  /** Stop shrinking after this much wall time, in milliseconds (default: no limit). */
+  readonly shrinkTimeMs?: number;
+  /** Called with the report of every generated scenario (not of shrinking candidates): goals, coverage. */
+  readonly onReport?: (report: Report) => void;
+  /** Called now and then with the progress: scenarios checked, then shrinking candidates tried and kept. */
+  readonly onProgress?: (progress: ExploreProgress) => void;
 }
+
+export type ExploreProgress =
+  | { readonly phase: 'search'; readonly done: number }
+  | { readonly phase: 'shrink'; readonly tried: number; readonly smaller: number };
 
 export interface ExploreResult {
   readonly failed: boolean;
   readonly runs: number;
   readonly seed: number;
   readonly path: string | null;
+  /** Shrinking steps kept (each a smaller failing scenario). */
   readonly shrinks: number;
+  /** Shrinking candidates tried. */
+  readonly shrinkTried: number;
+  /** The shrink time limit cut the shrinking short. */
+  readonly shrinkCut: boolean;
+  /** Wall time of the search, shrinking excluded, in milliseconds. */
+  readonly searchMs: number;
   /** The shrunk failing scenario and what it violates. */
   readonly counterexample: { readonly scenario: Scenario; readonly violations: readonly Violation[] } | null;
 }
 
 export function explore(options: ExploreOptions): ExploreResult {
   let done = 0;
-  const check = (scenario: Scenario) =>
+  const verify = (scenario: Scenario) =>
     verifyScenario(scenario, {
       ...(options.invariants === undefined ? {} : { only: options.invariants }),
       ...(options.force === undefined ? {} : { force: options.force }),
       ...(options.faults === undefined ? {} : { faults: options.faults }),
-    }).violations;
-  const property = fc.property(scenarioArbitrary({ assumptions: options.assumptions ?? {} }), (scenario) => {
-    done++;
-    if (done % 100 === 0) options.onProgress?.(done);
-    return check(scenario).length === 0;
+    });
+  const check = (scenario: Scenario) => verify(scenario).violations;
+  const arbitrary = scenarioArbitrary({
+    assumptions: options.assumptions ?? {},
+    ...(options.kinds === undefined ? {} : { kinds: options.kinds }),
+    ...(options.swarm === undefined ? {} : { swarm: options.swarm }),
   });
+  const property = fc.property(arbitrary, (scenario) => {
+    done++;
+    if (done % 100 === 0) options.onProgress?.({ phase: 'search', done });
+    const { run, violations } = verify(scenario);
+    options.onReport?.(buildReport(run, violations));
+    return violations.length === 0;
+  });
+  // fast-check stops at the first failure; `shrinkScenario` shrinks the scenario itself (see shrink.ts).
+  const started = performance.now();
   const details = fc.check(property, {
     numRuns: options.runs,
     seed: options.seed,
+    endOnFailure: true,
     ...(options.path === undefined ? {} : { path: options.path }),
   });
-  options.onProgress?.(done);
+  const searchMs = performance.now() - started;
+  options.onProgress?.({ phase: 'search', done });
   if (!details.failed || details.counterexample === null) {
-    return { failed: false, runs: details.numRuns, seed: details.seed, path: null, shrinks: 0, counterexample: null };
+    return {
+      failed: false,
+      runs: details.numRuns,
+      seed: details.seed,
+      path: null,
+      shrinks: 0,
+      shrinkTried: 0,
+      shrinkCut: false,
+      searchMs,
+      counterexample: null,
+    };
   }
-  const [scenario] = details.counterexample;
+  const [found] = details.counterexample;
+  const invariant = check(found)[0]?.invariant;
+  const shrunk = shrinkScenario(found, {
+    stillFails: (s) => check(s).some((v) => v.invariant === invariant),
+    ...(options.shrinkTimeMs === undefined ? {} : { timeMs: options.shrinkTimeMs }),
+    onProgress: (p) => {
+      if (p.tried % 10 === 0) options.onProgress?.({ phase: 'shrink', ...p });
+    },
+  });
   return {
     failed: true,
     runs: details.numRuns,
     seed: details.seed,
     path: details.counterexamplePath,
-    shrinks: details.numShrinks,
-    counterexample: { scenario, violations: check(scenario) },
+    shrinks: shrunk.smaller,
+    shrinkTried: shrunk.tried,
+    shrinkCut: shrunk.cut,
+    searchMs,
+    counterexample: { scenario: shrunk.scenario, violations: check(shrunk.scenario) },
   };
 }
 
@@ -78,18 +133,24 @@ export function explore(options: ExploreOptions): ExploreResult {
 export function counterexampleYaml(
   scenario: Scenario,
   violations: readonly Violation[],
-  found: { seed: number; path: string | null },
+  found: { readonly seed: number; readonly path: string | null } | { readonly how: string },
 ): string {
-  const name = `counterexample-${violations[0]?.invariant ?? 'unknown'}-${found.seed}`;
-  const expect = demandOf(violations);
+  const violated = [...new Set(violations.map((v) => v.invariant))].join(', ');
+  const random = 'seed' in found;
+  const name = random ? `counterexample-${violations[0]?.invariant ?? 'unknown'}-${found.seed}` : scenario.name;
+  const how = random
+    ? `provsim explore --seed ${found.seed}${found.path === null ? '' : ` (fast-check path ${found.path})`}`
+    : found.how;
   const file: Scenario = {
     ...scenario,
     name,
-    description: `Shrunk by provsim explore (seed ${found.seed}${found.path === null ? '' : `, path ${found.path}`}): violates ${[...new Set(violations.map((v) => v.invariant))].join(', ')}.`,
-    expect,
+    description: random
+      ? `Shrunk by provsim explore (seed ${found.seed}${found.path === null ? '' : `, path ${found.path}`}): violates ${violated}.`
+      : `Found by ${found.how}: violates ${violated}.`,
+    expect: demandOf(violations),
   };
   const header = [
-    `# Counterexample found by provsim explore --seed ${found.seed}${found.path === null ? '' : ` (fast-check path ${found.path})`}.`,
+    `# Counterexample found by ${how}.`,
     ...violations.map((v) => `# Violates ${v.invariant} at ${formatHours(v.atMs)}: ${v.message}.`),
     ...violations.map(
       (v) => `#   ${v.invariant}: ${INVARIANTS.find((i) => i.name === v.invariant)?.description ?? ''}`,

@@ -60,6 +60,8 @@ interface OracleState {
   stampSeconds: number | undefined;
   maxRegistry: number | undefined;
   maxAtStart: number | undefined;
+  /** Where the device runs (or boots next): from `client.startsIn` and the `environment` entries. */
+  environment: 'os' | 'winpe';
 }
 
 function maxOf(v: number | undefined): number {
@@ -83,6 +85,7 @@ function sweep(scenario: Scenario, trace: readonly TraceEntry[], hooks: SweepHoo
     stampSeconds: reg.ProvisioningEnabledTime,
     maxRegistry: reg.ProvisioningMaxMinutes,
     maxAtStart: reg.ProvisioningMaxMinutes,
+    environment: scenario.client.startsIn,
   };
   trace.forEach((e, i) => {
     hooks.before?.(e, i, o);
@@ -96,6 +99,9 @@ function apply(o: OracleState, e: TraceEntry): void {
   switch (e.type) {
     case 'clock-jump':
       o.offsetMs += e.byMs;
+      break;
+    case 'environment':
+      o.environment = e.environment;
       break;
     case 'service-start':
       o.running = true;
@@ -384,23 +390,75 @@ const deploymentsExactlyOnce: Invariant = {
 
 const handledEndsExit: Invariant = {
   name: 'handled-ends-exit',
-  description: 'A task sequence that ends with success or a handled failure leaves provisioning mode at its end.',
+  description:
+    'A task sequence that ends with success or a handled failure in the installed OS leaves provisioning mode at its end; one that ends in Windows PE leaves the mode as it was and raises ended-in-winpe.',
   appliesTo: (s) => (s.taskSequence === null ? 'no task sequence' : null),
   check(run) {
     const out: Violation[] = [];
     let entered = false;
-    run.trace.forEach((e, i) => {
-      if (e.type === 'provisioning-enter' && (e.cause === 'task-sequence' || e.cause === 'task-sequence-step'))
-        entered = true;
-      if (e.type !== 'ts-end' || !entered) return;
-      const state = snapshotOf(run, i)?.state;
-      if (state?.effectiveMode !== false || state.registry.ProvisioningMode !== 'false') {
-        out.push({
-          invariant: this.name,
-          atMs: e.atMs,
-          message: `the task sequence ended (${e.outcome}) but the client is still in provisioning mode`,
-        });
-      }
+    let wasIn = false;
+    sweep(run.scenario, run.trace, {
+      before: (e, i, o) => {
+        if (e.type === 'provisioning-enter' && (e.cause === 'task-sequence' || e.cause === 'task-sequence-step'))
+          entered = true;
+        if (e.type !== 'ts-end') return;
+        wasIn = o.inProvisioning;
+        if (!entered) return;
+        const state = snapshotOf(run, i)?.state;
+        const end = run.trace.slice(i + 1, snapshotOf(run, i)?.traceLength ?? i + 1);
+        const stuck = end.some((x) => x.type === 'hazard' && x.kind === 'ended-in-winpe');
+        if (o.environment === 'winpe') {
+          const same = state?.effectiveMode === wasIn && !end.some((x) => x.type === 'provisioning-exit');
+          if (!stuck || !same) {
+            out.push({
+              invariant: this.name,
+              atMs: e.atMs,
+              message: `the task sequence ended (${e.outcome}) in Windows PE: ${stuck ? 'the provisioning mode changed' : 'no ended-in-winpe hazard'}`,
+            });
+          }
+        } else if (stuck || state?.effectiveMode !== false || state.registry.ProvisioningMode !== 'false') {
+          out.push({
+            invariant: this.name,
+            atMs: e.atMs,
+            message: `the task sequence ended (${e.outcome}) but the client is still in provisioning mode`,
+          });
+        }
+      },
+    });
+    return out;
+  },
+};
+
+/** What only the installed OS's client does: none of it may appear while the device runs Windows PE. */
+function clientActivity(e: TraceEntry): string | null {
+  switch (e.type) {
+    case 'service-start':
+    case 'check':
+    case 'policy-retrieval':
+    case 'policy-skipped':
+    case 'startup-type':
+      return e.type;
+    case 'ccmeval':
+      return e.action === 'skipped-device-off' || e.action === 'skipped-winpe' ? null : `ccmeval ${e.action}`;
+    case 'provisioning-exit':
+      return `provisioning-exit ${e.reason}`;
+    default:
+      return null;
+  }
+}
+
+const noClientInWinpe: Invariant = {
+  name: 'no-client-in-winpe',
+  description:
+    "While the device runs Windows PE, nothing of the installed OS's client runs: no CcmExec start, check, policy, startup change, ccmeval or exit.",
+  appliesTo: () => null,
+  check(run) {
+    const out: Violation[] = [];
+    sweep(run.scenario, run.trace, {
+      before: (e, _, o) => {
+        const what = o.environment === 'winpe' ? clientActivity(e) : null;
+        if (what !== null) out.push({ invariant: this.name, atMs: e.atMs, message: `${what} in Windows PE` });
+      },
     });
     return out;
   },
@@ -456,6 +514,7 @@ export const INVARIANTS: readonly Invariant[] = [
   timestampTracksEntry,
   deploymentsExactlyOnce,
   handledEndsExit,
+  noClientInWinpe,
   deterministic,
 ];
 

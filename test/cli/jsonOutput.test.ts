@@ -47,7 +47,7 @@ describe('--format json', () => {
   });
 
   it('check: passing, failing and skipped scenarios with the counts', () => {
-    expect(json('check', 0, 'check', 'scenarios')).toMatchObject({ passed: 15, failed: 0, skipped: 0 });
+    expect(json('check', 0, 'check', 'scenarios')).toMatchObject({ passed: 17, failed: 0, skipped: 0 });
     const quiet = scenarioFile('name: quiet\nhorizon: 3h\n');
     expect(json('check', 0, 'check', quiet)).toMatchObject({ passed: 0, failed: 0, skipped: 1 });
   });
@@ -67,6 +67,14 @@ describe('--format json', () => {
     const file = 'scenarios/counterexamples/no-restart-flow-never-checked.yaml';
     const replayed = json('explore', 1, 'explore', '--replay', file);
     expect(replayed).toMatchObject({ mode: 'replay', verdict: 'violated', counterexample: file });
+    const exhaustive = json(
+      'explore',
+      0,
+      ...['explore', '--exhaustive', '--depth', '1', '--base', 'scenarios/handled-failure.yaml', '--out', tempDir()],
+    );
+    expect(exhaustive).toMatchObject({ mode: 'exhaustive', verdict: 'holds', depth: 1, counterexample: null });
+    const goals = json('goals', 0, 'explore', '--list-goals');
+    expect((goals.goals as { name: string }[]).map((g) => g.name)).toContain('premature-exit');
   });
 
   it('replay: the answer and the report, and with --out the report set of run', () => {

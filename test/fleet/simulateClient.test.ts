@@ -29,7 +29,10 @@ function reference(s: Scenario): ClientOutcome {
   return outcomeFromReport(buildReport(runModel(s)));
 }
 
-/** A fleet that exercises every branch: every release side of 1902, short timeouts, faults of every kind. */
+/**
+ * A fleet that exercises every branch: every release side of 1902, short timeouts, faults of every kind, sequences
+ * that run in Windows PE and end there.
+ */
 function stressFleet(assumptions: string): Fleet {
   return parseFleet(
     `name: stress
@@ -56,6 +59,16 @@ taskSequences:
     steps:
       - { name: One, duration: 45m, restart: true }
       - { name: Two, duration: { lognormal: { median: 1h, p95: 2d } }, disablesClient: 30% }
+  - name: C (wipe-and-load, its last restart into Windows PE)
+    share: 15%
+    provisioningAt: Setup
+    crash: 5%
+    steps:
+      - { name: To PE, duration: 1m, restart: winpe }
+      - { name: Apply, duration: { lognormal: { median: 20m, p95: 2h } }, disablesClient: 30% }
+      - { name: Setup, duration: 15m, restart: os }
+      - { name: Apps, duration: { lognormal: { median: 40m, p95: 3h } }, fails: 10%, restart: winpe }
+      - { name: Last, duration: 10m, fails: 10%, restart: os }
 interruptions:
   powerLoss: { perHour: 0.02, downtime: { lognormal: { median: 10m, p95: 8h } }, unrecoverable: 50% }
   reboot: { perDay: 0.5, downtime: { uniform: { min: 0s, max: 5m } }, unrecoverable: 20% }
@@ -113,7 +126,16 @@ describe('a fleet client', () => {
         { 'closed-form': 20, skipping: 100 },
       ]),
     ];
-    const seen = { closedForm: 0, skipping: 0, premature: 0, exceeded: 0, stuckAtEnd: 0, disabled: 0, timeouts: 0 };
+    const seen = {
+      closedForm: 0,
+      skipping: 0,
+      premature: 0,
+      exceeded: 0,
+      stuckAtEnd: 0,
+      disabled: 0,
+      timeouts: 0,
+      endedInWinpe: 0,
+    };
     const outcomes = new Set<string>();
     let explained = 0;
     for (const [label, fleet, perPath] of cases) {
@@ -132,6 +154,7 @@ describe('a fleet client', () => {
         if (fast.hazards['exceeded-timeout'] > 0) seen.exceeded++;
         if (fast.hazards['stuck-at-horizon'] > 0) seen.stuckAtEnd++;
         if (fast.hazards['client-disabled'] > 0) seen.disabled++;
+        if (fast.hazards['ended-in-winpe'] > 0) seen.endedInWinpe++;
         if (fast.intervals.some((i) => i.exitReason === 'timeout')) seen.timeouts++;
         outcomes.add(fast.taskSequence.outcome);
       }
@@ -162,6 +185,7 @@ describe('simulateClient', () => {
       ...s.client,
       startup: 'auto',
       poweredOn: true,
+      startsIn: 'os',
       registry:
         s.client.registry.ProvisioningMaxMinutes === undefined
           ? {}

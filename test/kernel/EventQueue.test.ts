@@ -1,7 +1,7 @@
 import { test as fcTest } from '@fast-check/vitest';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventQueue } from '../../sim/kernel/EventQueue.js';
+import { EventQueue, NOTHING_DUE } from '../../sim/kernel/EventQueue.js';
 
 const entry = fc.record({ time: fc.integer({ min: 0, max: 50 }), priority: fc.integer({ min: 0, max: 3 }) });
 
@@ -59,8 +59,31 @@ describe('EventQueue', () => {
   it('refuses to cancel an entry that already came out', () => {
     const q = new EventQueue<string>();
     const h = q.push(1, 0, 'x');
-    q.pop();
+    const popped = q.pop();
     expect(q.cancel(h)).toBe(false);
+    expect(popped !== undefined && q.cancel(popped)).toBe(false);
+    expect(q.size).toBe(0);
+  });
+
+  it('returns each popped entry with its time, priority, insertion number, payload and no slot', () => {
+    const q = new EventQueue<string>();
+    q.push(9, 2, 'late');
+    q.push(4, 7, 'early');
+    expect(q.pop()).toEqual({ timeMs: 4, priority: 7, seq: 1, payload: 'early', index: -1 });
+    expect(q.pop()).toEqual({ timeMs: 9, priority: 2, seq: 0, payload: 'late', index: -1 });
+    expect(q.pop()).toBeUndefined();
+  });
+
+  it('gives the time of the entry it popped last by payload', () => {
+    const q = new EventQueue<string>();
+    q.push(30, 0, 'b');
+    q.push(20, 0, 'a');
+    expect(q.popPayloadUntil(10)).toBe(NOTHING_DUE);
+    expect(q.popPayloadUntil(25)).toBe('a');
+    expect(q.lastTimeMs).toBe(20);
+    expect(q.popPayloadUntil(30)).toBe('b');
+    expect(q.lastTimeMs).toBe(30);
+    expect(q.popPayloadUntil(99)).toBe(NOTHING_DUE);
   });
 
   it('refuses a time that is not an integer', () => {

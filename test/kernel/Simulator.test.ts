@@ -32,6 +32,44 @@ describe('Simulator', () => {
     expect(seen).toEqual(['a', 'b', 'a-child']);
   });
 
+  it('skips a cancelled first event, firing the next one at its own time', () => {
+    const sim = new Simulator<string>();
+    const first = sim.schedule(5, 0, 'first');
+    sim.schedule(7, 0, 'second');
+    sim.schedule(7, 1, 'third');
+    expect(sim.cancel(first)).toBe(true);
+    expect(sim.pending).toBe(2);
+    const seen: [string, number][] = [];
+    sim.runUntil(7, (p, now) => seen.push([p, now]));
+    expect(seen).toEqual([
+      ['second', 7],
+      ['third', 7],
+    ]);
+    expect(sim.eventCount).toBe(2);
+    expect(sim.cancel(first)).toBe(false);
+  });
+
+  it('skips cancelled first events when stepping too', () => {
+    const sim = new Simulator<string>();
+    const a = sim.schedule(1, 0, 'a');
+    const b = sim.schedule(2, 0, 'b');
+    sim.schedule(3, 0, 'c');
+    sim.cancel(a);
+    sim.cancel(b);
+    const seen: [string, number][] = [];
+    expect(sim.step((p, now) => seen.push([p, now]))).toBe(true);
+    expect(sim.step(() => {})).toBe(false);
+    expect(seen).toEqual([['c', 3]]);
+    expect(sim.now).toBe(3);
+  });
+
+  it('leaves the clock where it is when run until an earlier time', () => {
+    const sim = new Simulator<string>();
+    sim.runUntil(100, () => {});
+    sim.runUntil(50, () => {});
+    expect(sim.now).toBe(100);
+  });
+
   it('refuses to schedule in the past', () => {
     const sim = new Simulator<string>();
     sim.runUntil(100, () => {});

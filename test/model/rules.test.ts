@@ -20,13 +20,41 @@ function fired(options: ScenarioOptions): Set<RuleName> {
 /** Small scenarios, each with the rules it must show firing. */
 const cases: { name: string; options: ScenarioOptions; rules: RuleName[] }[] = [
   {
+    name: 'a sequence that starts in Windows PE, goes to the OS and ends back in Windows PE',
+    options: {
+      horizonMs: 6 * H,
+      client: { startsIn: 'winpe' },
+      taskSequence: {
+        startAtMs: 10 * M,
+        steps: [
+          { name: 'Apply', durationMs: 30 * M, restart: 'os' },
+          { name: 'Apps', durationMs: 10 * M, restart: 'winpe' },
+          { name: 'Copy logs', durationMs: 5 * M },
+        ],
+      },
+      events: [
+        { type: 'reboot', atMs: 5 * M, downtimeMs: 0, recoverable: true },
+        { type: 'ccmeval', atMs: 20 * M },
+      ],
+    },
+    rules: [
+      'winpe-starts-in',
+      'winpe-restart-target',
+      'winpe-no-client',
+      'winpe-interrupt-stays',
+      'winpe-client-absent',
+      'winpe-ts-end-stuck',
+      'hazard-ended-in-winpe',
+    ],
+  },
+  {
     name: 'a task sequence that restarts, is interrupted and succeeds',
     options: {
       horizonMs: 6 * H,
       taskSequence: {
         startAtMs: 10 * M,
         steps: [
-          { name: 'Apply', durationMs: 30 * M, restart: true },
+          { name: 'Apply', durationMs: 30 * M, restart: 'os' },
           { name: 'Setup', durationMs: 60 * M, disablesClient: true },
           { name: 'Apps', durationMs: 30 * M, fails: true, continueOnError: true },
         ],

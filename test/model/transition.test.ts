@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runModel } from '../../sim/model/runModel.js';
+import type { ModelFaults } from '../../sim/model/transition.js';
 import type { TraceEntry } from '../../sim/model/types.js';
 import { buildReport, type Report } from '../../sim/report/Report.js';
 import { createScenario, type ScenarioOptions } from '../../sim/scenario/createScenario.js';
@@ -37,14 +38,18 @@ describe('the timeout (worked example of the issue)', () => {
   // Entered at 20m (task sequence start). CcmExec restarts: back at 20m10s, checks at 20m10s + k*1h.
   // Power loss at 2h, 10m down, 3m boot: CcmExec back at 2h13m, checks at 2h13m + k*1h.
   // Deadline: entry + 48h = 48h20m; elapsed must be strictly more than 48h: first at 49h13m.
-  const r = simulate({
-    horizonMs: 72 * H,
-    client: { bootTimeMs: 3 * M },
-    taskSequence: { startAtMs: 20 * M, steps: [{ name: 'Upgrade', durationMs: 5 * H }] },
-    events: [powerLoss(2 * H, 10 * M, false), { type: 'deployment', atMs: 3 * H, name: 'Office' }],
-  });
+  // Each test runs the scenario itself (not the describe body or beforeAll), so that npm run mutate's per-test
+  // coverage ties the model code it runs to the test.
+  const run = (): Report =>
+    simulate({
+      horizonMs: 72 * H,
+      client: { bootTimeMs: 3 * M },
+      taskSequence: { startAtMs: 20 * M, steps: [{ name: 'Upgrade', durationMs: 5 * H }] },
+      events: [powerLoss(2 * H, 10 * M, false), { type: 'deployment', atMs: 3 * H, name: 'Office' }],
+    });
 
   it('brings CcmExec back at 2h13m and exits at exactly 49h13m by timeout', () => {
+    const r = run();
     expect(at(r, 'service-start')).toContain(2 * H + 13 * M);
     expect(r.provisioning.intervals).toEqual([
       { enteredAtMs: 20 * M, exitedAtMs: 49 * H + 13 * M, exitReason: 'timeout', enteredBy: 'task-sequence' },
@@ -58,6 +63,7 @@ describe('the timeout (worked example of the issue)', () => {
   });
 
   it('stamps the entry second and checks strictly more than 48 hours', () => {
+    const r = run();
     expect(r.final.registry.ProvisioningEnabledTime).toBe(START_S + 20 * 60);
     const last2 = r.checks.slice(-2);
     expect(last2).toEqual([
@@ -68,6 +74,7 @@ describe('the timeout (worked example of the issue)', () => {
   });
 
   it('restarts CcmExec after the timeout and processes the waiting deployment then', () => {
+    const r = run();
     expect(r.deployments).toEqual([
       {
         name: 'Office',
@@ -93,20 +100,24 @@ describe('an in-place upgrade that succeeds', () => {
   // startAt 10m. Download 10m-30m. Upgrade (provisioningAt, disablesClient, restart) 30m-1h45m: enters at 30m,
   // the restart of CcmExec is cut short by the disable. At 1h45m: auto + start, then the planned restart, boot
   // until 1h47m; Install apps 1h47m-2h17m; success and exit at 2h17m; CcmExec restarts, back at 2h17m10s.
-  const r = simulate({
-    taskSequence: {
-      startAtMs: 10 * M,
-      provisioningAtStep: 1,
-      steps: [
-        { name: 'Download', durationMs: 20 * M },
-        { name: 'Upgrade', durationMs: 75 * M, restart: true, disablesClient: true },
-        { name: 'Install apps', durationMs: 30 * M },
-      ],
-    },
-    events: [{ type: 'deployment', atMs: 40 * M, name: 'App' }],
-  });
+  // Each test runs the scenario itself (not the describe body or beforeAll), so that npm run mutate's per-test
+  // coverage ties the model code it runs to the test.
+  const run = (): Report =>
+    simulate({
+      taskSequence: {
+        startAtMs: 10 * M,
+        provisioningAtStep: 1,
+        steps: [
+          { name: 'Download', durationMs: 20 * M },
+          { name: 'Upgrade', durationMs: 75 * M, restart: 'os', disablesClient: true },
+          { name: 'Install apps', durationMs: 30 * M },
+        ],
+      },
+      events: [{ type: 'deployment', atMs: 40 * M, name: 'App' }],
+    });
 
   it('enters at the upgrade step and leaves at the end with ts-success', () => {
+    const r = run();
     expect(r.provisioning.intervals).toEqual([
       { enteredAtMs: 30 * M, exitedAtMs: 2 * H + 17 * M, exitReason: 'ts-success', enteredBy: 'task-sequence-step' },
     ]);
@@ -115,12 +126,14 @@ describe('an in-place upgrade that succeeds', () => {
   });
 
   it('keeps CcmExec stopped through the disabled step and restarts the device after it', () => {
+    const r = run();
     expect(at(r, 'service-start')).toEqual([0, 105 * M, 107 * M, 137 * M + 10 * S]);
     expect(at(r, 'device-down')).toEqual([105 * M]);
     expect(at(r, 'ts-step-start')).toEqual([10 * M, 30 * M, 107 * M]);
   });
 
   it('processes the deployment right after the exit', () => {
+    const r = run();
     expect(r.deployments[0]?.processedAtMs).toBe(137 * M + 10 * S);
     expect(kinds(r)).toEqual([]);
   });
@@ -544,12 +557,541 @@ describe('determinism', () => {
       taskSequence: {
         startAtMs: 0,
         steps: [
-          { name: 'A', durationMs: H, restart: true },
+          { name: 'A', durationMs: H, restart: 'os' },
           { name: 'B', durationMs: H },
         ],
       },
       events: [powerLoss(30 * M, M), { type: 'clock-jump', atMs: 3 * H, byMs: -H }, crash(H + 30 * M)],
     };
     expect(JSON.stringify(simulate(options))).toBe(JSON.stringify(simulate(options)));
+  });
+});
+
+/** The entries of one type, with their fields. */
+function entries<T extends TraceEntry['type']>(r: Report, type: T): Extract<TraceEntry, { type: T }>[] {
+  return r.trace.filter((e): e is Extract<TraceEntry, { type: T }> => e.type === type);
+}
+
+const stops = (r: Report) => entries(r, 'service-stop').map((e) => [e.atMs, e.cause, e.restartAtMs]);
+const starts = (r: Report) => entries(r, 'service-start').map((e) => [e.atMs, e.cause]);
+
+describe('CcmExec and the task-sequence steps', () => {
+  it('stops a running CcmExec when a disabling step starts, and starts it again at the step end', () => {
+    // Entry at 0: CcmExec restarts (stopped at 0, back at 10s). Prep 0-30m; Setup (disablesClient) 30m-50m stops the
+    // running CcmExec at 30m with no restart; at 50m auto + start, then success: exit and restart, back at 50m10s.
+    const r = simulate({
+      horizonMs: 2 * H,
+      taskSequence: {
+        startAtMs: 0,
+        steps: [
+          { name: 'Prep', durationMs: 30 * M },
+          { name: 'Setup', durationMs: 20 * M, disablesClient: true },
+        ],
+      },
+    });
+    expect(stops(r)).toEqual([
+      [0, 'provisioning-enter', 10 * S],
+      [30 * M, 'task-sequence step', null],
+      [50 * M, 'provisioning-exit', 50 * M + 10 * S],
+    ]);
+    expect(starts(r)).toEqual([
+      [0, 'boot'],
+      [10 * S, 'restart'],
+      [50 * M, 'task-sequence'],
+      [50 * M + 10 * S, 'restart'],
+    ]);
+    expect(entries(r, 'startup-type').map((e) => [e.atMs, e.startup])).toEqual([
+      [30 * M, 'disabled'],
+      [50 * M, 'auto'],
+    ]);
+  });
+
+  it('leaves the startup type alone at the end of a step that does not disable the client', () => {
+    // Configured disabled: CcmExec never runs, the entry at 0 restarts nothing, the step end at 30m starts nothing.
+    const r = simulate({
+      horizonMs: 2 * H,
+      client: { startup: 'disabled' },
+      taskSequence: { startAtMs: 0, steps: [{ name: 'Apps', durationMs: 30 * M }] },
+    });
+    expect(entries(r, 'startup-type')).toEqual([]);
+    expect(starts(r)).toEqual([]);
+    expect(r.final.service).toEqual({ startup: 'disabled', status: 'stopped' });
+    expect(r.provisioning.intervals).toEqual([
+      { enteredAtMs: 0, exitedAtMs: 30 * M, exitReason: 'ts-success', enteredBy: 'task-sequence' },
+    ]);
+  });
+
+  it('does not start CcmExec twice when ccmeval re-enabled it inside a disabling step', () => {
+    // Entry at 0; Setup (disablesClient) 0-26h stops CcmExec at once. ccmeval at 24h enables and starts it (check
+    // at 24h: elapsed 86400 s; next at 25h). At 26h the step end finds it running: no second start, no second
+    // check; success exits and restarts CcmExec, back at 26h0m10s.
+    const r = simulate({
+      horizonMs: 27 * H,
+      taskSequence: { startAtMs: 0, steps: [{ name: 'Setup', durationMs: 26 * H, disablesClient: true }] },
+    });
+    expect(starts(r)).toEqual([
+      [0, 'boot'],
+      [24 * H, 'ccmeval'],
+      [26 * H + 10 * S, 'restart'],
+    ]);
+    expect(r.checks.map((c) => [c.atMs, c.elapsedSeconds])).toEqual([
+      [24 * H, 24 * 3600],
+      [25 * H, 25 * 3600],
+    ]);
+    expect(kinds(r)).toEqual([]);
+  });
+});
+
+describe('the ts-failure exit', () => {
+  it('leaves a client put in the mode by an administrator alone when the sequence fails before its provisioning step', () => {
+    // $true at 5m: CcmExec restarts, back at 5m10s (checks at 5m10s, 1h5m10s). The sequence starts at 10m; Pre
+    // fails at 15m, before Upgrade (the provisioning step): no exit, no restart, the administrator's mode stays.
+    const r = simulate({
+      horizonMs: 2 * H,
+      taskSequence: {
+        startAtMs: 10 * M,
+        provisioningAtStep: 1,
+        steps: [
+          { name: 'Pre', durationMs: 5 * M, fails: true },
+          { name: 'Upgrade', durationMs: 5 * M },
+        ],
+      },
+      events: [{ type: 'admin-wmi', atMs: 5 * M, enable: true }],
+    });
+    expect(r.taskSequence).toMatchObject({ outcome: 'failed', endedAtMs: 15 * M });
+    expect(entries(r, 'provisioning-exit')).toEqual([]);
+    expect(stops(r)).toEqual([[5 * M, 'provisioning-enter', 5 * M + 10 * S]]);
+    expect(r.provisioning.intervals).toEqual([
+      { enteredAtMs: 5 * M, exitedAtMs: null, exitReason: null, enteredBy: 'manual' },
+    ]);
+    expect(r.final.registry.ProvisioningMode).toBe('true');
+  });
+});
+
+describe('the check loop after an exit', () => {
+  it('ends the loop at the first check after a manual exit without restart, with no timeout', () => {
+    // Preset in the mode, stamped at the start, max 45m: CcmExec starts at 0 and checks (elapsed 0). $false at 30m
+    // leaves without a restart (setRestartsService: false). The check due at 1h finds the mode off and ends the
+    // loop: no evaluation (elapsed 3600 would exceed 2700), no timeout, no restart.
+    const r = simulate({
+      horizonMs: 4 * H,
+      assumptions: { setRestartsService: false },
+      client: {
+        registry: { ProvisioningMode: 'true', ProvisioningEnabledTime: START_S, ProvisioningMaxMinutes: 45 },
+      },
+      events: [{ type: 'admin-wmi', atMs: 30 * M, enable: false }],
+    });
+    expect(r.checks).toEqual([{ atMs: 0, elapsedSeconds: 0, maxMinutes: 45, expired: false }]);
+    expect(entries(r, 'check-loop').map((e) => [e.atMs, e.action, e.firstAtMs])).toEqual([
+      [0, 'start', 0],
+      [H, 'end', null],
+    ]);
+    expect(entries(r, 'provisioning-exit').map((e) => [e.atMs, e.reason])).toEqual([[30 * M, 'manual']]);
+    expect(stops(r)).toEqual([]);
+  });
+
+  it('lets a later entry begin a new loop under continuous, first evaluation one interval after it', () => {
+    // setRestartsService false, checkLoop continuous. $true at 30m: loop, first check at 1h30m. $false at 2h; the
+    // check at 2h30m ends the loop. $true at 3h: a new loop, checks at 4h, 5h, 6h (elapsed 1h, 2h, 3h).
+    const r = simulate({
+      horizonMs: 6 * H,
+      assumptions: { setRestartsService: false, checkLoop: 'continuous' },
+      events: [
+        { type: 'admin-wmi', atMs: 30 * M, enable: true },
+        { type: 'admin-wmi', atMs: 2 * H, enable: false },
+        { type: 'admin-wmi', atMs: 3 * H, enable: true },
+      ],
+    });
+    expect(entries(r, 'check-loop').map((e) => [e.atMs, e.action, e.firstAtMs])).toEqual([
+      [30 * M, 'start', 90 * M],
+      [150 * M, 'end', null],
+      [3 * H, 'start', 4 * H],
+    ]);
+    expect(r.checks.map((c) => [c.atMs, c.elapsedSeconds])).toEqual([
+      [90 * M, 3600],
+      [4 * H, 3600],
+      [5 * H, 7200],
+      [6 * H, 10800],
+    ]);
+  });
+});
+
+describe('entering and leaving while CcmExec is stopped', () => {
+  // A service restart at 30m stops CcmExec until 30m10s (startup auto, device on).
+  const restart: ScenarioEvent = { type: 'service-restart', atMs: 30 * M };
+
+  it('enters without starting CcmExec: it comes back when the restart ends and reads the mode then', () => {
+    // $true at 30m5s: registry "true", no stop, no start; CcmExec back at 30m10s, enters the check loop there.
+    const r = simulate({
+      horizonMs: 2 * H,
+      events: [restart, { type: 'admin-wmi', atMs: 30 * M + 5 * S, enable: true }],
+    });
+    expect(stops(r)).toEqual([[30 * M, 'service-restart', 30 * M + 10 * S]]);
+    expect(starts(r)).toEqual([
+      [0, 'boot'],
+      [30 * M + 10 * S, 'restart'],
+    ]);
+    expect(r.checks.map((c) => [c.atMs, c.elapsedSeconds])).toEqual([
+      [30 * M + 10 * S, 5],
+      [90 * M + 10 * S, 3605],
+    ]);
+  });
+
+  it('leaves without starting CcmExec', () => {
+    // Preset in the mode: checks at 0. Stopped at 30m; $false at 30m5s; back at 30m10s out of the mode.
+    const r = simulate({
+      horizonMs: 2 * H,
+      client: { registry: { ProvisioningMode: 'true', ProvisioningEnabledTime: START_S } },
+      events: [restart, { type: 'admin-wmi', atMs: 30 * M + 5 * S, enable: false }],
+    });
+    expect(stops(r)).toEqual([[30 * M, 'service-restart', 30 * M + 10 * S]]);
+    expect(starts(r)).toEqual([
+      [0, 'boot'],
+      [30 * M + 10 * S, 'restart'],
+    ]);
+    expect(r.provisioning.intervals).toEqual([
+      { enteredAtMs: 0, exitedAtMs: 30 * M + 5 * S, exitReason: 'manual', enteredBy: 'initial' },
+    ]);
+  });
+});
+
+describe('hazards raised once', () => {
+  it('flags exceeded-timeout after an entry seen through a registry edit at CcmExec start', () => {
+    // ProvisioningMode "true" written at 10m (no timestamp); the restart at 20m brings CcmExec back at 20m10s in
+    // the mode: no-timestamp then, and the bound max + checkInterval = 49h passes at 49h20m10s (+1 ms).
+    const r = simulate({
+      horizonMs: 3 * D,
+      events: [
+        { type: 'registry-set', atMs: 10 * M, name: 'ProvisioningMode', value: 'true' },
+        { type: 'service-restart', atMs: 20 * M },
+      ],
+    });
+    expect(r.provisioning.intervals[0]).toMatchObject({ enteredAtMs: 20 * M + 10 * S, enteredBy: 'registry-edit' });
+    expect(r.hazards.map((h) => [h.kind, h.atMs])).toEqual([
+      ['no-timestamp', 20 * M + 10 * S],
+      ['exceeded-timeout', 49 * H + 20 * M + 10 * S + 1],
+      ['stuck-at-horizon', 3 * D],
+    ]);
+  });
+
+  it('flags inconsistent-registry once per episode, not at every CcmExec start', () => {
+    // Entered at 0, the sequence crashed at 1h. "false" written at 5h: the starts at 6h0m10s and 7h0m10s see the
+    // same inconsistency (one hazard). SystemTaskExcludes cleared at 8h ends the episode; set again at 9h, the start
+    // at 10h0m10s raises it again.
+    const r = simulate({
+      horizonMs: 12 * H,
+      taskSequence: { startAtMs: 0, steps: [{ name: 'Upgrade', durationMs: 2 * H }] },
+      events: [
+        crash(H),
+        { type: 'registry-set', atMs: 5 * H, name: 'ProvisioningMode', value: 'false' },
+        { type: 'service-restart', atMs: 6 * H },
+        { type: 'service-restart', atMs: 7 * H },
+        { type: 'registry-set', atMs: 8 * H, name: 'SystemTaskExcludes', value: '' },
+        { type: 'registry-set', atMs: 9 * H, name: 'SystemTaskExcludes', value: 'SchedulerStartup' },
+        { type: 'service-restart', atMs: 10 * H },
+      ],
+    });
+    expect(r.hazards.map((h) => [h.kind, h.atMs])).toEqual([
+      ['inconsistent-registry', 6 * H + 10 * S],
+      ['inconsistent-registry', 10 * H + 10 * S],
+    ]);
+  });
+
+  it('raises no premature-exit for a manual exit while the sequence runs', () => {
+    // Entry at 0, $false at 1h in the middle of a 3h step: the sequence goes on and ends at 3h.
+    const r = simulate({
+      horizonMs: 4 * H,
+      taskSequence: { startAtMs: 0, steps: [{ name: 'Upgrade', durationMs: 3 * H }] },
+      events: [{ type: 'admin-wmi', atMs: H, enable: false }],
+    });
+    expect(r.provisioning.intervals).toEqual([
+      { enteredAtMs: 0, exitedAtMs: H, exitReason: 'manual', enteredBy: 'task-sequence' },
+    ]);
+    expect(r.hazards).toEqual([]);
+    expect(r.taskSequence).toMatchObject({ outcome: 'success', endedAtMs: 3 * H });
+  });
+});
+
+describe('trace entries that reports read', () => {
+  it('records each step end with its failed and continued flags, and the end of the sequence', () => {
+    // A 10m (may continue on error, does not fail), B 10m (fails, continues), C 10m (fails): ends failed at 30m.
+    const r = simulate({
+      horizonMs: H,
+      taskSequence: {
+        startAtMs: 0,
+        steps: [
+          { name: 'A', durationMs: 10 * M, continueOnError: true },
+          { name: 'B', durationMs: 10 * M, fails: true, continueOnError: true },
+          { name: 'C', durationMs: 10 * M, fails: true },
+        ],
+      },
+    });
+    expect(entries(r, 'ts-step-end')).toEqual([
+      { atMs: 10 * M, type: 'ts-step-end', index: 0, name: 'A', failed: false, continued: false },
+      { atMs: 20 * M, type: 'ts-step-end', index: 1, name: 'B', failed: true, continued: true },
+      { atMs: 30 * M, type: 'ts-step-end', index: 2, name: 'C', failed: true, continued: false },
+    ]);
+    expect(entries(r, 'ts-end')).toEqual([{ atMs: 30 * M, type: 'ts-end', outcome: 'failed' }]);
+    expect(entries(r, 'provisioning-exit')).toEqual([
+      { atMs: 30 * M, type: 'provisioning-exit', reason: 'ts-failure', closedInterval: true },
+    ]);
+  });
+
+  it('records a successful end before the exit it causes', () => {
+    const r = simulate({ horizonMs: H, taskSequence: { startAtMs: 0, steps: [{ name: 'A', durationMs: 10 * M }] } });
+    const types = r.trace.filter((e) => e.atMs === 10 * M).map((e) => e.type);
+    expect(types.slice(0, 4)).toEqual(['ts-step-end', 'ts-end', 'provisioning-exit', 'service-stop']);
+    expect(entries(r, 'ts-end')).toEqual([{ atMs: 10 * M, type: 'ts-end', outcome: 'success' }]);
+  });
+
+  it('names the step that a premature exit cut short, counting from one', () => {
+    // ProvisioningMaxMinutes 60: checks at 10s and 1h0m10s (elapsed 3610 > 3600), during B (the second step).
+    const r = simulate({
+      client: { registry: { ProvisioningMaxMinutes: 60 } },
+      taskSequence: {
+        startAtMs: 0,
+        steps: [
+          { name: 'A', durationMs: 30 * M },
+          { name: 'B', durationMs: 3 * H },
+        ],
+      },
+    });
+    const premature = r.hazards.filter((h) => h.kind === 'premature-exit');
+    expect(premature.map((h) => h.atMs)).toEqual([H + 10 * S]);
+    expect(premature[0]?.detail).toMatch(/at step 2$/);
+  });
+
+  it('records why CcmExec stopped and when it comes back', () => {
+    // Entry at 0 (restart, back at 10s); timeout with max 60 at 1h0m10s (restart, back at 1h0m20s); a power loss
+    // at 2h (no restart of its own: the boot brings it back at 2h05m); a scripted restart at 3h; $true at 4h; $false
+    // at 5h.
+    const r = simulate({
+      horizonMs: 6 * H,
+      client: { registry: { ProvisioningMaxMinutes: 60 } },
+      taskSequence: { startAtMs: 0, steps: [{ name: 'A', durationMs: 30 * M }] },
+      events: [
+        crash(20 * M),
+        powerLoss(2 * H, 3 * M),
+        { type: 'service-restart', atMs: 3 * H },
+        { type: 'admin-wmi', atMs: 4 * H, enable: true },
+        { type: 'admin-wmi', atMs: 5 * H, enable: false },
+      ],
+    });
+    expect(stops(r)).toEqual([
+      [0, 'provisioning-enter', 10 * S],
+      [H + 10 * S, 'timeout', H + 20 * S],
+      [2 * H, 'power-loss', null],
+      [3 * H, 'service-restart', 3 * H + 10 * S],
+      [4 * H, 'provisioning-enter', 4 * H + 10 * S],
+      [5 * H, 'provisioning-exit', 5 * H + 10 * S],
+    ]);
+    expect(starts(r)).toEqual([
+      [0, 'boot'],
+      [10 * S, 'restart'],
+      [H + 20 * S, 'restart'],
+      [2 * H + 5 * M, 'boot'],
+      [3 * H + 10 * S, 'restart'],
+      [4 * H + 10 * S, 'restart'],
+      [5 * H + 10 * S, 'restart'],
+    ]);
+  });
+
+  it('records a re-entry as no new interval, with the timestamp it wrote', () => {
+    // Entry at 0 by the sequence; $true at 2h while in the mode: the timestamp moves to start + 2h.
+    const r = simulate({
+      horizonMs: 3 * H,
+      taskSequence: { startAtMs: 0, steps: [{ name: 'A', durationMs: 150 * M }] },
+      events: [{ type: 'admin-wmi', atMs: 2 * H, enable: true }],
+    });
+    expect(entries(r, 'provisioning-enter').map((e) => [e.atMs, e.cause, e.newInterval, e.timestampSeconds])).toEqual([
+      [0, 'task-sequence', true, START_S],
+      [2 * H, 'manual', false, START_S + 2 * 3600],
+    ]);
+    expect(r.provisioning.intervals).toHaveLength(1);
+  });
+});
+
+describe('what the trace says', () => {
+  it('says what was ignored and why', () => {
+    // Power lost at 10m for 30m (up at 42m): $true at 20m and a service restart at 25m find the device off; a crash
+    // at 50m finds no sequence. Then, on a client whose CcmExec is disabled, a service restart at 1h does nothing.
+    const off = simulate({
+      horizonMs: 2 * H,
+      events: [
+        powerLoss(10 * M, 30 * M),
+        { type: 'admin-wmi', atMs: 20 * M, enable: true },
+        { type: 'service-restart', atMs: 25 * M },
+        crash(50 * M),
+      ],
+    });
+    expect(entries(off, 'ignored').map((e) => [e.atMs, e.what, e.reason])).toEqual([
+      [20 * M, 'SetClientProvisioningMode', 'the device is off'],
+      [25 * M, 'service-restart', 'the device is off'],
+      [50 * M, 'ts-crash', 'no task sequence is running'],
+    ]);
+    const disabled = simulate({
+      horizonMs: 2 * H,
+      client: { startup: 'disabled' },
+      events: [{ type: 'service-restart', atMs: H }],
+    });
+    expect(entries(disabled, 'ignored').map((e) => [e.atMs, e.what, e.reason])).toEqual([
+      [H, 'service-restart', "CcmExec's startup type is disabled"],
+    ]);
+  });
+
+  it('states the facts in each hazard', () => {
+    // As in 'leaves a disabled client stuck for good when ccmeval is off', and a registry-only fix as above.
+    const stuck = simulate({
+      horizonMs: 4 * D,
+      client: { ccmeval: { enabled: false } },
+      taskSequence: {
+        startAtMs: 10 * M,
+        steps: [{ name: 'Setup Windows and ConfigMgr', durationMs: 2 * H, disablesClient: true }],
+      },
+      events: [crash(H), { type: 'registry-delete', atMs: 2 * H, name: 'ProvisioningEnabledTime' }],
+    });
+    expect(stuck.hazards.map((h) => [h.kind, h.detail])).toEqual([
+      [
+        'client-disabled',
+        'CcmExec is disabled and no task-sequence step holds it so; only ccmeval or an administrator can start it',
+      ],
+      ['no-timestamp', 'in provisioning mode with no ProvisioningEnabledTime (missingTimestamp: never-expires)'],
+      [
+        'exceeded-timeout',
+        'in provisioning mode for more than ProvisioningMaxMinutes (2880) + checkInterval since the last entry',
+      ],
+      ['stuck-at-horizon', 'still in provisioning mode when the run ends'],
+    ]);
+    const inconsistent = simulate({
+      horizonMs: D,
+      taskSequence: { startAtMs: 0, steps: [{ name: 'Upgrade', durationMs: 2 * H }] },
+      events: [
+        crash(H),
+        { type: 'registry-set', atMs: 5 * H, name: 'ProvisioningMode', value: 'False' },
+        { type: 'service-restart', atMs: 6 * H },
+      ],
+    });
+    expect(inconsistent.hazards.map((h) => h.detail)).toEqual([
+      'ProvisioningMode is "False" but SystemTaskExcludes still holds "SchedulerStartup;SchedulerShutdown;SchedulerLogon;SchedulerLogoff;ClientRegistrationStartup"',
+    ]);
+  });
+
+  it('names who changed the startup type', () => {
+    // Setup (disablesClient) 0-2h, crash at 1h leaves CcmExec disabled; ccmeval enables it at 24h.
+    const r = simulate({
+      horizonMs: 25 * H,
+      taskSequence: { startAtMs: 0, steps: [{ name: 'Setup', durationMs: 2 * H, disablesClient: true }] },
+      events: [crash(H)],
+    });
+    expect(entries(r, 'startup-type').map((e) => [e.atMs, e.startup, e.cause])).toEqual([
+      [0, 'disabled', 'task-sequence step'],
+      [24 * H, 'auto', 'ccmeval'],
+    ]);
+  });
+
+  it('keeps absent registry values absent', () => {
+    const r = simulate({
+      horizonMs: H,
+      events: [{ type: 'registry-set', atMs: M, name: 'ProvisioningMaxMinutes', value: 5 }],
+    });
+    expect(Object.keys(r.final.registry).sort()).toEqual([
+      'ProvisioningMaxMinutes',
+      'ProvisioningMode',
+      'SystemTaskExcludes',
+    ]);
+    const bare = simulate({ horizonMs: H });
+    expect(Object.keys(bare.final.registry).sort()).toEqual(['ProvisioningMode', 'SystemTaskExcludes']);
+  });
+});
+
+describe('the faults a test can plant (ModelFaults)', () => {
+  // Preset in the mode, stamped at the start, max 60m: CcmExec starts at 0 and checks at 0, 1h (elapsed 3600, not
+  // more than 3600) and 2h (expired).
+  const preset = createScenario({
+    horizonMs: 3 * H,
+    client: { registry: { ProvisioningMode: 'true', ProvisioningEnabledTime: START_S, ProvisioningMaxMinutes: 60 } },
+  });
+  const checksOf = (faults: ModelFaults) =>
+    buildReport(runModel(preset, { faults })).checks.map((c) => [c.atMs, c.elapsedSeconds, c.expired]);
+
+  it('leaves the rules alone when none is planted', () => {
+    expect(checksOf({})).toEqual([
+      [0, 0, false],
+      [H, 3600, false],
+      [2 * H, 7200, true],
+    ]);
+  });
+
+  it('expires at exactly max with checkAtOrAfterMax', () => {
+    expect(checksOf({ checkAtOrAfterMax: true })).toEqual([
+      [0, 0, false],
+      [H, 3600, true],
+    ]);
+  });
+
+  it('skips the evaluation at CcmExec start with skipCheckAtStart', () => {
+    const r = buildReport(runModel(preset, { faults: { skipCheckAtStart: true } }));
+    expect(entries(r, 'check-loop').map((e) => [e.atMs, e.action, e.firstAtMs])).toEqual([[0, 'start', H]]);
+    expect(r.checks.map((c) => [c.atMs, c.expired])).toEqual([
+      [H, false],
+      [2 * H, true],
+    ]);
+  });
+});
+
+describe('ccmeval, scripted and healthy', () => {
+  it('starts a CcmExec that is stopped but not disabled, and finds a running one healthy', () => {
+    // A service restart at 30m stops CcmExec until 30m10s; a scripted ccmeval at 30m5s starts it then (the pending
+    // restart is dropped); the scheduled run at 24h finds it healthy.
+    const r = simulate({
+      horizonMs: 25 * H,
+      events: [
+        { type: 'service-restart', atMs: 30 * M },
+        { type: 'ccmeval', atMs: 30 * M + 5 * S },
+      ],
+    });
+    expect(entries(r, 'ccmeval').map((e) => [e.atMs, e.manual, e.action])).toEqual([
+      [30 * M + 5 * S, true, 'started'],
+      [24 * H, false, 'healthy'],
+    ]);
+    expect(starts(r)).toEqual([
+      [0, 'boot'],
+      [30 * M + 5 * S, 'ccmeval'],
+    ]);
+  });
+});
+
+describe('the exceeded-timeout watchdog', () => {
+  it('moves its bound when ProvisioningMaxMinutes changes in the mode', () => {
+    // No restart, flow: $true at 30m is never checked. Max set to 60 at 1h: bound 60m + 60m after the entry, flagged
+    // at 2h30m + 1 ms (not at 49h30m + 1 ms); once only.
+    const r = simulate({
+      horizonMs: 3 * D,
+      assumptions: { setRestartsService: false },
+      events: [
+        { type: 'admin-wmi', atMs: 30 * M, enable: true },
+        { type: 'registry-set', atMs: H, name: 'ProvisioningMaxMinutes', value: 60 },
+      ],
+    });
+    expect(r.hazards.map((h) => [h.kind, h.atMs])).toEqual([
+      ['exceeded-timeout', 150 * M + 1],
+      ['stuck-at-horizon', 3 * D],
+    ]);
+  });
+
+  it('flags at once an edit that puts the bound in the past', () => {
+    // Entry at 0 by $true without restart; max set to 1 at 5h: bound 1m + 60m long passed, flagged at 5h.
+    const r = simulate({
+      horizonMs: 6 * H,
+      assumptions: { setRestartsService: false },
+      events: [
+        { type: 'admin-wmi', atMs: 0, enable: true },
+        { type: 'registry-set', atMs: 5 * H, name: 'ProvisioningMaxMinutes', value: 1 },
+      ],
+    });
+    expect(r.hazards.map((h) => [h.kind, h.atMs])).toEqual([
+      ['exceeded-timeout', 5 * H],
+      ['stuck-at-horizon', 6 * H],
+    ]);
   });
 });

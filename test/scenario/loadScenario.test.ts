@@ -14,6 +14,7 @@ import {
   DEFAULT_ASSUMPTIONS,
   DEFAULT_HORIZON_MS,
   DEFAULT_START_MS,
+  type Environment,
   EVENT_TYPES,
   HAZARD_KINDS,
   REGISTRY_NAMES,
@@ -42,6 +43,7 @@ client:
   ccmeval: { every: 24h, first: 24h }
   startup: auto                             # CcmExec startup type at start: auto | disabled
   poweredOn: true                           # device on at time 0 (already booted, CcmExec running if auto)
+  startsIn: os                              # os | winpe: where the device runs at time 0 (see model.md, Windows PE)
   registry:                                 # initial HKLM\\Software\\Microsoft\\CCM\\CcmExec values
     ProvisioningMaxMinutes: 0
 assumptions:                                # see model.md; omitted keys take their defaults
@@ -55,7 +57,7 @@ taskSequence:
   provisioningAt: Upgrade operating system  # optional: the step whose start enters provisioning mode
   steps:
     - { name: Download content, duration: 20m }
-    - { name: Upgrade operating system, duration: 75m, restart: true, disablesClient: true }
+    - { name: Upgrade operating system, duration: 75m, restart: true, disablesClient: true }   # restart: os | winpe | true (= os)
     - { name: Install applications, duration: 30m, fails: true, continueOnError: false }
 events:
   - { at: 50m, type: power-loss, downtime: 5m, recoverable: false }
@@ -171,7 +173,7 @@ describe('parseScenario', () => {
     expect(s.taskSequence?.steps[1]).toStrictEqual({
       name: 'Upgrade operating system',
       durationMs: 75 * M,
-      restart: true,
+      restart: 'os',
       disablesClient: true,
       fails: false,
       continueOnError: false,
@@ -213,6 +215,7 @@ describe('parseScenario', () => {
         ccmeval: { enabled: true, everyMs: D, firstMs: D },
         startup: 'auto',
         poweredOn: true,
+        startsIn: 'os',
         registry: {},
       },
       assumptions: DEFAULT_ASSUMPTIONS,
@@ -542,6 +545,33 @@ describe('parseScenario', () => {
       'expected a string, got nothing (null) (write "~" in quotes to make it a string)',
     );
     expect(issueWith('client: { poweredOn: yes }').message).toBe('expected true or false, got string "yes"');
+    expect(issueWith('client: { startsIn: boot-image }').message).toBe(
+      'unknown value "boot-image"; Allowed: os, winpe',
+    );
+    expect(issueWith('taskSequence: { steps: [{ name: a, duration: 1m, restart: wimpe }] }').message).toBe(
+      'unknown value "wimpe"; did you mean "winpe"? Allowed: os, winpe, true (= os) or false',
+    );
+    expect(issueWith('taskSequence: { steps: [{ name: a, duration: 1m, restart: 2 }] }').message).toBe(
+      'expected os, winpe, true (= os) or false, got number 2',
+    );
+  });
+
+  it('reads where a step restarts and where the device starts (Windows PE)', () => {
+    const s = scenarioWith(`client: { startsIn: winpe }
+taskSequence:
+  steps:
+    - { name: a, duration: 1m, restart: winpe }
+    - { name: b, duration: 1m, restart: os }
+    - { name: c, duration: 1m, restart: true }
+    - { name: d, duration: 1m, restart: false }`);
+    expect(s.client.startsIn).toBe('winpe');
+    expect(s.taskSequence?.steps.map((st) => st.restart)).toEqual(['winpe', 'os', 'os', false]);
+    // Written back: `true` for the installed OS (files without Windows PE stay as they were), `winpe` as such.
+    const yaml = scenarioToYaml(s);
+    expect(yaml).toContain('startsIn: winpe');
+    expect(yaml).toContain('{ name: a, duration: 1m, restart: winpe }');
+    expect(yaml).toContain('{ name: b, duration: 1m, restart: true }');
+    expect(parseScenario(yaml, s.file ?? '')).toEqual(s);
   });
 
   it('checks the name pattern', () => {
@@ -872,7 +902,7 @@ const eventArb: fc.Arbitrary<ScenarioEvent> = fc
 const stepArb = fc.record({
   name: text,
   durationMs: dur(D),
-  restart: fc.boolean(),
+  restart: fc.constantFrom<Environment | false>(false, 'os', 'winpe'),
   disablesClient: fc.boolean(),
   fails: fc.boolean(),
   continueOnError: fc.boolean(),
@@ -897,6 +927,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
       ccmeval: fc.record({ enabled: fc.boolean(), everyMs: fc.integer({ min: 1, max: 2 * D }), firstMs: dur(2 * D) }),
       startup: fc.constantFrom('auto' as const, 'disabled' as const),
       poweredOn: fc.boolean(),
+      startsIn: fc.constantFrom<Environment>('os', 'winpe'),
       registry: fc.record(
         {
           ProvisioningMode: text,

@@ -96,6 +96,34 @@ describe('invariants', () => {
     ).toEqual([]);
   });
 
+  it('knows that a sequence ending in Windows PE leaves the mode as it is, and that no client runs there', () => {
+    const endsInWinpe: ScenarioOptions = {
+      horizonMs: D,
+      taskSequence: {
+        startAtMs: 0,
+        steps: [
+          { name: 'Restart computer', durationMs: M, restart: 'winpe' },
+          { name: 'Install updates', durationMs: 10 * M, restart: 'os' },
+        ],
+      },
+    };
+    expect(names(endsInWinpe)).toEqual([]);
+    const { run } = verifyScenario(createScenario(endsInWinpe));
+    // A trace whose sequence ended in Windows PE without the hazard, or with CcmExec starting there, is caught.
+    const endAt = run.trace.findIndex((e) => e.type === 'hazard' && e.kind === 'ended-in-winpe');
+    const noHazard = run.trace.filter((_, i) => i !== endAt);
+    const withoutHazard = checkInvariants({ ...run, trace: noHazard, snapshots: [] }, { only: ['handled-ends-exit'] });
+    expect(withoutHazard.map((v) => v.message)).toEqual([
+      'the task sequence ended (success) in Windows PE: no ended-in-winpe hazard',
+    ]);
+    const upAt = run.trace.findIndex((e) => e.type === 'device-up');
+    const started = [...run.trace];
+    started.splice(upAt + 1, 0, { atMs: run.trace[upAt]?.atMs ?? 0, type: 'service-start', cause: 'boot' });
+    expect(checkInvariants({ ...run, trace: started }, { only: ['no-client-in-winpe'] })).toEqual([
+      { invariant: 'no-client-in-winpe', atMs: 3 * M, message: 'service-start in Windows PE' },
+    ]);
+  });
+
   it('flags a deployment left unprocessed while policy was retrievable', () => {
     // No fault in the model does this; a scenario out of provisioning mode processes within a policy interval.
     expect(names({ horizonMs: 5 * H, events: [{ type: 'deployment', atMs: H + 1, name: 'X' }] })).toEqual([]);

@@ -46,6 +46,26 @@ describe('generated scenarios', () => {
     expect(events.reduce((a, b) => a + b, 0) / sample.length).toBeGreaterThan(8);
     expect(Math.max(...steps)).toBeGreaterThanOrEqual(15);
   });
+
+  it('include Windows PE: devices that start there and restarts into it', () => {
+    const sample = fc.sample(scenarioArbitrary(), { numRuns: 200, seed });
+    expect(sample.filter((s) => s.client.startsIn === 'winpe').length).toBeGreaterThan(10);
+    const toWinpe = sample.filter((s) => s.taskSequence?.steps.some((st) => st.restart === 'winpe'));
+    expect(toWinpe.length).toBeGreaterThan(20);
+  });
+});
+
+describe('swarm scenarios', () => {
+  it('use only the kinds given, and fewer kinds per scenario than uniform mixes', () => {
+    const only = fc.sample(scenarioArbitrary({ kinds: ['ccmeval', 'reboot'], swarm: true }), { numRuns: 50, seed });
+    expect(only.flatMap((s) => s.events.map((e) => e.type)).every((t) => t === 'ccmeval' || t === 'reboot')).toBe(true);
+    const kindsPer = (swarm: boolean) => {
+      const sample = fc.sample(scenarioArbitrary({ swarm }), { numRuns: 200, seed });
+      const full = sample.filter((s) => s.events.length >= 10);
+      return full.reduce((n, s) => n + new Set(s.events.map((e) => e.type)).size, 0) / full.length;
+    };
+    expect(kindsPer(true)).toBeLessThan(kindsPer(false) - 1);
+  });
 });
 
 describe('the explorer', () => {

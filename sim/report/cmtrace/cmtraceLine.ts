@@ -85,11 +85,12 @@ const STRICT =
 /**
  * Reads a log written by `formatCmtraceLog`, refusing anything else: each record must match the format exactly
  * (two-digit fields, three-digit milliseconds, a bias, a date that exists, type 1 to 3, a decimal thread), end with
- * CR LF, and nothing may stand between records. Throws `CmtraceFormatError` naming the line.
+ * CR LF, and nothing may stand between records (a byte-order mark may stand before the first). Throws `CmtraceFormatError` naming the line.
  */
 export function parseCmtraceStrict(text: string): (CmtraceRecord & { readonly line: number })[] {
   const out: (CmtraceRecord & { readonly line: number })[] = [];
-  let offset = 0;
+  // A leading byte-order mark, as real logs (and formatCmtraceLogs) begin with.
+  let offset = text.startsWith('\uFEFF') ? 1 : 0;
   let line = 1;
   while (offset < text.length) {
     STRICT.lastIndex = offset;

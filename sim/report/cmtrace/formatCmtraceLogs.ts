@@ -9,11 +9,20 @@
  * with the component and source file a real log shows (cited beside each below; the file is left empty where no
  * public log showing it was found); everything else is a plainly simulated message that starts with `[provsim]`.
  *
+ * Each non-empty log begins with a UTF-8 byte-order mark, as real client logs do. Windows PE (docs/model.md): the
+ * installed OS's client does not exist there, so nothing of it is logged as real; the task sequence's own lines say
+ * where it runs as a real engine does, through its log path (`_SMSTSLogPath=X:\WINDOWS\TEMP\SMSTSLog` in Windows
+ * PE, `C:\WINDOWS\CCM\Logs\SMSTSLog` in the installed OS: where the real smsts.log is written in each phase,
+ * Microsoft's "Log file reference"), the restart's target (`SMSTSRebootRequested=WinPE` or `HD`) and, back in the
+ * installed OS, "Resuming Task Sequence in Full OS" (named in the issue). The simulated smsts.log stays one file;
+ * its path lines say where each phase's lines would be.
+ *
  * Gotchas: the trace does not carry the scenario's step flags, so a step's `disablesClient` shows only through the
  * startup-type change it causes (none when CcmExec was already disabled). A power loss that abandons the sequence
  * leaves `[provsim] Power lost (unrecoverable, ...)` as the last line of smsts.log, where a real log would just stop.
  */
 import type { TraceEntry } from '../../model/types.js';
+import type { Environment } from '../../scenario/Scenario.js';
 import { formatDuration } from '../../scenario/Duration.js';
 import { describeEntry } from '../formatText.js';
 import type { Report } from '../Report.js';
@@ -36,19 +45,31 @@ export interface CmtraceLogsOptions {
   readonly timeZone?: TimeZone;
 }
 
-/** The three logs, each a complete file (CR LF line ends); a log with nothing to say is empty. */
+/** The byte-order mark real client logs begin with (UTF-8 on disk). */
+export const BOM = '\uFEFF';
+
+/** The three logs, each a complete file (a BOM, CR LF line ends); a log with nothing to say is empty. */
 export function formatCmtraceLogs(report: Report, options: CmtraceLogsOptions = {}): Record<LogName, string> {
   const entries = cmtraceEntries(report, options);
   const out = {} as Record<LogName, string>;
-  for (const name of LOG_NAMES)
-    out[name] = formatCmtraceLog(entries.filter((e) => e.log === name).map((e) => e.record));
+  for (const name of LOG_NAMES) {
+    const text = formatCmtraceLog(entries.filter((e) => e.log === name).map((e) => e.record));
+    out[name] = text === '' ? '' : BOM + text;
+  }
   return out;
 }
+
+/** Where a real smsts.log is written while the task sequence runs in each environment (`_SMSTSLogPath`). */
+export const SMSTS_LOG_DIR: Record<Environment, string> = {
+  winpe: 'X:\\WINDOWS\\TEMP\\SMSTSLog',
+  os: 'C:\\WINDOWS\\CCM\\Logs\\SMSTSLog',
+};
 
 // Components and the source files real logs show for them.
 const TS = 'TSManager';
 const HOOK = 'OSDSetupHook';
 const UPGRADE = 'OSDUpgradeWindows';
+const SETUP_WINDOWS = 'OSDSetupWindows';
 const CCMEXEC = 'CcmExec';
 const POLICY = 'PolicyAgent_RequestAssignments';
 const SIM_FILE = 'provsim';
@@ -71,7 +92,13 @@ export function cmtraceEntries(report: Report, options: CmtraceLogsOptions = {})
   let clockOffsetMs = 0;
   let boots = 0;
   let tsRunning = false;
+  let tsStarted = false;
   let skipAbandon = -1;
+  // Where the device runs, and whether smsts.log has said so since it last changed.
+  let env: Environment = 'os';
+  let pathLogged = true;
+  // The next resume is the first in the installed OS after Windows PE.
+  let backToOs = false;
 
   trace.forEach((e, i) => {
     if (e.type === 'clock-jump') clockOffsetMs += e.byMs;
@@ -84,11 +111,46 @@ export function cmtraceEntries(report: Report, options: CmtraceLogsOptions = {})
     const sim = (log: LogName, component: string, message: string, type: CmtraceType = 1) =>
       line(log, component, `[provsim] ${message}`, type);
     const client = (message: string, type: CmtraceType = 1) => sim('CcmExec.log', CCMEXEC, message, type);
+    // Real: "Set a global environment variable _SMSTSLogPath=C:\WINDOWS\CCM\Logs\SMSTSLog", TSManager (Microsoft's
+    // troubleshooting article on the Install Application step); X:\WINDOWS\TEMP\SMSTSLog is the Windows PE path.
+    const logPath = () => {
+      line(
+        'smsts.log',
+        TS,
+        `Set a global environment variable _SMSTSLogPath=${SMSTS_LOG_DIR[env]}`,
+        1,
+        'executionenv.cxx:662',
+      );
+      pathLogged = true;
+    };
 
     switch (e.type) {
       case 'device-down': {
         const downtime = e.downtimeMs > 0 ? `, down ${formatDuration(e.downtimeMs)}` : '';
         if (e.cause === 'planned-restart') {
+          const target = restartTarget(trace, i, env);
+          if (tsStarted) {
+            // SMSTSRebootRequested names where the engine restarts: WinPE, or HD (the installed OS) (the issue).
+            line(
+              'smsts.log',
+              TS,
+              `Set a global environment variable SMSTSRebootRequested=${target === 'winpe' ? 'WinPE' : 'HD'}`,
+              1,
+              'executionenv.cxx:662',
+            );
+          }
+          if (tsRunning && env === 'winpe' && target === 'os') {
+            // Real: Setup Windows and ConfigMgr installs the setup hook from the boot image before the restart into
+            // the new OS (Microsoft's article on error 80070005 in that step, KB 4509131: OSDSetupWindows "Executing
+            // command line: "X:\sms\bin\x64\OSDSETUPHOOK.EXE" "/install:C:\WINDOWS" /version:10.0").
+            line(
+              'smsts.log',
+              SETUP_WINDOWS,
+              'Executing command line: "X:\\sms\\bin\\x64\\OSDSETUPHOOK.EXE" "/install:C:\\WINDOWS" /version:10.0',
+              1,
+              '',
+            );
+          }
           if (tsRunning) {
             // Real: "Execution engine result code: Reboot (2)", TSManager, tsmanager.cpp:1293, type 2 (a public
             // smsts.log of 09-07-2022, seen through the search tool); the engine exits for the reboot.
@@ -123,6 +185,12 @@ export function cmtraceEntries(report: Report, options: CmtraceLogsOptions = {})
         boots++;
         client(describeEntry(e));
         return;
+      case 'environment':
+        env = e.environment;
+        pathLogged = false;
+        backToOs = e.environment === 'os';
+        client(describeEntry(e));
+        return;
       case 'service-start':
         if (e.cause === 'task-sequence') {
           // Real: "CCMExec Service started", OSDSetupHook, utils.cpp:5642 (public smsts.log of 10-18-2019).
@@ -152,15 +220,11 @@ export function cmtraceEntries(report: Report, options: CmtraceLogsOptions = {})
       case 'provisioning-enter':
         if (e.cause === 'task-sequence' || e.cause === 'task-sequence-step') {
           // Real (the issue; model.md): "Setting the client into provisioning mode", OSDUpgradeWindows, in the
-          // Upgrade Operating System step. Elsewhere the simulated log names the task-sequence manager.
-          const component = disablesClientHere(trace, i) ? UPGRADE : TS;
-          line(
-            'smsts.log',
-            component,
-            'Setting the client into provisioning mode',
-            1,
-            component === UPGRADE ? '' : SIM_FILE,
-          );
+          // Upgrade Operating System step, the only place real logs show it. Elsewhere (a wipe-and-load's client
+          // install, a sequence's start) the line is simulated and says so.
+          if (disablesClientHere(trace, i))
+            line('smsts.log', UPGRADE, 'Setting the client into provisioning mode', 1, '');
+          else sim('smsts.log', TS, 'Setting the client into provisioning mode');
         }
         client(describeEntry(e));
         return;
@@ -214,6 +278,8 @@ export function cmtraceEntries(report: Report, options: CmtraceLogsOptions = {})
         return;
       case 'ts-start':
         tsRunning = true;
+        tsStarted = true;
+        logPath();
         // _SMSTSPackageName is the built-in variable holding the task sequence's name; "The task execution engine
         // started execution" is real (TSManager, engine.cxx:94, public smsts.log of 12-06-2019).
         line(
@@ -231,8 +297,13 @@ export function cmtraceEntries(report: Report, options: CmtraceLogsOptions = {})
         client(describeEntry(e));
         return;
       case 'ts-step-start':
-        // Named in the issue: "Resuming Task Sequence", where the sequence goes on after a boot.
-        if (e.resumed) line('smsts.log', TS, 'Resuming Task Sequence', 1, '');
+        // Named in the issue: "Resuming Task Sequence", where the sequence goes on after a boot; "Resuming Task
+        // Sequence in Full OS" where it comes back from Windows PE to the installed OS, after its new log path.
+        if (!pathLogged) logPath();
+        if (e.resumed) {
+          line('smsts.log', TS, backToOs ? 'Resuming Task Sequence in Full OS' : 'Resuming Task Sequence', 1, '');
+          backToOs = false;
+        }
         // Real: "Start executing an instruction. Instruction name: X. Instruction pointer: N", TSManager,
         // engine.cxx:143, then "Set a global environment variable _SMSTSCurrentActionName=X" (public smsts.log of
         // 12-06-2019).
@@ -282,7 +353,23 @@ export function cmtraceEntries(report: Report, options: CmtraceLogsOptions = {})
         return;
       case 'ts-end':
         tsRunning = false;
-        if (e.outcome === 'success') {
+        if (env === 'winpe') {
+          // Real engine results; OSDSetupHook, the installed OS's setup hook, does not run in Windows PE.
+          const ok = e.outcome === 'success';
+          line(
+            'smsts.log',
+            TS,
+            `Execution engine result code: ${ok ? 'Success (0)' : 'Failed (1)'}`,
+            ok ? 1 : 3,
+            'tsmanager.cpp:1279',
+          );
+          sim(
+            'smsts.log',
+            TS,
+            "The task sequence ended in Windows PE: the installed OS's client is not there to leave provisioning mode",
+            2,
+          );
+        } else if (e.outcome === 'success') {
           // Real: "Execution engine result code: Success (0)", TSManager, tsmanager.cpp:1279; then "Task sequence
           // completed 0x00000000", OSDSetupHook, basesetuphook.cpp:1606 (public smsts.log of 10-18-2019).
           line('smsts.log', TS, 'Execution engine result code: Success (0)', 1, 'tsmanager.cpp:1279');
@@ -316,6 +403,17 @@ export function cmtraceEntries(report: Report, options: CmtraceLogsOptions = {})
     }
   });
   return out;
+}
+
+/** Where the planned restart at entry `i` boots: the `environment` entry of the same transition, else `current`. */
+function restartTarget(trace: readonly TraceEntry[], i: number, current: Environment): Environment {
+  const at = trace[i]?.atMs;
+  for (let j = i + 1; j < trace.length; j++) {
+    const e = trace[j];
+    if (e === undefined || e.atMs !== at || e.type === 'device-down') break;
+    if (e.type === 'environment') return e.environment;
+  }
+  return current;
 }
 
 /** Whether the task-sequence step being started at entry `i` disables the client (same instant, same step). */

@@ -107,6 +107,47 @@ describe('formatCmtraceLogs', () => {
     expect([...biases].sort()).toEqual([-120, -60]);
   });
 
+  it('begins every log that has something to say with a UTF-8 byte-order mark, like the real ones', () => {
+    for (const { report } of bundled) {
+      for (const [name, text] of Object.entries(formatCmtraceLogs(report))) {
+        if (text !== '') expect(text.startsWith('\uFEFF'), `${report.scenario.name} ${name}`).toBe(true);
+        expect(new TextEncoder().encode(text).slice(0, 3)).toEqual(
+          text === '' ? new Uint8Array() : new Uint8Array([0xef, 0xbb, 0xbf]),
+        );
+      }
+    }
+  });
+
+  it('says where each part of a wipe-and-load runs, as real logs do (Windows PE)', () => {
+    const lines = (name: string) => {
+      const report = bundled.find((b) => b.file.endsWith(`${name}.yaml`))?.report as Report;
+      return parseCmtraceStrict(formatCmtraceLogs(report)['smsts.log']).map((l) => `${l.component}: ${l.message}`);
+    };
+    const smsts = lines('wipe-and-load-winpe');
+    const at = (line: string) => smsts.indexOf(line);
+    const pePath = 'TSManager: Set a global environment variable _SMSTSLogPath=X:\\WINDOWS\\TEMP\\SMSTSLog';
+    const osPath = 'TSManager: Set a global environment variable _SMSTSLogPath=C:\\WINDOWS\\CCM\\Logs\\SMSTSLog';
+    // Starts in the OS; restarts into Windows PE; Setup Windows and ConfigMgr runs the hook from the boot image
+    // and restarts into the new OS, where the sequence resumes "in Full OS".
+    expect(at(osPath)).toBe(0);
+    expect(at('TSManager: Set a global environment variable SMSTSRebootRequested=WinPE')).toBeGreaterThan(0);
+    expect(at(pePath)).toBeLessThan(at('TSManager: Resuming Task Sequence'));
+    expect(smsts).toContain(
+      'OSDSetupWindows: Executing command line: "X:\\sms\\bin\\x64\\OSDSETUPHOOK.EXE" "/install:C:\\WINDOWS" /version:10.0',
+    );
+    expect(smsts.lastIndexOf(osPath)).toBe(at('TSManager: Resuming Task Sequence in Full OS') - 1);
+    // The entry is not the in-place upgrade's OSDUpgradeWindows line: it is marked as simulated.
+    expect(smsts).toContain('TSManager: [provsim] Setting the client into provisioning mode');
+    expect(smsts.some((l) => l.startsWith('OSDUpgradeWindows'))).toBe(false);
+    // Its broken twin ends in Windows PE: no setup-hook line after the engine's result.
+    const twin = lines('wipe-and-load-ends-in-winpe');
+    const end = twin.indexOf('TSManager: Execution engine result code: Success (0)');
+    expect(twin.slice(end + 1)).toEqual([
+      "TSManager: [provsim] The task sequence ended in Windows PE: the installed OS's client is not there to leave provisioning mode",
+    ]);
+    expect(twin.lastIndexOf(pePath)).toBeGreaterThan(twin.lastIndexOf(osPath));
+  });
+
   it('gives the same bytes for the same report', () => {
     const report = bundled[0]?.report as Report;
     expect(formatCmtraceLogs(report)).toEqual(formatCmtraceLogs(JSON.parse(JSON.stringify(report)) as Report));

@@ -1,0 +1,38 @@
+// Mutation testing (`npm run mutate`): StrykerJS changes one operator or condition of the kernel, the model or the
+// fleet's fast path at a time and runs the tests that cover it (vitest.mutate.config.ts); a mutant that no test
+// notices is a rule no test pins. Not in CI (too slow); see docs/verification.md.
+//
+// PROVSIM_MUTATE picks what to mutate, and vitest.mutate.config.ts the tests to run against it:
+//   kernel  sim/kernel                  with test/kernel
+//   model   sim/model                   with test/model (the verification folder only with all)
+//   fleet   sim/fleet/simulateClient.ts with test/fleet and test/model
+//   all     (the default) all three     with all four folders
+// Reports: reports/mutation/<target>.html and <target>.json (and <target>.incremental.json, for the next run).
+const target = process.env.PROVSIM_MUTATE ?? 'all';
+const files = {
+  kernel: ['sim/kernel/EventQueue.ts', 'sim/kernel/Simulator.ts', 'sim/kernel/Random.ts'],
+  model: ['sim/model/transition.ts', 'sim/model/runModel.ts', 'sim/model/types.ts'],
+  fleet: ['sim/fleet/simulateClient.ts'],
+};
+if (target !== 'all' && !(target in files)) {
+  throw new Error(`PROVSIM_MUTATE must be one of kernel, model, fleet, all; got "${target}"`);
+}
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutate.config.ts', related: false },
+  mutate: target === 'all' ? Object.values(files).flat() : files[target],
+  coverageAnalysis: 'perTest',
+  concurrency: 2,
+  // A mutant run is stopped (and counted as a timeout) after 1.5 times the unmutated run plus this margin.
+  timeoutMS: 15_000,
+  reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
+  htmlReporter: { fileName: `reports/mutation/${target}.html` },
+  jsonReporter: { fileName: `reports/mutation/${target}.json` },
+  tempDirName: 'reports/mutation/.stryker-tmp',
+  // A later run re-tests only the mutants whose code or covering tests changed (--force re-tests all).
+  incremental: true,
+  incrementalFile: `reports/mutation/${target}.incremental.json`,
+  thresholds: { high: 95, low: 90, break: null },
+};
