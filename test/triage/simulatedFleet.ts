@@ -40,7 +40,7 @@ export const KINDS: readonly Kind[] = [
         startAtMs: 1 * H,
         steps: tsSteps(
           { name: 'Download', durationMs: 20 * 60_000 },
-          { name: 'Upgrade', durationMs: 75 * 60_000, restart: true },
+          { name: 'Upgrade', durationMs: 75 * 60_000, restart: 'os' },
           { name: 'Apps', durationMs: 30 * 60_000 },
         ),
       },
