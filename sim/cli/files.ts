@@ -1,7 +1,7 @@
 /**
  * Finds and reads scenario files: files as given, folders searched recursively for `*.yaml`, `*.yml` and
- * `*.json` (not `*.schema.json`, nor `*.fleet.yaml` / `*.fleet.yml`), in sorted path order so runs are
- * deterministic.
+ * `*.json` (not `*.schema.json`, nor `*.export.json`, a triage input, nor `*.fleet.yaml` / `*.fleet.yml`), in sorted
+ * path order so runs are deterministic.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +13,8 @@ import { readInputText } from './readInput.js';
 const SCENARIO_FILE = /\.(ya?ml|json)$/i;
 /** Fleet files (`provsim fleet`), which `validate` reads as fleets and the scenario commands leave out. */
 export const FLEET_FILE = /\.fleet\.ya?ml$/i;
-const SCHEMA_FILE = /\.schema\.json$/i;
+/** JSON Schemas, and triage inputs (`provsim triage`), which no scenario command reads. */
+const SCHEMA_FILE = /\.schema\.json$|\.export\.json$/i;
 
 /** The scenario files of `paths` (with `fleets`, the fleet files too), in path order. */
 export function findScenarioFiles(paths: readonly string[], options: { fleets?: boolean } = {}): string[] {

@@ -18,6 +18,7 @@ import { registerExplore } from './exploreCommand.js';
 import { registerImport } from './importCommand.js';
 import { registerRemediate, remediateMerger } from './remediateCommand.js';
 import { registerFleet } from './fleetCommand.js';
+import { registerTriage } from './triageCommand.js';
 import { InputError, UsageError } from './InputError.js';
 import type { Io } from './output.js';
 import * as reportOutputs from './reportOutputs.js';
@@ -131,6 +132,7 @@ export async function main(argv: readonly string[], given?: Io): Promise<number>
   registerExplore(cli, io, setCode);
   registerImport(cli, io, colour);
   registerFleet(cli, io, [remediateMerger(io)]);
+  registerTriage(cli, io);
   registerRemediate(cli, io);
   cli
     .command('schema', false, {}, () => {

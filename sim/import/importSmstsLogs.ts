@@ -127,8 +127,11 @@ const DEFAULT_BOOT_MS = 120_000;
 const JITTER_MS = 2000;
 const MAX_LISTED = 12;
 
-/** ConfigMgr builds (5.00.NNNN) and their releases, for the management point's version. */
-const BUILDS: readonly [number, string][] = [
+/** ConfigMgr builds (5.00.NNNN) and their releases, for the management point's version and `provsim triage`. */
+export const BUILDS: readonly [number, string][] = [
+  [8577, '1710'],
+  [8634, '1802'],
+  [8692, '1806'],
   [8740, '1810'],
   [8790, '1902'],
   [8853, '1906'],
@@ -149,7 +152,8 @@ const BUILDS: readonly [number, string][] = [
   [9135, '2503'],
 ];
 
-function releaseOfBuild(build: number): string | null {
+/** The release of a build: the latest release whose first build is at or before it; `null` before the table. */
+export function releaseOfBuild(build: number): string | null {
   let found: string | null = null;
   for (const [b, release] of BUILDS) if (build >= b) found = release;
   return found;
@@ -615,7 +619,8 @@ export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOpti
   const horizonMs = Math.max(
     1000,
     Math.min(
-      Math.ceil((lastSimMs + Math.max(maxMinutes.value, DEFAULT_MAX_MINUTES) * 60_000 + 3 * 86_400_000) / 3_600_000) * 3_600_000,
+      Math.ceil((lastSimMs + Math.max(maxMinutes.value, DEFAULT_MAX_MINUTES) * 60_000 + 3 * 86_400_000) / 3_600_000) *
+        3_600_000,
       Math.floor((MAX_WALL_MS - startMs) / 1000) * 1000,
     ),
   );

@@ -120,6 +120,13 @@ describe('--format json', () => {
     expect((r.rows as { strategy: string }[]).map((x) => x.strategy)).toEqual(['wait', 'force-daily@02:00']);
   });
 
+  it('triage: the forecast per device, and one device explained', () => {
+    const args = ['triage', 'scenarios/triage', '--as-of', '2026-03-04T09:00:00Z', '--timezone', 'Europe/Berlin'];
+    const r = json('triage', 0, ...args, '--out', tempDir());
+    expect((r.devices as unknown[]).length).toBe(14);
+    expect(json('triage', 0, ...args, '--explain', 'WKS-0003')).toMatchObject({ kind: 'provsim-triage-explain' });
+  });
+
   afterAll(() => {
     // Every schema is exercised by a command above (when all of them ran).
     if (used.size > 0) expect([...used].sort()).toEqual(readdirSync(SCHEMAS).sort());

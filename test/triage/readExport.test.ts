@@ -1,0 +1,115 @@
+/** The export readers: CSV dialects, dates as PowerShell writes them, client builds, joins across files. */
+import { describe, expect, it } from 'vitest';
+import { parseTimeZone, UTC } from '../../sim/report/cmtrace/TimeZone.js';
+import { readCsv } from '../../sim/triage/readCsv.js';
+import { parseDateFormat, readDate } from '../../sim/triage/readDate.js';
+import { readExports } from '../../sim/triage/readExport.js';
+
+const enUS = parseDateFormat('en-US');
+const options = { dateFormat: enUS ?? fail(), zone: UTC };
+function fail(): never {
+  throw new Error('no en-US');
+}
+
+describe('readCsv', () => {
+  it('reads Export-Csv quoting, the #TYPE line and a BOM, keeping lines and columns', () => {
+    const t = readCsv(
+      '\uFEFF#TYPE System.Management.Automation.PSCustomObject\r\n"A","B"\r\n"x ""y""","1,2"\r\n',
+      'f.csv',
+    );
+    expect(t.header.map((c) => c.text)).toEqual(['A', 'B']);
+    expect(t.rows[0]?.map((c) => [c.text, c.line, c.column])).toEqual([
+      ['x "y"', 3, 1],
+      ['1,2', 3, 11],
+    ]);
+  });
+
+  it('takes ; as the delimiter where the header uses it (-UseCulture in de-DE)', () => {
+    const t = readCsv('"Device";"Value"\n"PC1";"a,b"\n', 'f.csv');
+    expect(t.rows[0]?.map((c) => c.text)).toEqual(['PC1', 'a,b']);
+  });
+
+  it('keeps a line break inside quotes, and counts lines after it', () => {
+    const t = readCsv('A,B\n"one\ntwo",x\ny,z\n', 'f.csv');
+    expect(t.rows.map((r) => r[0]?.line)).toEqual([2, 4]);
+  });
+
+  it('names a row with too few fields and an unclosed quote', () => {
+    expect(() => readCsv('A,B\nx\n', 'f.csv')).toThrow(
+      'f.csv:2:1: this row has 1 fields but the header (line 1) has 2',
+    );
+    expect(() => readCsv('A,B\n"x,y\n', 'f.csv')).toThrow('f.csv:2:1: a quoted field is never closed');
+  });
+});
+
+describe('readDate', () => {
+  const berlin = parseTimeZone('Europe/Berlin') ?? UTC;
+  it('reads en-US and de-DE as PowerShell prints them, in the export time zone', () => {
+    expect(readDate('10/18/2019 2:20:57 PM', enUS ?? fail(), berlin, false)).toBe(Date.UTC(2019, 9, 18, 12, 20, 57));
+    expect(readDate('18.10.2019 14:20:57', parseDateFormat('de-DE') ?? fail(), berlin, false)).toBe(
+      Date.UTC(2019, 9, 18, 12, 20, 57),
+    );
+    expect(readDate('1/5/2026 12:00:00 AM', enUS ?? fail(), UTC, false)).toBe(Date.UTC(2026, 0, 5, 0, 0, 0));
+  });
+
+  it('reads Unix seconds, ISO 8601 and /Date(ms)/ whatever the format', () => {
+    expect(readDate('1571408457', enUS ?? fail(), berlin, true)).toBe(1571408457000);
+    expect(readDate('2019-10-18T14:20:57+02:00', enUS ?? fail(), UTC, false)).toBe(Date.UTC(2019, 9, 18, 12, 20, 57));
+    expect(readDate('/Date(1571408457000)/', enUS ?? fail(), UTC, false)).toBe(1571408457000);
+  });
+
+  it('refuses dates that do not exist or do not match', () => {
+    expect(readDate('2/30/2026 1:00:00 PM', enUS ?? fail(), UTC, false)).toBeNull();
+    expect(readDate('18.10.2019 14:20:57', enUS ?? fail(), UTC, false)).toBeNull();
+    expect(parseDateFormat('yyyy-MM')).toBeNull();
+  });
+});
+
+describe('readExports', () => {
+  it('joins files by device name, whatever its case, and maps builds to releases', () => {
+    const records = readExports(
+      [
+        { file: 'r.csv', text: 'Device,Key,Property,Value\nPC1,k,ProvisioningMode,true\nPC1,k,Other,1\n' },
+        {
+          file: 's.csv',
+          text: 'Device,Name,StartMode,State\npc1,wuauserv,Manual,Running\npc1,CcmExec,Disabled,Stopped\n',
+        },
+        { file: 'v.csv', text: 'Device,Property,Value\nPC1,ProductVersion,5.00.8740.1000\n' },
+      ],
+      options,
+    );
+    expect(records).toHaveLength(1);
+    const f = records[0]?.fields;
+    expect([
+      f?.ProvisioningMode?.value,
+      f?.CcmExecStartMode?.value,
+      f?.CcmExecState?.value,
+      f?.ClientVersion?.value,
+    ]).toEqual(['true', 'disabled', 'stopped', '1810']);
+  });
+
+  it('keeps a device whose row has no value at all', () => {
+    const records = readExports([{ file: 'w.csv', text: '"ComputerName","ProvisioningMode"\n"PC1",""\n' }], options);
+    expect(records.map((r) => [r.device, Object.keys(r.fields).length])).toEqual([['PC1', 0]]);
+  });
+
+  it('reads the JSON of Windows PowerShell 5.1 (a date as an object with its value)', () => {
+    const [r] = readExports(
+      [
+        {
+          file: 'h.json',
+          text: '{"ComputerName":"PC1","ProvisioningEnabledTime":{"value":"/Date(1571408457000)/","DisplayHint":2},"ProvisioningMaxMinutes":240}',
+        },
+      ],
+      options,
+    );
+    expect(r?.fields.ProvisioningEnabledTime?.value).toBe(1571408457);
+    expect(r?.fields.ProvisioningMaxMinutes?.value).toBe(240);
+  });
+
+  it('names the line and column of a JSON value of the wrong kind', () => {
+    expect(() =>
+      readExports([{ file: 'h.json', text: '[\n  {"Hostname": "PC1", "ClientVersion": "9.9"}\n]' }], options),
+    ).toThrow('h.json:2:40: ClientVersion: "9.9" is not a client version');
+  });
+});
