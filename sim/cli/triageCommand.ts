@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { parseTimeZone, TIME_ZONE_FORMS } from '../report/cmtrace/TimeZone.js';
-import { DURATION_FORMS, parseDuration } from '../scenario/Duration.js';
+import { parseTimeZone, TIME_ZONE_FORMS } from '../time/TimeZone.js';
+import { DURATION_FORMS, parseDuration } from '../time/Duration.js';
 import { scenarioToYaml } from '../scenario/loadScenario.js';
 import { parseDateTime } from '../scenario/fields.js';
 import { ExportError } from '../triage/ExportError.js';
@@ -17,7 +17,7 @@ import { CULTURES, parseDateFormat } from '../triage/readDate.js';
 import { triage } from '../triage/triage.js';
 import { formatTriageHtml } from '../triage/triageHtml.js';
 import { InputError, UsageError } from './InputError.js';
-import type { Io } from './main.js';
+import type { Io } from './output.js';
 import { parseAssume } from './overrides.js';
 import { writeAtomic } from './writeAtomic.js';
 

@@ -1,5 +1,5 @@
 /** The triage report as JSON, CSV (one row per device, ready to import as a collection) and a text summary. Pure. */
-import { formatDuration } from '../scenario/Duration.js';
+import { formatDuration } from '../time/Duration.js';
 import { type Category, CATEGORIES, type DeviceTriage } from './categorize.js';
 import type { TriageReport } from './triage.js';
 

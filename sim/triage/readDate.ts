@@ -7,7 +7,7 @@
  * are read whatever the format. Pure.
  */
 import { parseDateTime } from '../scenario/fields.js';
-import type { TimeZone } from '../report/cmtrace/TimeZone.js';
+import type { TimeZone } from '../time/TimeZone.js';
 
 /** A .NET-style pattern: d dd M MM yyyy H HH h hh m mm s ss tt, other characters literal. */
 export interface DateFormat {

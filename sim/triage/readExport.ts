@@ -11,7 +11,7 @@
  */
 import { LineCounter, parseDocument, isMap, isScalar, isSeq, type Node } from 'yaml';
 import { releaseOfBuild } from '../import/importSmstsLogs.js';
-import type { TimeZone } from '../report/cmtrace/TimeZone.js';
+import type { TimeZone } from '../time/TimeZone.js';
 import type { ExportError } from './ExportError.js';
 import { errorAt, type Source, where } from './ExportError.js';
 import { type Cell, readCsv } from './readCsv.js';

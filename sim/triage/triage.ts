@@ -3,7 +3,7 @@
  * exports and options give the same report, byte for byte). Pure: the CLI reads the files.
  */
 import { DEFAULT_ASSUMPTIONS, type Assumptions, type Scenario } from '../scenario/Scenario.js';
-import { UTC, type TimeZone } from '../report/cmtrace/TimeZone.js';
+import { UTC, type TimeZone } from '../time/TimeZone.js';
 import { type Category, CATEGORIES, categorize, type DeviceTriage } from './categorize.js';
 import { forecast } from './forecast.js';
 import { type ExportFile, readExports } from './readExport.js';
