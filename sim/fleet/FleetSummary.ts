@@ -38,15 +38,23 @@ export function sampleStepMs(horizonMs: number): number {
   return horizonMs <= 45 * DAY ? HOUR : horizonMs <= 180 * DAY ? 6 * HOUR : DAY;
 }
 
-/** The fleet's deployment publications in the order every client's model publishes them: the entry of each. */
-export function publicationEntries(fleet: Fleet): number[] {
+/**
+ * The fleet's deployment publications at or before the horizon, in the order every client's model publishes them
+ * (fleet time, then the deployment's entry): when, and which entry of `fleet.deployments`.
+ */
+export function fleetPublications(fleet: Fleet): { at: number; entry: number }[] {
   const pubs: { at: number; entry: number }[] = [];
   fleet.deployments.forEach((d, entry) => {
     if (d.atMs > fleet.horizonMs) return;
     if (d.everyMs === null) pubs.push({ at: d.atMs, entry });
     else for (let at = d.atMs; at <= fleet.horizonMs; at += d.everyMs) pubs.push({ at, entry });
   });
-  return pubs.sort((a, b) => a.at - b.at || a.entry - b.entry).map((p) => p.entry);
+  return pubs.sort((a, b) => a.at - b.at || a.entry - b.entry);
+}
+
+/** The entry of each publication, in that order. */
+export function publicationEntries(fleet: Fleet): number[] {
+  return fleetPublications(fleet).map((p) => p.entry);
 }
 
 /** Counts of one group of clients (a release, or a `ProvisioningMaxMinutes` value). */

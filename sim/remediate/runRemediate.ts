@@ -16,6 +16,7 @@ import { Histogram, type HistogramJson, type Percentile } from '../fleet/Histogr
 import type { ClientOutcome } from '../fleet/ClientOutcome.js';
 import { stuckTime } from '../fleet/ClientOutcome.js';
 import { withMaxMinutes } from '../fleet/runTune.js';
+import { fleetPublications } from '../fleet/FleetSummary.js';
 import { fastPathOf, simulateClient } from '../fleet/simulateClient.js';
 import { shardRange } from '../fleet/simulateRange.js';
 import { hasTimeout } from '../model/transition.js';
@@ -260,17 +261,6 @@ class StrategySummary {
   }
 }
 
-/** The fleet's deployment publications at or before the horizon, in time order (fleet time): every client's. */
-export function publicationTimes(fleet: Fleet): number[] {
-  const out: number[] = [];
-  for (const d of fleet.deployments) {
-    if (d.atMs > fleet.horizonMs) continue;
-    if (d.everyMs === null) out.push(d.atMs);
-    else for (let at = d.atMs; at <= fleet.horizonMs; at += d.everyMs) out.push(at);
-  }
-  return out.sort((a, b) => a - b);
-}
-
 export interface RunRemediateOptions {
   /** Only clients `[from, to)` (a shard), with its place among the shards. */
   readonly shard?: RemediateShard;
@@ -317,7 +307,7 @@ export function runRemediate(
   options: RunRemediateOptions = {},
 ): RemediateReport {
   const hours = Math.ceil(fleet.horizonMs / HOUR);
-  const published = publicationTimes(fleet);
+  const published = fleetPublications(fleet).map((p) => p.at);
   const from = options.shard?.fromClient ?? 0;
   const to = options.shard?.toClient ?? fleet.clients;
   const summaries: StrategySummaryJson[] = [];
