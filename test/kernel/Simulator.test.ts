@@ -109,14 +109,14 @@ describe('Simulator', () => {
 });
 
 describe('Simulator budgets and look-ups', () => {
-  const runaway = (options?: { maxEvents: number }) => {
+  const runaway = (options: { maxEvents: number }) => {
     const sim = new Simulator<string>(options);
     let handled = 0;
     sim.schedule(0, 0, 'tick');
     let error: unknown;
     try {
       // A tick every millisecond from 0: the limit is reached at time `limit`, well before this horizon.
-      sim.runUntil(2 * (options?.maxEvents ?? DEFAULT_MAX_EVENTS), (_, now) => {
+      sim.runUntil(2 * sim.eventLimit, (_, now) => {
         handled++;
         sim.schedule(now + 1, 0, 'tick');
       });
@@ -142,10 +142,11 @@ describe('Simulator budgets and look-ups', () => {
     });
   });
 
-  it('stops at DEFAULT_MAX_EVENTS events when given no limit', () => {
-    const { handled, error } = runaway();
-    expect(handled).toBe(DEFAULT_MAX_EVENTS);
-    expect(error).toMatchObject({ limit: DEFAULT_MAX_EVENTS, atMs: DEFAULT_MAX_EVENTS });
+  it('takes DEFAULT_MAX_EVENTS as its limit when given none', () => {
+    // (Running 500,000 events here would cost every kernel mutant of `npm run mutate` seconds.)
+    expect(new Simulator<string>().eventLimit).toBe(DEFAULT_MAX_EVENTS);
+    expect(new Simulator<string>({}).eventLimit).toBe(DEFAULT_MAX_EVENTS);
+    expect(new Simulator<string>({ maxEvents: 7 }).eventLimit).toBe(7);
   });
 
   it('names a runaway error by its class', () => {
