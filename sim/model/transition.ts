@@ -526,7 +526,7 @@ class Step {
     s.registry.ProvisioningMode = 'true';
     s.registry.SystemTaskExcludes = PROVISIONING_EXCLUDES;
     s.effectiveMode = true;
-    s.raised.inconsistent = false;
+    // (The registry is consistent again: `monitor` ends the inconsistent-registry episode after this transition.)
     // 2. [fr][en] `enter-timestamp-from-1902`, `reentry-resets-timestamp`: the timestamp, Unix seconds, UTC, reset
     //    at every entry.
     let timestampSeconds: number | null = null;
