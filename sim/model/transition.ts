@@ -897,8 +897,9 @@ class Step {
   monitor(): void {
     const s = this.s;
     const ts = s.taskSequence;
-    // [spec] `hazard-client-disabled`: CcmExec disabled while no task-sequence step holds it disabled.
-    const disabled = s.service.startup === 'disabled' && !(ts.status === 'running' && ts.holdsDisabled);
+    // [spec] `hazard-client-disabled`: CcmExec disabled while no task-sequence step holds it disabled (a step holds
+    // it only while the sequence runs: an end or an abandon lets go).
+    const disabled = s.service.startup === 'disabled' && !ts.holdsDisabled;
     if (disabled && !s.raised.clientDisabled) {
       this.hazard(
         'client-disabled',
