@@ -661,11 +661,14 @@ class Step {
     else this.retrievePolicy('tick');
   }
 
-  /** [spec] `deployment-processed-once`: each deployment published at or before now is processed, exactly once. */
+  /**
+   * [spec] `deployment-processed-once`: each deployment published at or before now is processed, exactly once (a
+   * deployment joins the state at its publication, so every one in it is published).
+   */
   private retrievePolicy(cause: 'service-start' | 'exit' | 'tick'): void {
     const processed: string[] = [];
     for (const d of this.s.deployments) {
-      if (d.processedAtMs === null && d.publishedAtMs <= this.now) {
+      if (d.processedAtMs === null) {
         d.processedAtMs = this.now;
         processed.push(d.name);
       }
