@@ -652,8 +652,8 @@ class Step {
 
   // -- policy --------------------------------------------------------------------------------------------------
 
+  /** A tick of the policy timer, which runs while CcmExec runs (every stop cancels it). */
   private policyTick(): void {
-    if (this.s.service.status !== 'running') return;
     this.schedule('policy', this.now + this.config.client.policyIntervalMs, Priority.policy, { type: 'policy-tick' });
     // [fr][en] `tick-skipped-in-mode`: in provisioning mode "the client doesn't process policy from the site";
     // [spec] `tick-retrieves-policy` out of it.
