@@ -636,18 +636,16 @@ class Step {
     return maxMinutesInForce(this.s, this.config.assumptions) * 60_000 + this.config.client.checkIntervalMs;
   }
 
+  /**
+   * The watchdog fires only past its bound, in the mode, with no flag raised: it is scheduled only then, cancelled at
+   * every exit, and scheduled again at every entry and at every change of the bound (never before the bound).
+   */
   private watchdog(): void {
-    const s = this.s;
-    if (!s.effectiveMode || s.lastEntryMs === null || s.raised.exceeded) return;
-    if (this.now - s.lastEntryMs > this.exceededBoundMs()) {
-      s.raised.exceeded = true;
-      this.hazard(
-        'exceeded-timeout',
-        `in provisioning mode for more than ProvisioningMaxMinutes (${maxMinutesInForce(s, this.config.assumptions)}) + checkInterval since the last entry`,
-      );
-    } else {
-      this.scheduleWatchdog();
-    }
+    this.s.raised.exceeded = true;
+    this.hazard(
+      'exceeded-timeout',
+      `in provisioning mode for more than ProvisioningMaxMinutes (${maxMinutesInForce(this.s, this.config.assumptions)}) + checkInterval since the last entry`,
+    );
   }
 
   // -- policy --------------------------------------------------------------------------------------------------
