@@ -306,7 +306,7 @@ describe('choices', () => {
       'model/runModel.ts',
       'report/Report.ts',
       'report/judge.ts',
-      'scenario/loadScenario.ts',
+      'scenario/scenarioSpec.ts',
     ]
       .map((f) => readFileSync(new URL(`../../sim/${f}`, import.meta.url), 'utf8'))
       .join('\n');
