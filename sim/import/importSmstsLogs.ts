@@ -134,7 +134,7 @@ export const BUILDS: readonly [number, string][] = [
   [8634, '1802'],
   [8692, '1806'],
   [8740, '1810'],
-  [8790, '1902'],
+  [8790, '1902'], // data: build 8790 is release 1902 (the timeout's release gate is TIMEOUT_RELEASE, sim/model/timeout.ts)
   [8853, '1906'],
   [8913, '1910'],
   [8968, '2002'],
@@ -695,7 +695,7 @@ function clientOf(
     options.maxMinutes === undefined
       ? {
           value: DEFAULT_MAX_MINUTES,
-          source: `ProvisioningMaxMinutes absent: the default ${DEFAULT_MAX_MINUTES} (48 hours) (--max-minutes)`,
+          source: `ProvisioningMaxMinutes absent: the default ${DEFAULT_MAX_MINUTES} (${DEFAULT_MAX_MINUTES / 60} hours) (--max-minutes)`,
         }
       : { value: options.maxMinutes, source: '--max-minutes' };
   return { clientVersion, maxMinutes };
