@@ -1,6 +1,6 @@
 /**
- * Categories and actions (`../shared/spec/interface.md`, "provsim triage"), decided from the model's runs: the
- * reasons quote what the runs show. Pure.
+ * Categories and actions (README, "Triage: from a CMPivot query to a fix list"; docs/model.md, "Triage"), decided
+ * from the model's runs: the reasons quote what the runs show. Pure.
  */
 import { hasTimeout, TIMEOUT_RELEASE } from '../model/timeout.js';
 import type { DeviceSnapshot } from './snapshot.js';
