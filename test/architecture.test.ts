@@ -66,11 +66,26 @@ const ALLOWED: Record<string, readonly string[]> = {
   import: ['model', 'scenario', 'time', 'report'],
   fleet: ['kernel', 'model', 'scenario', 'time', 'report'],
   remediate: ['kernel', 'model', 'scenario', 'time', 'report', 'fleet'],
+  // Merging shards: verifies and adds up the shard reports of the fleet and of remediate.
+  shard: ['kernel', 'model', 'scenario', 'time', 'report', 'fleet', 'remediate'],
   // Triage turns an export into scenarios, runs them through the model and reads their reports.
   triage: ['kernel', 'model', 'scenario', 'time', 'report', 'import', 'fleet'],
   // The benchmark is an edge like the CLI: it drives the CLI's own code in child processes.
   bench: ['kernel', 'model', 'scenario', 'time', 'fleet', 'report', 'verify', 'cli'],
-  cli: ['kernel', 'model', 'scenario', 'time', 'report', 'import', 'fleet', 'remediate', 'triage', 'verify', 'bench'],
+  cli: [
+    'kernel',
+    'model',
+    'scenario',
+    'time',
+    'report',
+    'import',
+    'fleet',
+    'remediate',
+    'shard',
+    'triage',
+    'verify',
+    'bench',
+  ],
 };
 
 /** Re-exports left at the old places of the time helpers, for branches written before the move. */
