@@ -88,6 +88,20 @@ const ALLOWED: Record<string, readonly string[]> = {
   ],
 };
 
+/**
+ * The rooms of `sim/fleet` and the rooms each may import from (besides itself), one way: a fleet file is loaded,
+ * its clients simulated, their outcomes summed, the sums reported; `run` drives the simulation over ranges and
+ * threads, `tune` runs and reports a fleet once per `max`.
+ */
+const FLEET_ROOMS: Record<string, readonly string[]> = {
+  load: [],
+  simulate: ['load'],
+  summary: ['load', 'simulate'],
+  report: ['load', 'summary'],
+  run: ['load', 'simulate', 'summary'],
+  tune: ['load', 'summary', 'report', 'run'],
+};
+
 /** Re-exports left at the old places of the time helpers, for branches written before the move. */
 const MOVED = new Set(['scenario/Duration.ts', 'report/cmtrace/TimeZone.ts']);
 
@@ -124,6 +138,24 @@ describe('the import graph of sim/', () => {
         const ok =
           t.startsWith(`${folder}/`) || allowed.some((a) => (a.endsWith('.ts') ? t === a : t.startsWith(`${a}/`)));
         if (!ok) wrong.push(`${file} -> ${t}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('keeps the rooms of sim/fleet one way', () => {
+    const wrong: string[] = [];
+    for (const [file, targets] of graph) {
+      if (!file.startsWith('fleet/')) continue;
+      const room = file.split('/')[1] ?? '';
+      const allowed = FLEET_ROOMS[room];
+      if (allowed === undefined) {
+        wrong.push(`${file}: not in a room of the list above`);
+        continue;
+      }
+      for (const t of targets.filter((t) => t.startsWith('fleet/'))) {
+        const to = t.split('/')[1] ?? '';
+        if (to !== room && !allowed.includes(to)) wrong.push(`${file} -> ${t}`);
       }
     }
     expect(wrong).toEqual([]);

@@ -6,8 +6,8 @@
  * numbers per client (its phase, task sequence and interruption count) so that nothing is optimised away and so
  * that a test can check, client by client, that the draws are `clientScenario`'s own.
  */
-import type { DurationDistribution, Fleet, Interruptions } from '../fleet/Fleet.js';
-import { clientSeed, fmix32 } from '../fleet/sample.js';
+import type { DurationDistribution, Fleet, Interruptions } from '../fleet/load/Fleet.js';
+import { clientSeed, fmix32 } from '../fleet/simulate/sample.js';
 
 const HOUR = 3_600_000;
 const Z95 = 1.6448536269514722;

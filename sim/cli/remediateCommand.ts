@@ -6,11 +6,11 @@
  */
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { formatJson } from '../fleet/formatJson.js';
+import { formatJson } from '../fleet/report/formatJson.js';
 import { formatRemediateText, remediateHtml } from '../remediate/formatRemediate.js';
 import { type RemediateReport, remediateScenario, runRemediate } from '../remediate/runRemediate.js';
 import { fleetDigest, sealShard } from '../shard/mergeShards.js';
-import { shardRange } from '../fleet/simulateRange.js';
+import { shardRange } from '../fleet/run/simulateRange.js';
 import { parseStrategy, type Strategy } from '../remediate/Strategy.js';
 import { scenarioToYaml } from '../scenario/loadScenario.js';
 import { type FleetArgs, loadFleet, progress, type ShardMerger } from './fleetCommand.js';

@@ -3,9 +3,9 @@
  * one self-contained HTML page (the table, and the hourly exit storm, one line per strategy). Pure.
  */
 import { TIMEOUT_RELEASE } from '../model/timeout.js';
-import { PAGE_CSS } from '../fleet/fleetHtml.js';
-import { formatPercentile } from '../fleet/FleetReport.js';
-import { escapeHtml as e, lineChart, type Series } from '../fleet/svgChart.js';
+import { PAGE_CSS } from '../fleet/report/fleetHtml.js';
+import { formatPercentile } from '../fleet/report/FleetReport.js';
+import { escapeHtml as e, lineChart, type Series } from '../fleet/report/svgChart.js';
 import { formatHours } from '../time/Duration.js';
 import type { RemediateReport, StrategyRow } from './runRemediate.js';
 

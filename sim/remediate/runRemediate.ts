@@ -10,14 +10,14 @@
  *
  * Deterministic: the report depends only on the fleet, the strategies and the options.
  */
-import { clientScenario, phaseOf } from '../fleet/clientScenario.js';
-import type { Fleet } from '../fleet/Fleet.js';
-import { Histogram, type HistogramJson, type Percentile } from '../fleet/Histogram.js';
-import type { ClientOutcome } from '../fleet/ClientOutcome.js';
-import { stuckTime } from '../fleet/ClientOutcome.js';
-import { withMaxMinutes } from '../fleet/runTune.js';
-import { fleetPublications } from '../fleet/FleetSummary.js';
-import { fastPathOf, simulateClient } from '../fleet/simulateClient.js';
+import { clientScenario, phaseOf } from '../fleet/simulate/clientScenario.js';
+import type { Fleet } from '../fleet/load/Fleet.js';
+import { Histogram, type HistogramJson, type Percentile } from '../fleet/summary/Histogram.js';
+import type { ClientOutcome } from '../fleet/simulate/ClientOutcome.js';
+import { stuckTime } from '../fleet/simulate/ClientOutcome.js';
+import { withMaxMinutes } from '../fleet/tune/runTune.js';
+import { fleetPublications } from '../fleet/summary/FleetSummary.js';
+import { fastPathOf, simulateClient } from '../fleet/simulate/simulateClient.js';
 import { hasTimeout } from '../model/transition.js';
 import type { Scenario } from '../scenario/Scenario.js';
 import { type Strategy, withStrategy } from './Strategy.js';

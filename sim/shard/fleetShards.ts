@@ -4,8 +4,8 @@
  * checked (`checkShardSet`), then the summaries added into exactly the report one run writes. Pure; a refusal is a
  * `ShardError` naming the file and what does not add up.
  */
-import { type Fleet, MAX_FLEET_CLIENTS, MAX_FLEET_HORIZON_MS } from '../fleet/Fleet.js';
-import { buildFleetReport, type FleetReport, type ShardInfo } from '../fleet/FleetReport.js';
+import { type Fleet, MAX_FLEET_CLIENTS, MAX_FLEET_HORIZON_MS } from '../fleet/load/Fleet.js';
+import { buildFleetReport, type FleetReport, type ShardInfo } from '../fleet/report/FleetReport.js';
 import {
   EXAMPLE_KINDS,
   EXIT_REASONS,
@@ -14,8 +14,8 @@ import {
   sampleStepMs,
   type SummaryJson,
   TASK_SEQUENCE_OUTCOMES,
-} from '../fleet/FleetSummary.js';
-import { bucketBounds, bucketOf, type HistogramJson } from '../fleet/Histogram.js';
+} from '../fleet/summary/FleetSummary.js';
+import { bucketBounds, bucketOf, type HistogramJson } from '../fleet/summary/Histogram.js';
 import { HAZARD_KINDS } from '../scenario/Scenario.js';
 import { bodyOf, canonicalJson } from './digest.js';
 import {

@@ -2,7 +2,7 @@
  * `provsim merge`: the shard files of one run, of whichever command wrote them (told apart by their `kind`), each
  * verified and the set checked, merged into exactly the report one run writes. Pure; a refusal is a `ShardError`.
  */
-import type { FleetReport } from '../fleet/FleetReport.js';
+import type { FleetReport } from '../fleet/report/FleetReport.js';
 import type { RemediateReport } from '../remediate/runRemediate.js';
 import { mergeFleetShards } from './fleetShards.js';
 import { mergeRemediateShards } from './remediateShards.js';

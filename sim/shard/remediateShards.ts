@@ -4,7 +4,7 @@
  * (`checkShardSet`: the same fleet, overrides, seed and strategies, each slice once), then the summaries added into
  * exactly the report one run writes. Pure; a refusal is a `ShardError` naming the file and what does not add up.
  */
-import { type Fleet, MAX_FLEET_CLIENTS, MAX_FLEET_HORIZON_MS } from '../fleet/Fleet.js';
+import { type Fleet, MAX_FLEET_CLIENTS, MAX_FLEET_HORIZON_MS } from '../fleet/load/Fleet.js';
 import {
   addSummaries,
   type RemediateReport,

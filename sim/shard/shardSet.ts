@@ -5,7 +5,7 @@
  * once, none missing, each holding exactly the clients `shardRange` gives it. Pure; every refusal is a
  * `ShardError` naming the file and what does not fit (the command line prints it as one line, exit 2).
  */
-import { shardRange } from '../fleet/simulateRange.js';
+import { shardRange } from '../fleet/run/simulateRange.js';
 import { bodyOf, digestOf } from './digest.js';
 import { count, integer, object, type Shape, shapeProblem, typeOf } from './shape.js';
 

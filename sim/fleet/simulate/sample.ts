@@ -3,8 +3,8 @@
  * same draws on every platform (only IEEE arithmetic, `Math.sqrt` and V8's `Math.log`). Durations are rounded to
  * whole seconds, so that a client's scenario reads as a person would write it.
  */
-import type { Random } from '../kernel/Random.js';
-import type { DurationDistribution, MixEntry } from './Fleet.js';
+import type { Random } from '../../kernel/Random.js';
+import type { DurationDistribution, MixEntry } from '../load/Fleet.js';
 
 /** The 95th percentile of the standard normal distribution. */
 const Z95 = 1.6448536269514722;

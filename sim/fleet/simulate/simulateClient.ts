@@ -19,7 +19,7 @@
  * Determinism: the same scenario gives the same outcome. Events that share a time and priority never exist in the
  * model (each timer key and scripted event has its own priority), so the order of events here is the kernel's.
  */
-import { Simulator, type TimerHandle } from '../kernel/index.js';
+import { Simulator, type TimerHandle } from '../../kernel/index.js';
 import {
   finish,
   initialState,
@@ -27,7 +27,7 @@ import {
   maxMinutesOf,
   registrySaysProvisioning,
   transition,
-} from '../model/transition.js';
+} from '../../model/transition.js';
 import {
   type ClientState,
   type ModelEvent,
@@ -35,9 +35,9 @@ import {
   scriptedPriority,
   type TimerKey,
   type TraceEntry,
-} from '../model/types.js';
-import { type ProvisioningInterval, trackInterval } from '../model/intervals.js';
-import type { Scenario, ScenarioEvent, TaskSequenceOutcome } from '../scenario/Scenario.js';
+} from '../../model/types.js';
+import { type ProvisioningInterval, trackInterval } from '../../model/intervals.js';
+import type { Scenario, ScenarioEvent, TaskSequenceOutcome } from '../../scenario/Scenario.js';
 import { type ClientOutcome, emptyHazardCounts, stuckTime } from './ClientOutcome.js';
 
 export type FastPath = 'closed-form' | 'skipping';

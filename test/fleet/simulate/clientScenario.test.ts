@@ -5,12 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clientScenario, phaseOf } from '../../sim/fleet/clientScenario.js';
-import type { Fleet } from '../../sim/fleet/Fleet.js';
-import { parseFleet } from '../../sim/fleet/loadFleet.js';
-import { withMaxMinutes } from '../../sim/fleet/runTune.js';
+import { clientScenario, phaseOf } from '../../../sim/fleet/simulate/clientScenario.js';
+import type { Fleet } from '../../../sim/fleet/load/Fleet.js';
+import { parseFleet } from '../../../sim/fleet/load/loadFleet.js';
+import { withMaxMinutes } from '../../../sim/fleet/tune/runTune.js';
 
-const file = join(import.meta.dirname, '../../scenarios/fleets/default.fleet.yaml');
+const file = join(import.meta.dirname, '../../../scenarios/fleets/default.fleet.yaml');
 const fleet: Fleet = parseFleet(readFileSync(file, 'utf8'), 'default.fleet.yaml');
 const DAY = 86_400_000;
 

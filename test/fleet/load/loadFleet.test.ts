@@ -5,10 +5,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fleetJsonSchema, parseFleet } from '../../sim/fleet/loadFleet.js';
-import { ScenarioError } from '../../sim/scenario/loadScenario.js';
+import { fleetJsonSchema, parseFleet } from '../../../sim/fleet/load/loadFleet.js';
+import { ScenarioError } from '../../../sim/scenario/loadScenario.js';
 
-const folder = join(import.meta.dirname, '../../scenarios/fleets');
+const folder = join(import.meta.dirname, '../../../scenarios/fleets');
 const bundled = readdirSync(folder).filter((f) => f.endsWith('.fleet.yaml'));
 
 const MINIMAL = `name: tiny

@@ -4,11 +4,11 @@
  * by the timeout alone. It shows the trade-off: a short timeout cuts running task sequences (premature exits, when
  * other deployments may start beside the sequence), a long one leaves clients stuck longer and delays deployments.
  */
-import { formatDuration, formatHours } from '../time/Duration.js';
-import type { Fleet } from './Fleet.js';
-import { buildFleetReport, formatPercentile } from './FleetReport.js';
-import type { Percentile } from './Histogram.js';
-import { runFleet } from './runFleet.js';
+import { formatDuration, formatHours } from '../../time/Duration.js';
+import type { Fleet } from '../load/Fleet.js';
+import { buildFleetReport, formatPercentile } from '../report/FleetReport.js';
+import type { Percentile } from '../summary/Histogram.js';
+import { runFleet } from '../run/runFleet.js';
 
 export interface TuneRow {
   readonly maxMinutes: number;

@@ -3,10 +3,10 @@
  * client `i`'s scenario and outcome depend on nothing but the fleet and `i`, and summaries merge exactly, so any
  * partition of the clients (worker threads, `--shard I/N`, chunk sizes) gives the same merged summary.
  */
-import { clientScenario, phaseOf } from './clientScenario.js';
-import type { Fleet } from './Fleet.js';
-import { FleetSummary } from './FleetSummary.js';
-import { fastPathOf, simulateClient } from './simulateClient.js';
+import { clientScenario, phaseOf } from '../simulate/clientScenario.js';
+import type { Fleet } from '../load/Fleet.js';
+import { FleetSummary } from '../summary/FleetSummary.js';
+import { fastPathOf, simulateClient } from '../simulate/simulateClient.js';
 
 export interface ClientRange {
   /** First client index (included). */

@@ -5,15 +5,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Fleet } from '../../sim/fleet/Fleet.js';
-import { buildFleetReport } from '../../sim/fleet/FleetReport.js';
-import { FleetSummary, publicationEntries } from '../../sim/fleet/FleetSummary.js';
-import { formatJson } from '../../sim/fleet/formatJson.js';
-import { parseFleet } from '../../sim/fleet/loadFleet.js';
-import { chunksOf, shardRange, simulateRange } from '../../sim/fleet/simulateRange.js';
-import { createRandom } from '../../sim/kernel/Random.js';
+import { type Fleet } from '../../../sim/fleet/load/Fleet.js';
+import { buildFleetReport } from '../../../sim/fleet/report/FleetReport.js';
+import { FleetSummary, publicationEntries } from '../../../sim/fleet/summary/FleetSummary.js';
+import { formatJson } from '../../../sim/fleet/report/formatJson.js';
+import { parseFleet } from '../../../sim/fleet/load/loadFleet.js';
+import { chunksOf, shardRange, simulateRange } from '../../../sim/fleet/run/simulateRange.js';
+import { createRandom } from '../../../sim/kernel/Random.js';
 
-const fleetFile = join(import.meta.dirname, '../../scenarios/fleets/upgrade-wave.fleet.yaml');
+const fleetFile = join(import.meta.dirname, '../../../scenarios/fleets/upgrade-wave.fleet.yaml');
 const fleet: Fleet = { ...parseFleet(readFileSync(fleetFile, 'utf8'), 'upgrade-wave.fleet.yaml'), clients: 3000 };
 
 describe('FleetSummary', () => {

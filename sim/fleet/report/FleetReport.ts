@@ -5,10 +5,10 @@
  * Percentiles come from exact histograms with fixed bucket edges: each is the bucket `[lowMs, highMs)` that holds
  * the value of rank `ceil(p * n)`; below 34 minutes a bucket is one second wide, above it at most 0.1% of its values.
  */
-import { DEFAULT_MAX_MINUTES } from '../model/timeout.js';
-import { formatDuration, formatHours } from '../time/Duration.js';
-import type { ExitReason, HazardKind, TaskSequenceOutcome } from '../scenario/Scenario.js';
-import type { Fleet } from './Fleet.js';
+import { DEFAULT_MAX_MINUTES } from '../../model/timeout.js';
+import { formatDuration, formatHours } from '../../time/Duration.js';
+import type { ExitReason, HazardKind, TaskSequenceOutcome } from '../../scenario/Scenario.js';
+import type { Fleet } from '../load/Fleet.js';
 import {
   EXAMPLE_KINDS,
   publicationEntries,
@@ -16,8 +16,8 @@ import {
   type FleetSummary,
   type GroupCounts,
   type SummaryJson,
-} from './FleetSummary.js';
-import type { Histogram, Percentile } from './Histogram.js';
+} from '../summary/FleetSummary.js';
+import type { Histogram, Percentile } from '../summary/Histogram.js';
 
 const HOUR = 3_600_000;
 

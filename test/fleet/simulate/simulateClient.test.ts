@@ -9,20 +9,20 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test as fcTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { type ClientOutcome, outcomeFromReport } from '../../sim/fleet/ClientOutcome.js';
-import { clientScenario } from '../../sim/fleet/clientScenario.js';
-import type { Fleet } from '../../sim/fleet/Fleet.js';
-import { parseFleet } from '../../sim/fleet/loadFleet.js';
-import { type FastPath, fastPathOf, simulateClient } from '../../sim/fleet/simulateClient.js';
-import { createRandom } from '../../sim/kernel/Random.js';
-import { runModel } from '../../sim/model/runModel.js';
-import { buildReport } from '../../sim/report/Report.js';
-import { parseScenario, scenarioToYaml } from '../../sim/scenario/loadScenario.js';
-import type { Scenario } from '../../sim/scenario/Scenario.js';
-import { scenarioArbitrary } from '../../sim/verify/arbitraries.js';
+import { type ClientOutcome, outcomeFromReport } from '../../../sim/fleet/simulate/ClientOutcome.js';
+import { clientScenario } from '../../../sim/fleet/simulate/clientScenario.js';
+import type { Fleet } from '../../../sim/fleet/load/Fleet.js';
+import { parseFleet } from '../../../sim/fleet/load/loadFleet.js';
+import { type FastPath, fastPathOf, simulateClient } from '../../../sim/fleet/simulate/simulateClient.js';
+import { createRandom } from '../../../sim/kernel/Random.js';
+import { runModel } from '../../../sim/model/runModel.js';
+import { buildReport } from '../../../sim/report/Report.js';
+import { parseScenario, scenarioToYaml } from '../../../sim/scenario/loadScenario.js';
+import type { Scenario } from '../../../sim/scenario/Scenario.js';
+import { scenarioArbitrary } from '../../../sim/verify/arbitraries.js';
 
-const fleets = join(import.meta.dirname, '../../scenarios/fleets');
-const scenarios = join(import.meta.dirname, '../../scenarios');
+const fleets = join(import.meta.dirname, '../../../scenarios/fleets');
+const scenarios = join(import.meta.dirname, '../../../scenarios');
 
 /** What `buildReport(runModel(...))` says of the scenario. */
 function reference(s: Scenario): ClientOutcome {

@@ -6,7 +6,7 @@
  *
  * A `Fleet` is plain data (no functions, no class instances), so it crosses to worker threads unchanged.
  */
-import type { Assumptions, Environment } from '../scenario/Scenario.js';
+import type { Assumptions, Environment } from '../../scenario/Scenario.js';
 
 /** A random duration: fixed, uniform between two bounds, or log-normal given its median and 95th percentile. */
 export type DurationDistribution =

@@ -1,7 +1,7 @@
 import { test as fcTest } from '@fast-check/vitest';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bucketBounds, bucketOf, ExactSum, Histogram } from '../../sim/fleet/Histogram.js';
+import { bucketBounds, bucketOf, ExactSum, Histogram } from '../../../sim/fleet/summary/Histogram.js';
 
 const duration = fc.oneof(fc.integer({ min: 0, max: 3_600_000 }), fc.integer({ min: 0, max: 400 * 86_400_000 }));
 

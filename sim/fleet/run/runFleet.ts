@@ -10,8 +10,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Fleet } from './Fleet.js';
-import { FleetSummary, type SummaryJson } from './FleetSummary.js';
+import type { Fleet } from '../load/Fleet.js';
+import { FleetSummary, type SummaryJson } from '../summary/FleetSummary.js';
 import { chunksOf, type ClientRange, simulateRange } from './simulateRange.js';
 
 export interface RunFleetOptions {

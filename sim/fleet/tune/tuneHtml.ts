@@ -3,10 +3,10 @@
  * client-hours and deployment latency, one point per `ProvisioningMaxMinutes` value), the table and the verdict.
  * Pure.
  */
-import { formatPercentile } from './FleetReport.js';
-import { PAGE_CSS } from './fleetHtml.js';
+import { formatPercentile } from '../report/FleetReport.js';
+import { PAGE_CSS } from '../report/fleetHtml.js';
 import { formatShare, minutesLabel, recommendationText, type TuneReport, tuneRowCells } from './runTune.js';
-import { escapeHtml as e, lineChart } from './svgChart.js';
+import { escapeHtml as e, lineChart } from '../report/svgChart.js';
 
 const int = (n: number): string => n.toLocaleString('en-US');
 

@@ -11,11 +11,11 @@ import {
   type HazardKind,
   type Scenario,
   type TaskSequenceOutcome,
-} from '../scenario/Scenario.js';
-import { type ClientOutcome, stuckTime, timeInMode } from './ClientOutcome.js';
-import type { Fleet } from './Fleet.js';
+} from '../../scenario/Scenario.js';
+import { type ClientOutcome, stuckTime, timeInMode } from '../simulate/ClientOutcome.js';
+import type { Fleet } from '../load/Fleet.js';
 import { ExactSum, Histogram, type HistogramJson } from './Histogram.js';
-import type { FastPath } from './simulateClient.js';
+import type { FastPath } from '../simulate/simulateClient.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

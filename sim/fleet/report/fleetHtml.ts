@@ -3,12 +3,12 @@
  * the clients in provisioning mode over time, the distribution of time spent in it, exits by reason, deployment
  * latency, and the tables of the text report. Pure: the same report gives the same page.
  */
-import { DEFAULT_MAX_MINUTES } from '../model/timeout.js';
-import { formatDuration, formatHours } from '../time/Duration.js';
-import type { Fleet } from './Fleet.js';
-import { EXAMPLE_KINDS } from './FleetSummary.js';
+import { DEFAULT_MAX_MINUTES } from '../../model/timeout.js';
+import { formatDuration, formatHours } from '../../time/Duration.js';
+import type { Fleet } from '../load/Fleet.js';
+import { EXAMPLE_KINDS } from '../summary/FleetSummary.js';
 import { type Distribution, type FleetReport, formatPercentile, type GroupRow } from './FleetReport.js';
-import type { HistogramJson, Percentile } from './Histogram.js';
+import type { HistogramJson, Percentile } from '../summary/Histogram.js';
 import { type Bar, barChart, escapeHtml, lineChart } from './svgChart.js';
 
 const MIN = 60_000;

@@ -11,10 +11,16 @@
  *   one part of the fleet (a mix, the horizon) leaves the other draws of every client as they were: `provsim tune`
  *   compares the same clients under each `ProvisioningMaxMinutes`.
  */
-import { createRandom, type Random } from '../kernel/Random.js';
-import { hasTimeout, PROVISIONING_EXCLUDES } from '../model/transition.js';
-import type { RegistryValues, Scenario, ScenarioEvent, TaskSequence, TaskSequenceStep } from '../scenario/Scenario.js';
-import type { Fleet, FleetTaskSequence, Interruptions } from './Fleet.js';
+import { createRandom, type Random } from '../../kernel/Random.js';
+import { hasTimeout, PROVISIONING_EXCLUDES } from '../../model/transition.js';
+import type {
+  RegistryValues,
+  Scenario,
+  ScenarioEvent,
+  TaskSequence,
+  TaskSequenceStep,
+} from '../../scenario/Scenario.js';
+import type { Fleet, FleetTaskSequence, Interruptions } from '../load/Fleet.js';
 import { chance, clientSeed, fmix32, pick, sampleDuration, sampleExponential } from './sample.js';
 
 const HOUR = 3_600_000;

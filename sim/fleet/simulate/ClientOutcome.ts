@@ -4,9 +4,9 @@
  * fast path (`simulateClient`) can be checked against `buildReport(runModel(scenario))`. Times are the scenario's
  * simulation milliseconds. Pure.
  */
-import type { ProvisioningInterval } from '../model/intervals.js';
-import type { Report } from '../report/Report.js';
-import type { HazardKind, TaskSequenceOutcome } from '../scenario/Scenario.js';
+import type { ProvisioningInterval } from '../../model/intervals.js';
+import type { Report } from '../../report/Report.js';
+import type { HazardKind, TaskSequenceOutcome } from '../../scenario/Scenario.js';
 
 export type HazardCounts = { [K in HazardKind]: number };
 

@@ -3,8 +3,8 @@
  * sends the summary back when told to finish.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Fleet } from './Fleet.js';
-import { FleetSummary } from './FleetSummary.js';
+import type { Fleet } from '../load/Fleet.js';
+import { FleetSummary } from '../summary/FleetSummary.js';
 import type { FromWorker, ToWorker } from './runFleet.js';
 import { simulateRange } from './simulateRange.js';
 

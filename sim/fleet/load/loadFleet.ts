@@ -6,9 +6,9 @@
  * Bad input never throws anything but a `ScenarioError` listing every problem with its line, column and key, what
  * was wrong and what is allowed (the same messages and format as scenario files).
  */
-import { TIMEOUT_RELEASE } from '../model/timeout.js';
-import { formatDuration } from '../time/Duration.js';
-import * as F from '../scenario/fields.js';
+import { TIMEOUT_RELEASE } from '../../model/timeout.js';
+import { formatDuration } from '../../time/Duration.js';
+import * as F from '../../scenario/fields.js';
 import {
   assumptionsSpec,
   clientVersion,
@@ -16,8 +16,8 @@ import {
   RESTART_DESCRIPTION,
   rawStepNames,
   restartTarget,
-} from '../scenario/loadScenario.js';
-import { closest } from '../scenario/closest.js';
+} from '../../scenario/loadScenario.js';
+import { closest } from '../../scenario/closest.js';
 import {
   type DurationDistribution,
   type Fleet,
