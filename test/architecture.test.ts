@@ -68,6 +68,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   import: ['model', 'scenario', 'time', 'report', 'html'],
   fleet: ['kernel', 'model', 'scenario', 'time', 'report', 'html'],
   remediate: ['kernel', 'model', 'scenario', 'time', 'report', 'fleet', 'html'],
+  // Merging shards: verifies and adds up the shard reports of the fleet and of remediate.
+  shard: ['kernel', 'model', 'scenario', 'time', 'report', 'fleet', 'remediate'],
   // Triage turns an export into scenarios, runs them through the model and reads their reports.
   triage: ['kernel', 'model', 'scenario', 'time', 'report', 'import', 'fleet', 'html'],
   // The benchmark is an edge like the CLI: it drives the CLI's own code in child processes.
@@ -81,6 +83,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'import',
     'fleet',
     'remediate',
+    'shard',
     'triage',
     'verify',
     'bench',
