@@ -20,7 +20,7 @@ import { ASSUMPTION_VALUES, type Assumptions, type Scenario } from '../scenario/
 import { UsageError } from './InputError.js';
 import { parseAssume } from './overrides.js';
 import { reportJson } from './scenarioArgs.js';
-import { writeAtomic } from './writeAtomic.js';
+import { replaceReportSet, writeAtomic } from './writeAtomic.js';
 
 export const RUN_FORMATS = ['text', 'json', 'html', 'markdown'] as const;
 export type RunFormat = (typeof RUN_FORMATS)[number];
@@ -67,7 +67,8 @@ export function checkRunFormat(format: RunFormat, scenarioCount: number, out: st
 
 /**
  * The report set of `run` (and `replay --out`): `<name>.json`, `<name>.md` and `<name>.html` for each report,
- * `index.html` for the run, and `<name>.trace.json` with `trace`.
+ * `index.html` for the run, and `<name>.trace.json` with `trace`; it replaces the folder's previous report set
+ * (`replaceReportSet`: the files listed in `.provsim-report-set.json`).
  */
 export async function writeRunReports(out: string, reports: readonly Report[], options: { trace: boolean }) {
   const entries: IndexEntry[] = [];
@@ -84,6 +85,8 @@ export async function writeRunReports(out: string, reports: readonly Report[], o
     entries.push({ report: r, files });
   }
   writeAtomic(join(out, 'index.html'), formatIndex(entries));
+  // The set replaces the previous one as a whole (its logs included): no earlier report stays mixed in.
+  replaceReportSet(out);
 }
 
 /** Standard output of `run` for the formats this module owns (`html`, `markdown`). */
