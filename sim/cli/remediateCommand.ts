@@ -17,6 +17,7 @@ import { type FleetArgs, loadFleet, progress, type ShardMerger } from './fleetCo
 import { parseShard } from './shardAndWorkers.js';
 import { InputError } from './InputError.js';
 import type { Io } from './output.js';
+import { checkOutputFolder } from './outputPaths.js';
 import { writeAtomic } from './writeAtomic.js';
 
 /** Writes the report set (a shard: its JSON alone) and prints the report. */
@@ -105,6 +106,7 @@ export function registerRemediate(cli: Argv, io: Io): void {
         io.out(scenarioToYaml(remediateScenario(f, strategies[0] as Strategy, index)));
         return;
       }
+      checkOutputFolder('--out', args.out);
       const bar = progress(`remediate ${f.name}`);
       const shard = parseShard(args.shard, args.shards, process.env);
       const range = shard === undefined ? null : shardRange(f.clients, shard.index, shard.count);
