@@ -30,7 +30,8 @@ export default {
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
   htmlReporter: { fileName: `reports/mutation/${target}.html` },
   jsonReporter: { fileName: `reports/mutation/${target}.json` },
-  tempDirName: 'reports/mutation/.stryker-tmp',
+  // One sandbox folder per target, so that two targets can run at once.
+  tempDirName: `reports/mutation/.stryker-tmp-${target}`,
   // A later run re-tests only the mutants whose code or covering tests changed (--force re-tests all).
   incremental: true,
   incrementalFile: `reports/mutation/${target}.incremental.json`,

@@ -57,21 +57,23 @@ function findCircle(graph: Map<string, string[]>): string[] | null {
 const ALLOWED: Record<string, readonly string[]> = {
   time: [],
   kernel: [],
+  // The HTML kit (escaping, the page shell and stylesheet, hand-written SVG charts) every page stands on.
+  html: [],
   scenario: ['time', 'model/timeout.ts'],
   model: ['kernel', 'scenario', 'time'],
   // The explorer judges reports (goals, counterexamples) and the report lists violations: verify and report use
   // each other's types and builders, with no circle between files.
   verify: ['kernel', 'model', 'scenario', 'time', 'report'],
-  report: ['model', 'scenario', 'time', 'verify'],
-  import: ['model', 'scenario', 'time', 'report'],
-  fleet: ['kernel', 'model', 'scenario', 'time', 'report'],
-  remediate: ['kernel', 'model', 'scenario', 'time', 'report', 'fleet'],
+  report: ['model', 'scenario', 'time', 'verify', 'html'],
+  import: ['model', 'scenario', 'time', 'report', 'html'],
+  fleet: ['kernel', 'model', 'scenario', 'time', 'report', 'html'],
+  remediate: ['kernel', 'model', 'scenario', 'time', 'report', 'fleet', 'html'],
   // Merging shards: verifies and adds up the shard reports of the fleet and of remediate.
   shard: ['kernel', 'model', 'scenario', 'time', 'report', 'fleet', 'remediate'],
   // Triage turns an export into scenarios, runs them through the model and reads their reports.
-  triage: ['kernel', 'model', 'scenario', 'time', 'report', 'import', 'fleet'],
+  triage: ['kernel', 'model', 'scenario', 'time', 'report', 'import', 'fleet', 'html'],
   // The benchmark is an edge like the CLI: it drives the CLI's own code in child processes.
-  bench: ['kernel', 'model', 'scenario', 'time', 'fleet', 'report', 'verify', 'cli'],
+  bench: ['kernel', 'model', 'scenario', 'time', 'fleet', 'report', 'verify', 'cli', 'html'],
   cli: [
     'kernel',
     'model',
@@ -85,6 +87,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'triage',
     'verify',
     'bench',
+    'html',
   ],
 };
 

@@ -16,6 +16,7 @@ import { counterexampleYaml, explore, type ExploreResult } from '../verify/explo
 import { GOAL_NAMES } from '../verify/goals.js';
 import { INVARIANT_NAMES, type InvariantName } from '../verify/invariants.js';
 import { verifyScenario } from '../verify/verifyScenario.js';
+import { COMMANDS, type CommandContext } from './commands.js';
 import { runExhaustive } from './exhaustiveCommand.js';
 import type { ExploreDocument } from './exploreOutput.js';
 import {
@@ -41,143 +42,145 @@ import { writeAtomic } from './writeAtomic.js';
 /** The deliberate model faults `--fault` can plant (to measure how fast the explorer finds a broken rule). */
 const FAULTS = ['checkAtOrAfterMax', 'skipCheckAtStart'] as const satisfies readonly (keyof ModelFaults)[];
 
-export function registerExplore<T>(cli: Argv<T>, io: Io, setCode: (code: number) => void): Argv<T> {
-  return cli.command(
-    'explore',
-    'search scenarios (random, swarm or exhaustive) for invariant violations; exit 1 on a violation or a missed goal',
-    (y) =>
-      y
-        .option('runs', { type: 'string', describe: 'scenarios to try (default $PROVSIM_RUNS or 1000)' })
-        .option('seed', { type: 'string', describe: 'fast-check seed (default $PROVSIM_SEED or a new one, printed)' })
-        .option('path', { type: 'string', describe: 'fast-check path printed with a failure, to replay it at once' })
-        .option('invariant', {
-          type: 'string',
-          array: true,
-          default: [] as string[],
-          describe: `only these invariants (repeatable): ${INVARIANT_NAMES.join(', ')}`,
-        })
-        .option('force', {
-          type: 'boolean',
-          default: false,
-          describe: 'check the invariants even where they do not claim to hold',
-        })
-        .option('assume', {
-          type: 'string',
-          array: true,
-          default: [] as string[],
-          describe: 'fix an assumption: key=value (repeatable); the others keep their defaults',
-        })
-        .option('all-assumptions', {
-          type: 'boolean',
-          default: false,
-          describe: 'every combination of the assumptions not fixed by --assume',
-        })
-        .option('out', {
-          type: 'string',
-          default: join('reports', 'counterexamples'),
-          describe: 'where the counterexample goes',
-        })
-        .option('replay', {
-          type: 'string',
-          describe: 're-check the invariants on a scenario file (a counterexample) and exit',
-        })
-        .option('format', {
-          choices: ['text', 'json'] as const,
-          default: 'text' as const,
-          describe: 'json: one JSON document on stdout (progress on stderr)',
-        })
-        .option('exhaustive', {
-          type: 'boolean',
-          default: false,
-          describe: 'check every scenario of up to --depth inserted events on the grid',
-        })
-        .option('depth', { type: 'string', default: '2', describe: 'exhaustive: most inserted events' })
-        .option('grid', { type: 'string', default: '6h', describe: 'exhaustive: the times events are inserted at' })
-        .option('events', {
-          type: 'string',
-          array: true,
-          default: [] as string[],
-          describe: `event kinds, comma-separated (default all): ${EVENT_TYPES.join(', ')}`,
-        })
-        .option('base', {
-          type: 'string',
-          array: true,
-          default: [] as string[],
-          describe: 'exhaustive: base scenario files or folders (default: the bundled scenarios)',
-        })
-        .option('max-states', {
-          type: 'string',
-          default: '5000000',
-          describe: 'exhaustive: stop (incomplete) after this many distinct states',
-        })
-        .option('time-budget', {
-          type: 'string',
-          default: '10m',
-          describe: 'exhaustive: stop (incomplete) after this much time',
-        })
-        .option('goal', {
-          type: 'string',
-          array: true,
-          default: [] as string[],
-          describe: 'require a goal to be reached at least once (repeatable; see --list-goals)',
-        })
-        .option('require-coverage', {
-          type: 'boolean',
-          default: false,
-          describe: 'fail (exit 1) when a rule of the model never fired',
-        })
-        .option('list-goals', { type: 'boolean', default: false, describe: 'list the built-in goals and exit' })
-        .option('swarm', {
-          type: 'boolean',
-          default: false,
-          describe: 'each scenario uses a random subset of the event kinds and step flags',
-        })
-        .option('shrink-time', {
-          type: 'string',
-          default: '10s',
-          describe: 'stop shrinking a counterexample after this much time',
-        })
-        .option('fault', {
-          type: 'string',
-          array: true,
-          default: [] as string[],
-          describe: `plant a deliberate model fault, to measure the search: ${FAULTS.join(', ')}`,
-        }),
-    (raw) => {
-      const args = raw as unknown as ExploreArgs;
-      if (args['list-goals']) {
-        listGoals(args.format, io);
-        return;
-      }
-      const invariants = args.invariant.map((n) => oneOf(n, INVARIANT_NAMES, '--invariant'));
-      const assume = parseAssume(args.assume);
-      const only = invariants.length === 0 ? {} : { only: invariants };
-      if (args.replay !== undefined) {
-        const result = replay(args.replay, { ...only, force: args.force }, assume);
-        if (args.format === 'json') printJson(io, result);
-        else if (result.violations.length === 0) io.out(`${args.replay}: every invariant that applies holds\n`);
-        else
-          for (const v of result.violations)
-            io.out(`${args.replay}: ${v.invariant} violated at ${formatHours(v.atMs)}: ${v.message}\n`);
-        setCode(result.verdict === 'holds' ? 0 : 1);
-        return;
-      }
-      const goals = args.goal.map((n) => oneOf(n, GOAL_NAMES, '--goal'));
-      const faults = Object.fromEntries(args.fault.map((f) => [oneOf(f, FAULTS, '--fault'), true])) as ModelFaults;
-      const common: ExploreContext = {
-        only,
-        force: args.force,
-        assume,
-        goals,
-        faults,
-        kinds: parseKinds(args.events),
-        json: args.format === 'json',
-        out: args.out,
-        requireCoverage: args['require-coverage'],
-      };
-      setCode(args.exhaustive ? runExhaustive(args, common, io) : runRandom(args, common, io));
-    },
+export function registerExplore<T>(cli: Argv<T>, { io, setCode }: CommandContext): Argv<T> {
+  return cli.command(COMMANDS.explore.command, COMMANDS.explore.describe, exploreOptions, (raw) =>
+    exploreHandler(raw as unknown as ExploreArgs, io, setCode),
   );
+}
+
+/** The options of `explore`. */
+function exploreOptions<T>(y: Argv<T>) {
+  return y
+    .option('runs', { type: 'string', describe: 'scenarios to try (default $PROVSIM_RUNS or 1000)' })
+    .option('seed', { type: 'string', describe: 'fast-check seed (default $PROVSIM_SEED or a new one, printed)' })
+    .option('path', { type: 'string', describe: 'fast-check path printed with a failure, to replay it at once' })
+    .option('invariant', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: `only these invariants (repeatable): ${INVARIANT_NAMES.join(', ')}`,
+    })
+    .option('force', {
+      type: 'boolean',
+      default: false,
+      describe: 'check the invariants even where they do not claim to hold',
+    })
+    .option('assume', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'fix an assumption: key=value (repeatable); the others keep their defaults',
+    })
+    .option('all-assumptions', {
+      type: 'boolean',
+      default: false,
+      describe: 'every combination of the assumptions not fixed by --assume',
+    })
+    .option('out', {
+      type: 'string',
+      default: join('reports', 'counterexamples'),
+      describe: 'where the counterexample goes',
+    })
+    .option('replay', {
+      type: 'string',
+      describe: 're-check the invariants on a scenario file (a counterexample) and exit',
+    })
+    .option('format', {
+      choices: ['text', 'json'] as const,
+      default: 'text' as const,
+      describe: 'json: one JSON document on stdout (progress on stderr)',
+    })
+    .option('exhaustive', {
+      type: 'boolean',
+      default: false,
+      describe: 'check every scenario of up to --depth inserted events on the grid',
+    })
+    .option('depth', { type: 'string', default: '2', describe: 'exhaustive: most inserted events' })
+    .option('grid', { type: 'string', default: '6h', describe: 'exhaustive: the times events are inserted at' })
+    .option('events', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: `event kinds, comma-separated (default all): ${EVENT_TYPES.join(', ')}`,
+    })
+    .option('base', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'exhaustive: base scenario files or folders (default: the bundled scenarios)',
+    })
+    .option('max-states', {
+      type: 'string',
+      default: '5000000',
+      describe: 'exhaustive: stop (incomplete) after this many distinct states',
+    })
+    .option('time-budget', {
+      type: 'string',
+      default: '10m',
+      describe: 'exhaustive: stop (incomplete) after this much time',
+    })
+    .option('goal', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'require a goal to be reached at least once (repeatable; see --list-goals)',
+    })
+    .option('require-coverage', {
+      type: 'boolean',
+      default: false,
+      describe: 'fail (exit 1) when a rule of the model never fired',
+    })
+    .option('list-goals', { type: 'boolean', default: false, describe: 'list the built-in goals and exit' })
+    .option('swarm', {
+      type: 'boolean',
+      default: false,
+      describe: 'each scenario uses a random subset of the event kinds and step flags',
+    })
+    .option('shrink-time', {
+      type: 'string',
+      default: '10s',
+      describe: 'stop shrinking a counterexample after this much time',
+    })
+    .option('fault', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: `plant a deliberate model fault, to measure the search: ${FAULTS.join(', ')}`,
+    });
+}
+
+function exploreHandler(args: ExploreArgs, io: Io, setCode: (code: number) => void): void {
+  if (args['list-goals']) {
+    listGoals(args.format, io);
+    return;
+  }
+  const invariants = args.invariant.map((n) => oneOf(n, INVARIANT_NAMES, '--invariant'));
+  const assume = parseAssume(args.assume);
+  const only = invariants.length === 0 ? {} : { only: invariants };
+  if (args.replay !== undefined) {
+    const result = replay(args.replay, { ...only, force: args.force }, assume);
+    if (args.format === 'json') printJson(io, result);
+    else if (result.violations.length === 0) io.out(`${args.replay}: every invariant that applies holds\n`);
+    else
+      for (const v of result.violations)
+        io.out(`${args.replay}: ${v.invariant} violated at ${formatHours(v.atMs)}: ${v.message}\n`);
+    setCode(result.verdict === 'holds' ? 0 : 1);
+    return;
+  }
+  const goals = args.goal.map((n) => oneOf(n, GOAL_NAMES, '--goal'));
+  const faults = Object.fromEntries(args.fault.map((f) => [oneOf(f, FAULTS, '--fault'), true])) as ModelFaults;
+  const common: ExploreContext = {
+    only,
+    force: args.force,
+    assume,
+    goals,
+    faults,
+    kinds: parseKinds(args.events),
+    json: args.format === 'json',
+    out: args.out,
+    requireCoverage: args['require-coverage'],
+  };
+  setCode(args.exhaustive ? runExhaustive(args, common, io) : runRandom(args, common, io));
 }
 
 function runRandom(args: ExploreArgs, c: ExploreContext, io: Io): number {

@@ -23,6 +23,7 @@ import { shardRange } from '../fleet/run/simulateRange.js';
 import { tuneHtml } from '../fleet/tune/tuneHtml.js';
 import { type Merged, sealShard } from '../shard/mergeShards.js';
 import { ScenarioError, scenarioToYaml } from '../scenario/loadScenario.js';
+import { COMMANDS, type CommandContext } from './commands.js';
 import { InputError } from './InputError.js';
 import type { Io } from './output.js';
 import { parseDecimalOption, parseIntegerOption } from './options.js';
@@ -186,37 +187,40 @@ function writeFleetReport(out: string, report: FleetReport): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Commands
 
+/** The options of `fleet`. */
+function fleetRunOptions<T>(y: Argv<T>) {
+  return y
+    .positional('file', { type: 'string', demandOption: true, describe: 'a fleet file (*.fleet.yaml)' })
+    .options(fleetOptions)
+    .option('shard', {
+      type: 'string',
+      describe:
+        'run only slice I of N (1-based), for provsim merge; auto: the index from JOB_COMPLETION_INDEX, ' +
+        'AWS_BATCH_JOB_ARRAY_INDEX, CLOUD_RUN_TASK_INDEX or BATCH_TASK_INDEX (0-based)',
+    })
+    .option('shards', {
+      type: 'string',
+      describe: 'with --shard auto: the number of shards (default $BATCH_TASK_COUNT or $CLOUD_RUN_TASK_COUNT)',
+    })
+    .option('explain', { type: 'string', describe: "print client N's generated scenario (YAML) and exit" })
+    .option('format', {
+      choices: ['text', 'json'] as const,
+      default: 'text' as const,
+      describe: 'what goes to standard output',
+    });
+}
+
 /** Writes and prints another command's merged shards (`remediate --shard`); false when `merged` is not its kind. */
 export interface ShardMerger {
   readonly write: (merged: Merged, out: string, format: 'text' | 'json') => boolean;
 }
 
 /** The fleet commands, for `yargs().command(fleetCommands(io))`. */
-
 export function fleetCommands(io: Io, mergers: readonly ShardMerger[] = []): CommandModule[] {
   const fleet: CommandModule = {
-    command: 'fleet <file>',
-    describe: 'simulate a fleet of clients described by a *.fleet.yaml file; write JSON and HTML reports',
-    builder: (y) =>
-      y
-        .positional('file', { type: 'string', demandOption: true, describe: 'a fleet file (*.fleet.yaml)' })
-        .options(fleetOptions)
-        .option('shard', {
-          type: 'string',
-          describe:
-            'run only slice I of N (1-based), for provsim merge; auto: the index from JOB_COMPLETION_INDEX, ' +
-            'AWS_BATCH_JOB_ARRAY_INDEX, CLOUD_RUN_TASK_INDEX or BATCH_TASK_INDEX (0-based)',
-        })
-        .option('shards', {
-          type: 'string',
-          describe: 'with --shard auto: the number of shards (default $BATCH_TASK_COUNT or $CLOUD_RUN_TASK_COUNT)',
-        })
-        .option('explain', { type: 'string', describe: "print client N's generated scenario (YAML) and exit" })
-        .option('format', {
-          choices: ['text', 'json'] as const,
-          default: 'text' as const,
-          describe: 'what goes to standard output',
-        }),
+    command: COMMANDS.fleet.command,
+    describe: COMMANDS.fleet.describe,
+    builder: fleetRunOptions,
     handler: async (raw) => {
       const args = raw as unknown as FleetArgs & {
         shard?: string;
@@ -250,8 +254,8 @@ export function fleetCommands(io: Io, mergers: readonly ShardMerger[] = []): Com
   };
 
   const tune: CommandModule = {
-    command: 'tune <file>',
-    describe: 'run a fleet once per ProvisioningMaxMinutes value and show the trade-off',
+    command: COMMANDS.tune.command,
+    describe: COMMANDS.tune.describe,
     builder: (y) =>
       y
         .positional('file', { type: 'string', demandOption: true, describe: 'a fleet file (*.fleet.yaml)' })
@@ -292,8 +296,8 @@ export function fleetCommands(io: Io, mergers: readonly ShardMerger[] = []): Com
   };
 
   const merge: CommandModule = {
-    command: 'merge <files..>',
-    describe: 'combine the shard reports of provsim fleet --shard I/N into the single-run report',
+    command: COMMANDS.merge.command,
+    describe: COMMANDS.merge.describe,
     builder: (y) =>
       y
         .positional('files', {
@@ -324,8 +328,8 @@ export function fleetCommands(io: Io, mergers: readonly ShardMerger[] = []): Com
   };
 
   const schema: CommandModule = {
-    command: 'fleet-schema',
-    describe: false,
+    command: COMMANDS['fleet-schema'].command,
+    describe: COMMANDS['fleet-schema'].describe,
     handler: () => io.out(`${JSON.stringify(fleetJsonSchema(), null, 2)}\n`),
   };
 
@@ -333,6 +337,6 @@ export function fleetCommands(io: Io, mergers: readonly ShardMerger[] = []): Com
 }
 
 /** Registers `fleet`, `tune` and `merge` (and the hidden `fleet-schema`) on the command line. */
-export function registerFleet(cli: Argv, io: Io, mergers: readonly ShardMerger[] = []): void {
+export function registerFleet(cli: Argv, { io }: CommandContext, mergers: readonly ShardMerger[] = []): void {
   cli.command(fleetCommands(io, mergers));
 }

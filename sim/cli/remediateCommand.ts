@@ -15,6 +15,7 @@ import { parseStrategy, type Strategy } from '../remediate/Strategy.js';
 import { scenarioToYaml } from '../scenario/loadScenario.js';
 import { type FleetArgs, loadFleet, progress, type ShardMerger } from './fleetCommand.js';
 import { parseShard } from './shardAndWorkers.js';
+import { COMMANDS, type CommandContext } from './commands.js';
 import { InputError } from './InputError.js';
 import type { Io } from './output.js';
 import { checkOutputFolder } from './outputPaths.js';
@@ -61,10 +62,10 @@ function strategiesOf(raw: readonly string[]): Strategy[] {
   return out;
 }
 
-export function registerRemediate(cli: Argv, io: Io): void {
+export function registerRemediate(cli: Argv, { io }: CommandContext): void {
   cli.command(
-    'remediate <file>',
-    'compare remediation strategies (wait, max=, force-daily, window-daily, registry-only-daily) on one fleet',
+    COMMANDS.remediate.command,
+    COMMANDS.remediate.describe,
     (y) =>
       y
         .positional('file', { type: 'string', demandOption: true, describe: 'a fleet file (*.fleet.yaml)' })

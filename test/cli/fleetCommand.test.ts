@@ -45,7 +45,7 @@ describe('provsim fleet', () => {
     const json = JSON.parse(readFileSync(join(out, 'upgrade-wave.fleet.json'), 'utf8')) as { clients: number };
     expect(json.clients).toBe(1500);
     const html = readFileSync(join(out, 'upgrade-wave.fleet.html'), 'utf8');
-    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toMatch(/^<!doctype html>/i);
     expect(html).toContain('<svg class="chart"');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   });

@@ -282,6 +282,17 @@ describe('rule names', () => {
     expect(documented).toEqual(RULE_NAMES);
   });
 
+  it('cite the sources docs/model.md gives them', () => {
+    const doc = readFileSync(new URL('../../docs/model.md', import.meta.url), 'utf8');
+    const from = doc.indexOf('## Rules by name');
+    const section = doc.slice(from, doc.indexOf('\n## ', from + 1));
+    // | `name` | what it does | [a][b] | shown by |
+    const documented = [...section.matchAll(/^\| `([a-z0-9-]+)` \| .* \| ((?:\[[a-zA-Z -]+\])+) \| .* \|$/gm)].map(
+      (m) => ({ name: m[1], sources: [...(m[2] ?? '').matchAll(/\[([^\]]+)\]/g)].map((s) => s[1]) }),
+    );
+    expect(documented).toEqual(RULES.map((r) => ({ name: r.name, sources: [...r.sources] })));
+  });
+
   for (const c of cases) {
     it(`are shown firing by the trace: ${c.name}`, () => {
       const seen = fired(c.options);

@@ -714,6 +714,24 @@ describe('the check loop after an exit', () => {
       [6 * H, 10800],
     ]);
   });
+
+  it('keeps the next check where it is on a re-entry while the loop runs under continuous', () => {
+    // setRestartsService false, checkLoop continuous. $true at 30m: loop, first check at 1h30m. $true again at 1h
+    // (timestamp reset to 1h): the loop goes on, no new one; checks at 1h30m and 2h30m (elapsed 30m and 1h30m).
+    const r = simulate({
+      horizonMs: 3 * H,
+      assumptions: { setRestartsService: false, checkLoop: 'continuous' },
+      events: [
+        { type: 'admin-wmi', atMs: 30 * M, enable: true },
+        { type: 'admin-wmi', atMs: H, enable: true },
+      ],
+    });
+    expect(entries(r, 'check-loop').map((e) => [e.atMs, e.action, e.firstAtMs])).toEqual([[30 * M, 'start', 90 * M]]);
+    expect(r.checks.map((c) => [c.atMs, c.elapsedSeconds])).toEqual([
+      [90 * M, 1800],
+      [150 * M, 5400],
+    ]);
+  });
 });
 
 describe('entering and leaving while CcmExec is stopped', () => {

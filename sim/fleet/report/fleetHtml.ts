@@ -9,7 +9,8 @@ import type { Fleet } from '../load/Fleet.js';
 import { EXAMPLE_KINDS } from '../summary/FleetSummary.js';
 import { type Distribution, type FleetReport, formatPercentile, type GroupRow } from './FleetReport.js';
 import type { HistogramJson, Percentile } from '../summary/Histogram.js';
-import { type Bar, barChart, escapeHtml, lineChart } from './svgChart.js';
+import { escapeHtml, htmlPage } from '../../html/page.js';
+import { type Bar, barChart, lineChart } from '../../html/svgChart.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -18,22 +19,6 @@ const DAY = 24 * HOUR;
 const int = (n: number): string => n.toLocaleString('en-US');
 const pct = (x: number): string => `${(x * 100).toFixed(x !== 0 && x < 0.001 ? 4 : 2)}%`;
 const e = escapeHtml;
-
-export const PAGE_CSS = `
-body { font: 14px/1.45 system-ui, sans-serif; color: #222; margin: 24px auto; max-width: 1200px; padding: 0 16px; }
-h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; margin-top: 28px; border-bottom: 1px solid #ddd; }
-.sub { color: #666; margin-top: 0; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 10px; margin: 16px 0; }
-.card { border: 1px solid #ddd; border-radius: 6px; padding: 8px 12px; }
-.card b { display: block; font-size: 20px; } .card span { color: #666; font-size: 12px; }
-.card.warn b { color: #b3261e; }
-table { border-collapse: collapse; margin: 8px 0; font-size: 13px; } th, td { padding: 3px 8px; border-bottom: 1px solid #eee; }
-th { vertical-align: bottom; }
-th { text-align: left; color: #555; font-weight: 600; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
-svg.chart { width: 100%; height: auto; display: block; margin: 10px 0; }
-code { background: #f4f4f4; padding: 1px 4px; border-radius: 3px; }
-.note { color: #666; font-size: 12px; }
-`;
 
 /** Re-bins exact buckets `[low, high, count]` into display bins by each bucket's lower edge. */
 function rebin(histogram: HistogramJson, edges: readonly number[]): number[] {
@@ -195,12 +180,9 @@ export function fleetHtml(r: FleetReport): string {
     .join('');
   const mix = (items: readonly { value: string | number | null; share: number }[]) =>
     items.map((m) => `${m.value === null ? 'absent' : m.value} ${pct(m.share)}`).join(', ');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${e(title)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>${PAGE_CSS}</style></head>
-<body>
-<h1>${e(title)}</h1>
+  return htmlPage(
+    title,
+    `<h1>${e(title)}</h1>
 <p class="sub">${int(r.clients)} clients over ${e(formatDuration(f.horizonMs))} from ${e(new Date(f.startMs).toISOString())}, seed ${f.seed}. ${e(f.description)}</p>
 <p class="sub">Releases ${e(mix(f.releases))}; ProvisioningMaxMinutes ${e(mix(f.maxMinutes))}.</p>
 <div class="cards">
@@ -240,7 +222,6 @@ ${groupTable(
   })),
 )}
 ${examples === '' ? '' : `<h2>Clients to look at</h2><p>The smallest client numbers of each kind. See what happened to one with <code>provsim fleet ${e(f.file ?? `${f.name}.fleet.yaml`)} --explain N &gt; client.yaml</code> then <code>provsim run client.yaml</code>.</p><table>${examples}</table>`}
-<p class="note">Each percentile is the lower bound of the exact histogram bucket that holds it (buckets one second wide below 34 minutes, at most 0.1% wide above: within 0.1% of the exact value); bars are labelled with their counts, so a tail bin of a few clients never reads as empty. ${int(r.fastPath.closedForm)} clients were computed in closed form and ${int(r.fastPath.skipping)} event by event (idle stretches skipped); both give what <code>provsim run</code> gives for the client's scenario.</p>
-</body></html>
-`;
+<p class="note">Each percentile is the lower bound of the exact histogram bucket that holds it (buckets one second wide below 34 minutes, at most 0.1% wide above: within 0.1% of the exact value); bars are labelled with their counts, so a tail bin of a few clients never reads as empty. ${int(r.fastPath.closedForm)} clients were computed in closed form and ${int(r.fastPath.skipping)} event by event (idle stretches skipped); both give what <code>provsim run</code> gives for the client's scenario.</p>`,
+  );
 }

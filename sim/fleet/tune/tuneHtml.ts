@@ -4,9 +4,9 @@
  * Pure.
  */
 import { formatPercentile } from '../report/FleetReport.js';
-import { PAGE_CSS } from '../report/fleetHtml.js';
 import { formatShare, minutesLabel, recommendationText, type TuneReport, tuneRowCells } from './runTune.js';
-import { escapeHtml as e, lineChart } from '../report/svgChart.js';
+import { escapeHtml as e, htmlPage } from '../../html/page.js';
+import { lineChart } from '../../html/svgChart.js';
 
 const int = (n: number): string => n.toLocaleString('en-US');
 
@@ -93,12 +93,9 @@ export function tuneHtml(t: TuneReport): string {
     )
     .join('\n');
   const f = t.fleet;
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Tuning ProvisioningMaxMinutes: ${e(f.name)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>${PAGE_CSS}</style></head>
-<body>
-<h1>Tuning ProvisioningMaxMinutes: fleet ${e(f.name)}</h1>
+  return htmlPage(
+    `Tuning ProvisioningMaxMinutes: ${f.name}`,
+    `<h1>Tuning ProvisioningMaxMinutes: fleet ${e(f.name)}</h1>
 <p class="sub">${int(f.clients)} clients, the same clients and draws in every run; only ProvisioningMaxMinutes changes.</p>
 <p><b>${e(recommendationText(t))}</b></p>
 ${premature}
@@ -106,7 +103,6 @@ ${stuck}
 ${latency}
 <table><tr>${head.map((h) => `<th>${e(h)}</th>`).join('')}</tr>
 ${body}
-</table>
-</body></html>
-`;
+</table>`,
+  );
 }

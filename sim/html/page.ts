@@ -1,6 +1,13 @@
 /**
- * The frame shared by every HTML page provsim writes: escaping, the inline stylesheet and the document shell.
- * Pages are self-contained: no script, no external style sheet, font, image or link that needs the network.
+ * The HTML kit every page provsim writes stands on (the run report, the index and comparison pages, the fleet, tune,
+ * remediate and triage pages): escaping, the one inline stylesheet and the document shell. Pages are
+ * self-contained: no script, no external style sheet, font, image or link that needs the network.
+ *
+ * Charts come from two engines on purpose. The run report's timeline is a Vega-Lite specification rendered to static
+ * SVG (`report/html/renderSvg.ts`): a time axis of arbitrary length, layered marks with tooltips and a legend, where
+ * a grammar of graphics earns its weight. The fleet, tune, remediate and triage pages draw a handful of fixed
+ * line and bar charts from summaries with the hand-written SVG of `svgChart.ts`: a few hundred bytes per chart, no
+ * Vega to load in a worker or for a page of counts, and the markup is the chart.
  */
 
 /** Escapes text for HTML element content and double-quoted attribute values. */
@@ -43,6 +50,13 @@ details summary { cursor: pointer; color: #333; }
 .timeline td:nth-child(1), .timeline td:nth-child(2) { white-space: nowrap; font-family: Consolas, "DejaVu Sans Mono", monospace; font-size: 12px; }
 .timeline td { padding-top: 1px; padding-bottom: 1px; }
 .index td:nth-child(3), .index td:nth-child(5), .index td:nth-child(8) { white-space: nowrap; }
+.sub { color: #555; margin-top: 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 10px; margin: 16px 0; }
+.card { border: 1px solid #ddd; border-radius: 6px; padding: 8px 12px; }
+.card b { display: block; font-size: 20px; } .card span { color: #555; font-size: 12px; }
+.card.warn b { color: #b3261e; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+svg.chart { width: 100%; height: auto; display: block; margin: 10px 0; }
 `;
 
 /** A whole HTML document. */

@@ -1,6 +1,6 @@
 /** The fleet pages' bar chart shows a tail bin of a few clients beside bins of thousands, and says its count. */
 import { describe, expect, it } from 'vitest';
-import { barChart } from '../../../sim/fleet/report/svgChart.js';
+import { barChart } from '../../sim/html/svgChart.js';
 
 describe('barChart', () => {
   const svg = barChart({

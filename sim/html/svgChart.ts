@@ -1,11 +1,9 @@
 /**
- * Small static SVG charts for the self-contained fleet and tune pages: a line (or area) chart and a bar chart, with
+ * Small static SVG charts for the self-contained fleet, tune, remediate and triage pages (why not Vega-Lite: see
+ * page.ts): a line (or area) chart and a bar chart, with
  * axes, ticks and a `<title>` tooltip on every mark. No script, no network: the markup is the chart. Pure.
  */
-
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+import { escapeHtml } from './page.js';
 
 const FONT = 'font-family="system-ui, sans-serif" font-size="12"';
 const AXIS = '#555';
