@@ -304,6 +304,7 @@ describe('choices', () => {
     const code = [
       'model/transition.ts',
       'model/runModel.ts',
+      'model/driver.ts',
       'report/Report.ts',
       'report/judge.ts',
       'scenario/loadScenario.ts',
