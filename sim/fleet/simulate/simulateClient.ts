@@ -88,37 +88,125 @@ function publications(scenario: Scenario): number[] {
  * When policy is retrieved, as runs of `count` retrievals `step` apart from `fromMs`, in time order. Deployments
  * touch nothing in the model but the retrievals that process them, so the fast path runs the model without them and
  * reads each one's processing time off this list: the first retrieval at or after its publication (a publication
- * runs before anything else at its instant but time 0's setup, whose retrieval is left out of the list).
+ * runs before anything else at its instant but time 0's setup, whose retrieval is left out of the list). Reusable
+ * (`reset`): the quiet clients' loop keeps one.
  */
-class Retrievals {
-  private readonly runs: number[] = [];
+export class Retrievals {
+  private runs = new Float64Array(48);
+  private length = 0;
 
-  add(fromMs: number, stepMs: number, count: number): void {
-    if (count > 0) this.runs.push(fromMs, stepMs, count);
+  reset(): void {
+    this.length = 0;
   }
 
-  /** Each publication's wait (`null`: never processed); `published` is in time order. */
-  waits(published: readonly number[]): (number | null)[] {
-    const out: (number | null)[] = new Array<number | null>(published.length);
+  add(fromMs: number, stepMs: number, count: number): void {
+    if (count <= 0) return;
+    if (this.length + 3 > this.runs.length) {
+      const runs = new Float64Array(this.runs.length * 2);
+      runs.set(this.runs);
+      this.runs = runs;
+    }
+    this.runs[this.length++] = fromMs;
+    this.runs[this.length++] = stepMs;
+    this.runs[this.length++] = count;
+  }
+
+  /**
+   * Into `out[k]`, the wait of the publication at `published[k] + shift` (NaN: never processed); the publications
+   * are in time order.
+   */
+  waitsInto(published: ArrayLike<number>, shift: number, out: Float64Array): void {
     const runs = this.runs;
     let i = 0;
     for (let k = 0; k < published.length; k++) {
-      const at = published[k] as number;
-      let processedAt: number | null = null;
-      while (i < runs.length) {
+      const at = (published[k] as number) + shift;
+      let wait = Number.NaN;
+      while (i < this.length) {
         const from = runs[i] as number;
         const step = runs[i + 1] as number;
-        const last = from + ((runs[i + 2] as number) - 1) * step;
-        if (last >= at) {
-          processedAt = from >= at ? from : from + Math.ceil((at - from) / step) * step;
+        if (from + ((runs[i + 2] as number) - 1) * step >= at) {
+          wait = (from >= at ? from : from + Math.ceil((at - from) / step) * step) - at;
           break;
         }
         i += 3;
       }
-      out[k] = processedAt === null ? null : processedAt - at;
+      out[k] = wait;
     }
-    return out;
   }
+
+  /** Each publication's wait (`null`: never processed); `published` is in time order. */
+  waits(published: readonly number[]): (number | null)[] {
+    const out = new Float64Array(published.length);
+    this.waitsInto(published, 0, out);
+    return Array.from(out, (w) => (Number.isNaN(w) ? null : w));
+  }
+}
+
+/** A client's outages (power losses and restarts) in the kernel's order: when each starts, and its downtime. */
+export interface Outages {
+  readonly atMs: ArrayLike<number>;
+  readonly downtimeMs: ArrayLike<number>;
+  readonly count: number;
+}
+
+/**
+ * The closed form's core: when a quiet client retrieves policy (into `retrievals`) and how many events its outages,
+ * boots and policy ticks make. CcmExec runs from `fromMs`: time 0 (whose retrieval processes nothing) or the end of
+ * a boot (which retrieves). While it runs, a policy tick every P retrieves; a tick at the instant of a stop still
+ * runs (it comes first).
+ */
+export function quietRetrievals(
+  outages: Outages,
+  horizonMs: number,
+  client: { readonly policyIntervalMs: number; readonly bootTimeMs: number },
+  retrievals: Retrievals,
+): number {
+  const P = client.policyIntervalMs;
+  let eventCount = 0;
+  let on = true;
+  let fromMs = 0;
+  let bootAt = -1;
+  for (let k = 0; k < outages.count; k++) {
+    const atMs = outages.atMs[k] as number;
+    // The end of a boot (Priority.boot) runs before an action at the same instant (Priority.action + index).
+    if (bootAt >= 0 && bootAt <= atMs) {
+      eventCount++;
+      on = true;
+      fromMs = bootAt;
+      retrievals.add(bootAt, 0, 1);
+      bootAt = -1;
+    }
+    eventCount++;
+    if (on) {
+      const ticks = Math.floor((atMs - fromMs) / P);
+      retrievals.add(fromMs + P, P, ticks);
+      eventCount += ticks;
+      on = false;
+    }
+    // [provsim] An outage while the device is off starts it over: the pending boot is replaced.
+    bootAt = atMs + (outages.downtimeMs[k] as number) + client.bootTimeMs;
+  }
+  if (bootAt >= 0 && bootAt <= horizonMs) {
+    eventCount++;
+    on = true;
+    fromMs = bootAt;
+    retrievals.add(bootAt, 0, 1);
+  }
+  if (on) {
+    const ticks = Math.floor((horizonMs - fromMs) / P);
+    retrievals.add(fromMs + P, P, ticks);
+    eventCount += ticks;
+  }
+  return eventCount;
+}
+
+/** How many scheduled ccmeval runs fall in [0, horizon]. */
+export function ccmevalRuns(
+  ccmeval: { enabled: boolean; everyMs: number },
+  firstMs: number,
+  horizonMs: number,
+): number {
+  return ccmeval.enabled && firstMs <= horizonMs ? Math.floor((horizonMs - firstMs) / ccmeval.everyMs) + 1 : 0;
 }
 
 function taskSequenceOutcome(status: ClientState['taskSequence']['status']): TaskSequenceOutcome {
@@ -141,51 +229,24 @@ const NO_TASK_SEQUENCE: ClientOutcome['taskSequence'] = Object.freeze({
 
 function closedForm(scenario: Scenario): ClientOutcome {
   const { client, horizonMs } = scenario;
-  const P = client.policyIntervalMs;
   const published = publications(scenario);
   const retrievals = new Retrievals();
-  let eventCount = 1 + published.length; // init, and each publication
-  let on = true;
-  // CcmExec runs from `fromMs`: time 0 (whose retrieval processes nothing) or the end of a boot (which retrieves).
-  // While it runs, a policy tick every P retrieves; a tick at the instant of a stop still runs (it comes first).
-  let fromMs = 0;
-  let bootAt = -1;
+  const atMs: number[] = [];
+  const downtimeMs: number[] = [];
+  let others = 0;
   for (const o of scriptedOccurrences(scenario.events, horizonMs, notDeployment)) {
-    // The end of a boot (Priority.boot) runs before an action at the same instant (Priority.action + index).
-    if (bootAt >= 0 && bootAt <= o.atMs) {
-      eventCount++;
-      on = true;
-      fromMs = bootAt;
-      retrievals.add(bootAt, 0, 1);
-      bootAt = -1;
-    }
-    eventCount++;
     const e = o.event;
     if (e.type === 'power-loss' || e.type === 'reboot') {
-      if (on) {
-        const ticks = Math.floor((o.atMs - fromMs) / P);
-        retrievals.add(fromMs + P, P, ticks);
-        eventCount += ticks;
-        on = false;
-      }
-      // [provsim] An outage while the device is off starts it over: the pending boot is replaced.
-      bootAt = o.atMs + e.downtimeMs + client.bootTimeMs;
-    }
+      atMs.push(o.atMs);
+      downtimeMs.push(e.downtimeMs);
+    } else others++; // never in a quiet client (fastPathOf); it would change nothing here but the count
   }
-  if (bootAt >= 0 && bootAt <= horizonMs) {
-    eventCount++;
-    on = true;
-    fromMs = bootAt;
-    retrievals.add(bootAt, 0, 1);
-  }
-  if (on) {
-    const ticks = Math.floor((horizonMs - fromMs) / P);
-    retrievals.add(fromMs + P, P, ticks);
-    eventCount += ticks;
-  }
-  const cc = client.ccmeval;
-  if (cc.enabled && cc.firstMs <= horizonMs) eventCount += Math.floor((horizonMs - cc.firstMs) / cc.everyMs) + 1;
-
+  const eventCount =
+    1 + // init
+    published.length +
+    others +
+    quietRetrievals({ atMs, downtimeMs, count: atMs.length }, horizonMs, client, retrievals) +
+    ccmevalRuns(client.ccmeval, client.ccmeval.firstMs, horizonMs);
   return {
     intervals: NO_INTERVALS,
     totalMs: 0,
