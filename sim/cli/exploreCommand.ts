@@ -6,7 +6,6 @@
  * Exit 1 on a violation, a required goal never reached, or an exhaustive search that could not finish.
  * `--replay FILE` re-checks a file; `--list-goals` lists the built-in goals.
  */
-import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import type { ModelFaults } from '../model/transition.js';
@@ -44,9 +43,8 @@ import {
 } from './exploreOutput.js';
 import { InputError } from './InputError.js';
 import { type Io, printJson } from './output.js';
-import { parseIntegerOption } from './options.js';
 import { applyOverrides, parseAssume, parseSeed } from './overrides.js';
-import { defaultWorkers, parseShard } from './shardAndWorkers.js';
+import { parseShard, workersOption } from './shardAndWorkers.js';
 import { readInputText } from './readInput.js';
 
 import { writeAtomic } from './writeAtomic.js';
@@ -231,18 +229,10 @@ function runsOf(args: ExploreArgs): { start: number; runs: number; shard: Explor
   };
 }
 
-/** `--workers`, or the cores free (as `fleet`). */
-function workersOf(args: ExploreArgs): number {
-  return (
-    parseIntegerOption(args.workers, { name: '--workers', min: 1, max: 256 }) ??
-    defaultWorkers(availableParallelism(), loadavg()[0] ?? 0)
-  );
-}
-
 async function runRandom(args: ExploreArgs, c: ExploreContext, io: Io): Promise<number> {
   const say = sayer(c, io);
   const { start, runs, shard } = runsOf(args);
-  const workers = workersOf(args);
+  const workers = workersOption(args.workers);
   const seed = parseSeed(args.seed) ?? parseSeed(process.env.PROVSIM_SEED, 'PROVSIM_SEED') ?? Date.now() % 2147483647;
   const assumptions = args['all-assumptions'] ? 'any' : c.assume;
   const shrinkTimeMs = positiveDuration(args['shrink-time'], '--shrink-time');

@@ -8,12 +8,10 @@
  * Workers run the compiled module `exploreWorker.js` beside this one; when this module runs from TypeScript sources
  * (in the tests) there is none, and the search stays in this thread, with the same result.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { CoverageTally, type RuleCoverage } from '../verify/coverage.js';
 import { type RangeResult, type SearchOptions, type SearchRange, searchRange } from '../verify/explore.js';
 import { type GoalResult, GoalTally } from '../verify/goals.js';
+import { startWorkerPool, workerModuleExists } from './workerPool.js';
 
 export interface ThreadedSearchOptions {
   /** The first run number this search checks, and how many runs. */
@@ -52,7 +50,7 @@ const WORKER_URL = new URL('./exploreWorker.js', import.meta.url);
 
 /** Whether worker threads can run here (the compiled worker module exists). */
 export function searchWorkersAvailable(): boolean {
-  return WORKER_URL.protocol === 'file:' && existsSync(fileURLToPath(WORKER_URL));
+  return workerModuleExists(WORKER_URL);
 }
 
 /** One range of the search, with the goal and coverage tallies of its reports. */
@@ -91,7 +89,14 @@ export async function searchOnThreads(options: SearchOptions, search: ThreadedSe
     done += r.checked;
     search.onProgress?.(done);
   };
-  const pool = startWorkers(searchOptionsOf(options), threads - 1, take, record);
+  const pool = startWorkerPool<ToSearchWorker, FromSearchWorker>({
+    url: WORKER_URL,
+    count: threads - 1,
+    workerData: { options: searchOptionsOf(options) },
+    take,
+    onResult: (r) => (record(r), undefined),
+    what: 'an explore worker',
+  });
   try {
     for (let m = take(); m !== undefined; m = take()) {
       record(checkChunk(options, m));
@@ -127,62 +132,4 @@ function joined(results: readonly FromSearchWorker[]): Omit<ThreadedSearch, 'sea
     }
   }
   return { found: { checked, failure }, goals: goals.summary([]), coverage: coverage.summary() };
-}
-
-interface WorkerPool {
-  /** Resolves once every chunk handed out has come back. */
-  finish(): Promise<void>;
-  stop(): void;
-}
-
-function startWorkers(
-  options: SearchOptions,
-  count: number,
-  take: () => ToSearchWorker | undefined,
-  record: (r: FromSearchWorker) => void,
-): WorkerPool {
-  const pool: Worker[] = [];
-  let outstanding = 0;
-  let failure: Error | null = null;
-  let settle: (() => void) | null = null;
-  const check = () => {
-    if (failure !== null || outstanding === 0) settle?.();
-  };
-  const feed = (w: Worker) => {
-    const m = take();
-    if (m === undefined) return;
-    outstanding++;
-    w.postMessage(m);
-  };
-  for (let i = 0; i < count; i++) {
-    const w = new Worker(WORKER_URL, { workerData: { options } });
-    pool.push(w);
-    w.on('message', (r: FromSearchWorker) => {
-      outstanding--;
-      record(r);
-      feed(w);
-      check();
-    });
-    w.on('error', (error) => {
-      failure ??= error;
-      check();
-    });
-    w.on('exit', (code) => {
-      if (outstanding > 0) failure ??= new Error(`an explore worker stopped before it finished (exit code ${code})`);
-      check();
-    });
-    // Kept two chunks ahead, so a worker does not wait for this thread to hand out the next one.
-    feed(w);
-    feed(w);
-  }
-  return {
-    finish: () =>
-      new Promise<void>((resolve, reject) => {
-        settle = () => (failure === null ? resolve() : reject(failure));
-        check();
-      }),
-    stop: () => {
-      for (const w of pool) void w.terminate();
-    },
-  };
 }

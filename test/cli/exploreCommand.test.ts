@@ -199,7 +199,8 @@ describe('provsim explore --shard', () => {
 describe('provsim explore --workers', () => {
   it('gives the same document with worker threads as in one thread (the built command)', () => {
     const run = (workers: string) => {
-      const r = provsim(['explore', '--runs', '450', '--seed', '8', '--format', 'json', '--workers', workers]);
+      const args = ['explore', '--runs', '450', '--seed', '8', '--format', 'json', '--workers', workers];
+      const r = provsim(args, { timeoutMs: 300_000 });
       expect(r.code).toBe(0);
       const doc = JSON.parse(r.out);
       delete doc.searchSeconds;
@@ -207,5 +208,5 @@ describe('provsim explore --workers', () => {
       return doc;
     };
     expect(run('2')).toEqual(run('1'));
-  });
+  }, 300_000);
 });
