@@ -2,7 +2,7 @@
  * The rule names: unique, kebab-case, the same list as docs/model.md, and each one shown firing by the trace of a
  * small scenario built to reach it (so exploration coverage can count every rule).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { countRuleFirings, createRuleTracker, RULE_NAMES, RULES, type RuleName } from '../../sim/model/rules.js';
 import { runModel } from '../../sim/model/runModel.js';
@@ -314,14 +314,11 @@ describe('choices', () => {
     const choices = doc.slice(doc.indexOf('## Choices'));
     const numbers = [...choices.matchAll(/^(\d+)\. \*\*/gm)].map((m) => Number(m[1]));
     expect(numbers.length).toBeGreaterThanOrEqual(18);
-    const code = [
-      'model/transition.ts',
-      'model/runModel.ts',
-      'report/Report.ts',
-      'report/judge.ts',
-      'scenario/loadScenario.ts',
-    ]
-      .map((f) => readFileSync(new URL(`../../sim/${f}`, import.meta.url), 'utf8'))
+    // Every source file of sim/: a choice is tagged where it is made, wherever that is.
+    const sim = new URL('../../sim/', import.meta.url);
+    const code = readdirSync(sim, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => readFileSync(new URL(f, sim), 'utf8'))
       .join('\n');
     const tagged = new Set(
       [...code.matchAll(/\[provsim(?:, docs\/model\.md)?\]? \(?choice (\d+)\)?/g)].map((m) => Number(m[1])),
