@@ -28,3 +28,21 @@ describe('createRandom', () => {
     expect(first).toMatchInlineSnapshot(`1828152527`);
   });
 });
+
+describe('createRandom: ranges and misuse', () => {
+  it('draws every integer of [min, max], and min itself when max equals min', () => {
+    const r = createRandom(11);
+    const seen = new Set<number>();
+    for (let i = 0; i < 200; i++) seen.add(r.nextInt(-3, 3));
+    expect([...seen].sort((a, b) => a - b)).toEqual([-3, -2, -1, 0, 1, 2, 3]);
+    expect(r.nextInt(5, 5)).toBe(5);
+  });
+
+  it('refuses a seed or bounds that are not integers, and bounds in the wrong order', () => {
+    expect(() => createRandom(1.5)).toThrow('seed must be an integer, got 1.5');
+    const r = createRandom(1);
+    expect(() => r.nextInt(0.5, 3)).toThrow('nextInt needs integers with min <= max, got [0.5, 3]');
+    expect(() => r.nextInt(0, 2.5)).toThrow('nextInt needs integers with min <= max, got [0, 2.5]');
+    expect(() => r.nextInt(3, 2)).toThrow('nextInt needs integers with min <= max, got [3, 2]');
+  });
+});
