@@ -380,6 +380,14 @@ describe('the rule tracker, entry by entry', () => {
     ]);
   });
 
+  it('remembers nothing before the first entry: no restart under way, no step holding CcmExec, no entry', () => {
+    expect(observe([disabledByStep])).toEqual([['step-disables-client']]);
+    expect(observe([{ type: 'ccmeval', manual: false, action: 'enabled-and-started' }])).toEqual([
+      ['ccmeval-enables-disabled'],
+    ]);
+    expect(observe([{ type: 'ts-end', outcome: 'failed' }])).toEqual([['ts-ends-without-entering']]);
+  });
+
   it('names the rules of entries, exits, checks and policy', () => {
     expectRules([
       [
