@@ -77,6 +77,16 @@ describe('ModelDriver', () => {
     expect(driver.eventCount).toBe(transitions() + taken.length);
   });
 
+  it('replaces a pending tick when it schedules one', () => {
+    // The policy tick due at 1h is replaced by one at 2h: the model retrieves at 0 and 2h only (the restart at
+    // 2h comes after the tick at the same instant).
+    const { driver, trace } = driverOf(2 * H);
+    driver.runUntil(0);
+    driver.scheduleTimer('policy', 2 * H);
+    driver.runUntil(2 * H);
+    expect(trace.filter((e) => e.type === 'policy-retrieval').map((e) => e.atMs)).toEqual([0, 2 * H]);
+  });
+
   it('moves a pending periodic timer, and schedules one as the model does', () => {
     const { driver, trace } = driverOf(10 * H);
     driver.runUntil(0);

@@ -7,7 +7,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scriptedOccurrences } from '../../sim/model/driver.js';
-import { isRoutineTick, nextExpiringCheck, type PeriodicKey, periodOf } from '../../sim/model/queries.js';
+import {
+  isPeriodic,
+  isRoutineTick,
+  nextExpiringCheck,
+  type PeriodicKey,
+  periodicPriority,
+  periodOf,
+} from '../../sim/model/queries.js';
 import { ModelRunner, runModel } from '../../sim/model/runModel.js';
 import { firstExpiredWallMs } from '../../sim/model/timeout.js';
 import { initialState } from '../../sim/model/transition.js';
@@ -103,6 +110,8 @@ describe('isRoutineTick', () => {
     expect(isRoutineTick(scenario, out, 'policy', H)).toBe(true);
     expect(isRoutineTick(scenario, { ...out, deployments: [waiting] }, 'policy', H)).toBe(false);
     expect(isRoutineTick(scenario, { ...out, deployments: [waiting] }, 'policy', 4 * S)).toBe(true);
+    // Published at the tick's instant: that tick processes it.
+    expect(isRoutineTick(scenario, { ...out, deployments: [waiting] }, 'policy', 5 * S)).toBe(false);
     expect(isRoutineTick(scenario, { ...out, deployments: [{ ...waiting, processedAtMs: 6 * S }] }, 'policy', H)).toBe(
       true,
     );
@@ -170,7 +179,31 @@ describe('periodOf', () => {
   });
 });
 
+describe('isPeriodic and periodicPriority', () => {
+  it('name the three timers that tick, with the priority the model gives each', () => {
+    const keys = ['boot', 'service-start', 'ts', 'policy', 'check', 'ccmeval', 'watchdog'] as const;
+    expect(keys.filter((k) => isPeriodic(k))).toEqual(['policy', 'check', 'ccmeval']);
+    expect((['policy', 'check', 'ccmeval'] as const).map((k) => periodicPriority(k))).toEqual([
+      Priority.policy,
+      Priority.check,
+      Priority.ccmeval,
+    ]);
+  });
+});
+
 describe('scriptedOccurrences', () => {
+  it('keeps an occurrence at the horizon, and sorts occurrences given in reverse time order', () => {
+    const s = createScenario({
+      horizonMs: 4 * H,
+      events: [
+        { type: 'reboot', atMs: 2 * H, downtimeMs: 0, recoverable: true, repeat: { everyMs: 2 * H, count: 3 } },
+        { type: 'deployment', atMs: H, name: 'app' },
+      ],
+    });
+    expect(scriptedOccurrences(s.events, s.horizonMs).map((o) => o.atMs / H)).toEqual([1, 2, 4]);
+    expect(scriptedOccurrences(s.events.slice(0, 1), s.horizonMs).map((o) => o.atMs / H)).toEqual([2, 4]);
+  });
+
   it('expands repeat up to the horizon, in time then priority (band, then file order)', () => {
     const s = createScenario({
       horizonMs: 10 * H,
