@@ -4,6 +4,7 @@
  * actually free. Pure: the environment, the core count and the load are arguments (the command passes the
  * process's).
  */
+import { MAX_SHARDS } from '../shard/shardSet.js';
 import { InputError } from './InputError.js';
 
 /** The 0-based index variables, in the order they are read: Kubernetes Indexed Job, AWS Batch, Cloud Run, Google Batch. */
@@ -15,8 +16,6 @@ export const SHARD_INDEX_VARIABLES = [
 ] as const;
 /** The shard-count variables, read when `--shards` is not given. */
 export const SHARD_COUNT_VARIABLES = ['BATCH_TASK_COUNT', 'CLOUD_RUN_TASK_COUNT'] as const;
-
-const MAX_SHARDS = 100_000;
 
 export interface Shard {
   /** 1-based, as in `--shard 2/4`. */
