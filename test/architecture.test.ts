@@ -164,6 +164,21 @@ describe('the import graph of sim/', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('lets import and fleet take only types from sim/report (no helper, of time or else, from above)', () => {
+    const valueImports = filesUnder(SIM)
+      .map((file) => relative(SIM, file))
+      .filter((file) => file.startsWith('import/') || file.startsWith('fleet/'))
+      .flatMap((file) => {
+        const text = readFileSync(join(SIM, file), 'utf8');
+        return [...text.matchAll(/^(import|export)\s+(type\s+)?[^'"]*?from\s+'(\.[^']+)\.js'/gms)]
+          .filter((m) => m[2] === undefined)
+          .map((m) => relative(SIM, normalize(join(SIM, dirname(file), `${m[3]}.ts`))))
+          .filter((t) => t.startsWith('report/'))
+          .map((t) => `${file} -> ${t}`);
+      });
+    expect(valueImports).toEqual([]);
+  });
+
   it('takes time helpers from sim/time only', () => {
     const fromElsewhere = [...graph].flatMap(([file, targets]) =>
       targets

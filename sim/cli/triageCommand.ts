@@ -1,6 +1,6 @@
 /**
- * `provsim triage <export files...> --as-of T`: a forecast per device from an inventory export (see
- * `../shared/spec/interface.md`, "provsim triage"). Reads the files, hands them to `sim/triage`, prints the chosen
+ * `provsim triage <export files...> --as-of T`: a forecast per device from an inventory export (see README,
+ * "Triage: from a CMPivot query to a fix list"). Reads the files, hands them to `sim/triage`, prints the chosen
  * format, and with `--out` writes the whole set (JSON, CSV, HTML, text and `fix-now.ps1`) or nothing.
  */
 import { readdirSync, statSync } from 'node:fs';

@@ -18,7 +18,7 @@ import { stuckTime } from '../fleet/simulate/ClientOutcome.js';
 import { withMaxMinutes } from '../fleet/tune/runTune.js';
 import { fleetPublications } from '../fleet/summary/FleetSummary.js';
 import { fastPathOf, simulateClient } from '../fleet/simulate/simulateClient.js';
-import { hasTimeout } from '../model/transition.js';
+import { hasTimeout } from '../model/timeout.js';
 import type { Scenario } from '../scenario/Scenario.js';
 import { type Strategy, withStrategy } from './Strategy.js';
 

@@ -57,7 +57,7 @@ const enabledTimeValue = F.custom<number>(
 const maxMinutesValue = F.integer(
   0,
   DWORD_MAX,
-  'ProvisioningMaxMinutes is a REG_DWORD: a whole number from 0 to 4294967295 (0 or absent means 48 hours)',
+  `ProvisioningMaxMinutes is a REG_DWORD: a whole number from 0 to ${DWORD_MAX} (0 or absent means ${DEFAULT_MAX_MINUTES / 60} hours)`,
 );
 
 export const REGISTRY_VALUE: { readonly [K in RegistryName]-?: F.Spec<NonNullable<RegistryValues[K]>> } = {
@@ -72,7 +72,7 @@ export const REGISTRY_DESCRIPTION: { readonly [K in RegistryName]: string } = {
   SystemTaskExcludes: 'REG_SZ; in provisioning mode the five-task list, otherwise "".',
   ProvisioningEnabledTime:
     'When provisioning mode was last entered: Unix seconds (UTC), or an ISO 8601 date-time converted to whole seconds.',
-  ProvisioningMaxMinutes: `REG_DWORD, 0 to 4294967295 minutes; 0 or absent means 48 hours (${DEFAULT_MAX_MINUTES}).`,
+  ProvisioningMaxMinutes: `REG_DWORD, 0 to ${DWORD_MAX} minutes; 0 or absent means ${DEFAULT_MAX_MINUTES / 60} hours (${DEFAULT_MAX_MINUTES}).`,
 };
 
 export const registrySpec = F.object({

@@ -293,7 +293,7 @@ class LogWriter {
 
   private provisioningEnter(e: Entry<'provisioning-enter'>): void {
     if (e.cause === 'task-sequence' || e.cause === 'task-sequence-step') {
-      // Real (the issue; model.md): "Setting the client into provisioning mode", OSDUpgradeWindows, in the
+      // Real (the issue; docs/model.md): "Setting the client into provisioning mode", OSDUpgradeWindows, in the
       // Upgrade Operating System step, the only place real logs show it. Elsewhere (a wipe-and-load's client
       // install, a sequence's start) the line is simulated and says so.
       if (disablesClientHere(this.trace, this.i))
