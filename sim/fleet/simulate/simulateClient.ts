@@ -18,7 +18,7 @@
  *
  * Determinism: the same scenario gives the same outcome (the driver's order is the kernel's).
  */
-import { ModelDriver, scriptedOccurrences } from '../../model/driver.js';
+import { ModelDriver, scriptedOccurrences, TIMER_KEYS } from '../../model/driver.js';
 import { isPeriodic, isRoutineTick, nextExpiringCheck, type PeriodicKey, periodOf } from '../../model/queries.js';
 import { finish, isRegistryInconsistent, registrySaysProvisioning } from '../../model/transition.js';
 import type { ClientState, TraceEntry } from '../../model/types.js';
@@ -264,6 +264,10 @@ function closedForm(scenario: Scenario): ClientOutcome {
 
 const notDeployment = (e: ScenarioEvent): boolean => e.type !== 'deployment';
 
+/** The periodic timers in the order the skipping path moves them. */
+const PERIODIC_KEYS: readonly PeriodicKey[] = ['policy', 'ccmeval', 'check'];
+const CHECK_BIT = 1 << PERIODIC_KEYS.indexOf('check');
+
 function skipping(scenario: Scenario): ClientOutcome {
   const run = new SkippingRun(scenario);
   run.driver.runUntil(scenario.horizonMs);
@@ -287,10 +291,15 @@ class SkippingRun {
   private abandonedAtMs: number | null = null;
 
   constructor(private readonly scenario: Scenario) {
-    this.driver = new ModelDriver(scenario, scenario.horizonMs, {
-      onTransition: (trace, event) => this.read(trace, event.type === 'init'),
-      onPeriodic: (key, nowMs) => this.onPeriodic(key, nowMs),
-    });
+    this.driver = new ModelDriver(
+      scenario,
+      scenario.horizonMs,
+      {
+        onTransition: (trace, event) => this.read(trace, event.type === 'init'),
+        onPeriodic: (key, nowMs) => this.onPeriodic(key, nowMs),
+      },
+      { inPlace: true },
+    );
     scenario.events.forEach((event, index) => {
       if (notDeployment(event)) this.driver.scheduleScripted(event, index);
     });
@@ -346,16 +355,20 @@ class SkippingRun {
     const { driver, scenario } = this;
     const state = driver.state;
     let bound = Math.min(scenario.horizonMs + 1, driver.nextScriptedMs());
-    const skippable: PeriodicKey[] = [];
-    for (const [key, atMs] of driver.pendingTimers()) {
-      if (isPeriodic(key) && isRoutineTick(scenario, state, key, atMs)) skippable.push(key);
+    // The periodic timers that are routine now (by their index in PERIODIC_KEYS); every other timer bounds.
+    let routine = 0;
+    for (const key of TIMER_KEYS) {
+      const atMs = driver.timerMs(key);
+      if (atMs === undefined) continue;
+      if (isPeriodic(key) && isRoutineTick(scenario, state, key, atMs)) routine |= 1 << PERIODIC_KEYS.indexOf(key);
       else bound = Math.min(bound, atMs);
     }
-    const checkAt = driver.timerMs('check');
-    if (checkAt !== undefined && skippable.includes('check')) {
-      bound = Math.min(bound, nextExpiringCheck(scenario, state, checkAt));
+    if ((routine & CHECK_BIT) !== 0) {
+      bound = Math.min(bound, nextExpiringCheck(scenario, state, driver.timerMs('check') as number));
     }
-    for (const key of skippable) {
+    for (let i = 0; i < PERIODIC_KEYS.length; i++) {
+      if ((routine & (1 << i)) === 0) continue;
+      const key = PERIODIC_KEYS[i] as PeriodicKey;
       const atMs = driver.timerMs(key) as number;
       if (atMs >= bound) continue;
       const period = periodOf(scenario.client, key);
