@@ -4,17 +4,20 @@
  *
  * Two branches:
  * - **closed form** (`quiet` clients: no task sequence, never in provisioning mode, in the installed OS from time 0,
- *   only deployments, power losses and restarts). Nothing they do changes anything but when policy is retrieved, so the outcome is computed without
- *   running the model: CcmExec runs from time 0 and from the end of each outage to the next one; it retrieves policy
+ *   only deployments, power losses and restarts). Nothing they do changes anything but when policy is retrieved,
+ *   so the outcome is computed without running the model: CcmExec runs from time 0 and from the end of each outage to the next one; it retrieves policy
  *   at each start after a boot and every `policyInterval` after a start; a deployment waits for the first retrieval
- *   at or after its publication. Event counts follow from the same periods.
+ *   at or after its publication. Event counts follow from the same periods. Its core (`quietRetrievals`,
+ *   `Retrievals`) works on numbers: a fleet run takes its quiet clients straight from the draws, with no scenario
+ *   (`sim/fleet/run/quietClients.ts`), and this function for any other caller.
  * - **skipping** (every other client): the model's own driver loop (`sim/model/driver.ts`, the one `runModel`
  *   runs on), except that a tick the model calls routine (`isRoutineTick` in `sim/model/queries.ts`: policy ticks
  *   with nothing to retrieve or skipped in provisioning mode, healthy ccmeval runs and those skipped while off or in
  *   Windows PE, checks that cannot expire yet, `nextExpiringCheck`) is counted instead of fired, and the periodic
  *   timers are moved past every routine tick up to the next event that can change something. Such a tick changes no
  *   state and emits only routine trace entries, so skipping it changes nothing but the trace, whose routine entries
- *   are counted exactly (policy cycles skipped, events).
+ *   are counted exactly (policy cycles skipped, events). It runs the transitions in place (`transitionInPlace`):
+ *   nothing here keeps an earlier state.
  *
  * Determinism: the same scenario gives the same outcome (the driver's order is the kernel's).
  */
