@@ -13,6 +13,8 @@ const WORKER_RUNTIME = [
   'sim/fleet/run/fleetWorker.ts',
   // The library's entry point, an edge like the CLI: `loadScenarioFile` reads the file it is given.
   'sim/index.ts',
+  // A shard report's digest: SHA-256 from node:crypto, a pure function (no file, process or console).
+  'sim/shard/digest.ts',
 ];
 
 const NODE_MODULES = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'url', 'crypto'];

@@ -68,6 +68,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   import: ['model', 'scenario', 'time', 'report', 'html'],
   fleet: ['kernel', 'model', 'scenario', 'time', 'report', 'html'],
   remediate: ['kernel', 'model', 'scenario', 'time', 'report', 'fleet', 'html'],
+  // Merging shards: verifies and adds up the shard reports of the fleet and of remediate.
+  shard: ['kernel', 'model', 'scenario', 'time', 'report', 'fleet', 'remediate'],
   // Triage turns an export into scenarios, runs them through the model and reads their reports.
   triage: ['kernel', 'model', 'scenario', 'time', 'report', 'import', 'fleet', 'html'],
   // The benchmark is an edge like the CLI: it drives the CLI's own code in child processes.
@@ -81,6 +83,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'import',
     'fleet',
     'remediate',
+    'shard',
     'triage',
     'verify',
     'bench',
@@ -159,6 +162,21 @@ describe('the import graph of sim/', () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('lets import and fleet take only types from sim/report (no helper, of time or else, from above)', () => {
+    const valueImports = filesUnder(SIM)
+      .map((file) => relative(SIM, file))
+      .filter((file) => file.startsWith('import/') || file.startsWith('fleet/'))
+      .flatMap((file) => {
+        const text = readFileSync(join(SIM, file), 'utf8');
+        return [...text.matchAll(/^(import|export)\s+(type\s+)?[^'"]*?from\s+'(\.[^']+)\.js'/gms)]
+          .filter((m) => m[2] === undefined)
+          .map((m) => relative(SIM, normalize(join(SIM, dirname(file), `${m[3]}.ts`))))
+          .filter((t) => t.startsWith('report/'))
+          .map((t) => `${file} -> ${t}`);
+      });
+    expect(valueImports).toEqual([]);
   });
 
   it('takes time helpers from sim/time only', () => {

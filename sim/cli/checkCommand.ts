@@ -8,10 +8,11 @@ import { failingViolations, type Verdict, verdictOf } from '../report/judge.js';
 import type { Report } from '../report/Report.js';
 import { formatHours } from '../time/Duration.js';
 import { paint } from './colour.js';
+import { COMMANDS, type CommandContext } from './commands.js';
 import { FLEET_FILE, findScenarioFiles } from './files.js';
 import { readFleet } from './fleetCommand.js';
 import { InputError } from './InputError.js';
-import { formatOption, type Io, printJson } from './output.js';
+import { formatOption, printJson } from './output.js';
 import * as reportOutputs from './reportOutputs.js';
 import { checkOutputFile } from './outputPaths.js';
 import { loadAll, runAll, scenarioOptions, scenarioPathOptions } from './scenarioArgs.js';
@@ -74,10 +75,10 @@ function checkText(reports: readonly Report[], result: CheckResult, colour: bool
   return `${lines.join('\n')}\n`;
 }
 
-export function registerCheck<T>(cli: Argv<T>, io: Io, setCode: (code: number) => void, colour: boolean): Argv<T> {
+export function registerCheck<T>(cli: Argv<T>, { io, setCode, colour }: CommandContext): Argv<T> {
   return cli.command(
-    'check <paths..>',
-    "run scenarios and judge each one's `expect` and invariants (no `expect`: skipped); exit 1 on any failure",
+    COMMANDS.check.command,
+    COMMANDS.check.describe,
     (y) => reportOutputs.withCheckReportOptions(scenarioOptions(y)),
     (args) => {
       if (args.junit !== undefined) checkOutputFile('--junit', args.junit);
@@ -124,10 +125,10 @@ function validateFiles(args: Omit<Parameters<typeof loadAll>[0], 'max-events' | 
   return files.sort((a, b) => all.indexOf(a.file) - all.indexOf(b.file));
 }
 
-export function registerValidate<T>(cli: Argv<T>, io: Io): Argv<T> {
+export function registerValidate<T>(cli: Argv<T>, { io }: CommandContext): Argv<T> {
   return cli.command(
-    'validate <paths..>',
-    'parse and validate scenario files (and *.fleet.yaml files, as fleets) only',
+    COMMANDS.validate.command,
+    COMMANDS.validate.describe,
     (y) => formatOption(scenarioPathOptions(y)),
     (args) => {
       let files: ValidateResult['files'];

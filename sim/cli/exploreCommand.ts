@@ -12,15 +12,25 @@ import type { ModelFaults } from '../model/transition.js';
 import { formatHours } from '../time/Duration.js';
 import { parseScenario, ScenarioError } from '../scenario/loadScenario.js';
 import { EVENT_TYPES } from '../scenario/Scenario.js';
-import { counterexampleYaml, explore, type ExploreResult } from '../verify/explore.js';
+import {
+  concludeExplore,
+  counterexampleYaml,
+  type ExploreOptions,
+  type ExploreResult,
+  firstRun,
+} from '../verify/explore.js';
+import { shardRange } from '../fleet/run/simulateRange.js';
 import { GOAL_NAMES } from '../verify/goals.js';
 import { INVARIANT_NAMES, type InvariantName } from '../verify/invariants.js';
 import { verifyScenario } from '../verify/verifyScenario.js';
+import { COMMANDS, type CommandContext } from './commands.js';
 import { runExhaustive } from './exhaustiveCommand.js';
+import { searchOnThreads } from './exploreThreads.js';
 import type { ExploreDocument } from './exploreOutput.js';
 import {
   type ExploreArgs,
   type ExploreContext,
+  type ExploreShard,
   listGoals,
   Observed,
   oneOf,
@@ -34,6 +44,7 @@ import {
 import { InputError } from './InputError.js';
 import { type Io, printJson } from './output.js';
 import { applyOverrides, parseAssume, parseSeed } from './overrides.js';
+import { parseShard, workersOption } from './shardAndWorkers.js';
 import { readInputText } from './readInput.js';
 
 import { writeAtomic } from './writeAtomic.js';
@@ -41,166 +52,201 @@ import { writeAtomic } from './writeAtomic.js';
 /** The deliberate model faults `--fault` can plant (to measure how fast the explorer finds a broken rule). */
 const FAULTS = ['checkAtOrAfterMax', 'skipCheckAtStart'] as const satisfies readonly (keyof ModelFaults)[];
 
-export function registerExplore<T>(cli: Argv<T>, io: Io, setCode: (code: number) => void): Argv<T> {
-  return cli.command(
-    'explore',
-    'search scenarios (random, swarm or exhaustive) for invariant violations; exit 1 on a violation or a missed goal',
-    (y) =>
-      y
-        .option('runs', { type: 'string', describe: 'scenarios to try (default $PROVSIM_RUNS or 1000)' })
-        .option('seed', { type: 'string', describe: 'fast-check seed (default $PROVSIM_SEED or a new one, printed)' })
-        .option('path', { type: 'string', describe: 'fast-check path printed with a failure, to replay it at once' })
-        .option('invariant', {
-          type: 'string',
-          array: true,
-          default: [] as string[],
-          describe: `only these invariants (repeatable): ${INVARIANT_NAMES.join(', ')}`,
-        })
-        .option('force', {
-          type: 'boolean',
-          default: false,
-          describe: 'check the invariants even where they do not claim to hold',
-        })
-        .option('assume', {
-          type: 'string',
-          array: true,
-          default: [] as string[],
-          describe: 'fix an assumption: key=value (repeatable); the others keep their defaults',
-        })
-        .option('all-assumptions', {
-          type: 'boolean',
-          default: false,
-          describe: 'every combination of the assumptions not fixed by --assume',
-        })
-        .option('out', {
-          type: 'string',
-          default: join('reports', 'counterexamples'),
-          describe: 'where the counterexample goes',
-        })
-        .option('replay', {
-          type: 'string',
-          describe: 're-check the invariants on a scenario file (a counterexample) and exit',
-        })
-        .option('format', {
-          choices: ['text', 'json'] as const,
-          default: 'text' as const,
-          describe: 'json: one JSON document on stdout (progress on stderr)',
-        })
-        .option('exhaustive', {
-          type: 'boolean',
-          default: false,
-          describe: 'check every scenario of up to --depth inserted events on the grid',
-        })
-        .option('depth', { type: 'string', default: '2', describe: 'exhaustive: most inserted events' })
-        .option('grid', { type: 'string', default: '6h', describe: 'exhaustive: the times events are inserted at' })
-        .option('events', {
-          type: 'string',
-          array: true,
-          default: [] as string[],
-          describe: `event kinds, comma-separated (default all): ${EVENT_TYPES.join(', ')}`,
-        })
-        .option('base', {
-          type: 'string',
-          array: true,
-          default: [] as string[],
-          describe: 'exhaustive: base scenario files or folders (default: the bundled scenarios)',
-        })
-        .option('max-states', {
-          type: 'string',
-          default: '5000000',
-          describe: 'exhaustive: stop (incomplete) after this many distinct states',
-        })
-        .option('time-budget', {
-          type: 'string',
-          default: '10m',
-          describe: 'exhaustive: stop (incomplete) after this much time',
-        })
-        .option('goal', {
-          type: 'string',
-          array: true,
-          default: [] as string[],
-          describe: 'require a goal to be reached at least once (repeatable; see --list-goals)',
-        })
-        .option('require-coverage', {
-          type: 'boolean',
-          default: false,
-          describe: 'fail (exit 1) when a rule of the model never fired',
-        })
-        .option('list-goals', { type: 'boolean', default: false, describe: 'list the built-in goals and exit' })
-        .option('swarm', {
-          type: 'boolean',
-          default: false,
-          describe: 'each scenario uses a random subset of the event kinds and step flags',
-        })
-        .option('shrink-time', {
-          type: 'string',
-          default: '10s',
-          describe: 'stop shrinking a counterexample after this much time',
-        })
-        .option('fault', {
-          type: 'string',
-          array: true,
-          default: [] as string[],
-          describe: `plant a deliberate model fault, to measure the search: ${FAULTS.join(', ')}`,
-        }),
-    (raw) => {
-      const args = raw as unknown as ExploreArgs;
-      if (args['list-goals']) {
-        listGoals(args.format, io);
-        return;
-      }
-      const invariants = args.invariant.map((n) => oneOf(n, INVARIANT_NAMES, '--invariant'));
-      const assume = parseAssume(args.assume);
-      const only = invariants.length === 0 ? {} : { only: invariants };
-      if (args.replay !== undefined) {
-        const result = replay(args.replay, { ...only, force: args.force }, assume);
-        if (args.format === 'json') printJson(io, result);
-        else if (result.violations.length === 0) io.out(`${args.replay}: every invariant that applies holds\n`);
-        else
-          for (const v of result.violations)
-            io.out(`${args.replay}: ${v.invariant} violated at ${formatHours(v.atMs)}: ${v.message}\n`);
-        setCode(result.verdict === 'holds' ? 0 : 1);
-        return;
-      }
-      const goals = args.goal.map((n) => oneOf(n, GOAL_NAMES, '--goal'));
-      const faults = Object.fromEntries(args.fault.map((f) => [oneOf(f, FAULTS, '--fault'), true])) as ModelFaults;
-      const common: ExploreContext = {
-        only,
-        force: args.force,
-        assume,
-        goals,
-        faults,
-        kinds: parseKinds(args.events),
-        json: args.format === 'json',
-        out: args.out,
-        requireCoverage: args['require-coverage'],
-      };
-      setCode(args.exhaustive ? runExhaustive(args, common, io) : runRandom(args, common, io));
-    },
+export function registerExplore<T>(cli: Argv<T>, { io, setCode }: CommandContext): Argv<T> {
+  return cli.command(COMMANDS.explore.command, COMMANDS.explore.describe, exploreOptions, (raw) =>
+    exploreHandler(raw as unknown as ExploreArgs, io, setCode),
   );
 }
 
-function runRandom(args: ExploreArgs, c: ExploreContext, io: Io): number {
-  const say = sayer(c, io);
+/** The options of `explore`. */
+function exploreOptions<T>(y: Argv<T>) {
+  return y
+    .option('runs', { type: 'string', describe: 'scenarios to try (default $PROVSIM_RUNS or 1000)' })
+    .option('seed', { type: 'string', describe: 'fast-check seed (default $PROVSIM_SEED or a new one, printed)' })
+    .option('path', { type: 'string', describe: 'fast-check path printed with a failure, to replay it at once' })
+    .option('invariant', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: `only these invariants (repeatable): ${INVARIANT_NAMES.join(', ')}`,
+    })
+    .option('force', {
+      type: 'boolean',
+      default: false,
+      describe: 'check the invariants even where they do not claim to hold',
+    })
+    .option('assume', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'fix an assumption: key=value (repeatable); the others keep their defaults',
+    })
+    .option('all-assumptions', {
+      type: 'boolean',
+      default: false,
+      describe: 'every combination of the assumptions not fixed by --assume',
+    })
+    .option('out', {
+      type: 'string',
+      default: join('reports', 'counterexamples'),
+      describe: 'where the counterexample goes',
+    })
+    .option('replay', {
+      type: 'string',
+      describe: 're-check the invariants on a scenario file (a counterexample) and exit',
+    })
+    .option('format', {
+      choices: ['text', 'json'] as const,
+      default: 'text' as const,
+      describe: 'json: one JSON document on stdout (progress on stderr)',
+    })
+    .option('exhaustive', {
+      type: 'boolean',
+      default: false,
+      describe: 'check every scenario of up to --depth inserted events on the grid',
+    })
+    .option('depth', { type: 'string', default: '2', describe: 'exhaustive: most inserted events' })
+    .option('grid', { type: 'string', default: '6h', describe: 'exhaustive: the times events are inserted at' })
+    .option('events', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: `event kinds, comma-separated (default all): ${EVENT_TYPES.join(', ')}`,
+    })
+    .option('base', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'exhaustive: base scenario files or folders (default: the bundled scenarios)',
+    })
+    .option('max-states', {
+      type: 'string',
+      default: '5000000',
+      describe: 'exhaustive: stop (incomplete) after this many distinct states',
+    })
+    .option('time-budget', {
+      type: 'string',
+      default: '10m',
+      describe: 'exhaustive: stop (incomplete) after this much time',
+    })
+    .option('goal', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'require a goal to be reached at least once (repeatable; see --list-goals)',
+    })
+    .option('require-coverage', {
+      type: 'boolean',
+      default: false,
+      describe: 'fail (exit 1) when a rule of the model never fired',
+    })
+    .option('list-goals', { type: 'boolean', default: false, describe: 'list the built-in goals and exit' })
+    .option('swarm', {
+      type: 'boolean',
+      default: false,
+      describe: 'each scenario uses a random subset of the event kinds and step flags',
+    })
+    .option('shrink-time', {
+      type: 'string',
+      default: '10s',
+      describe: 'stop shrinking a counterexample after this much time',
+    })
+    .option('workers', {
+      type: 'string',
+      describe: 'random search: threads that search (default: the cores free); the result is the same for any number',
+    })
+    .option('shard', {
+      type: 'string',
+      describe: 'random search: check only slice I of N of the runs (1-based); auto: from the job engine (as fleet)',
+    })
+    .option('shards', { type: 'string', describe: 'with --shard auto: the number of shards' })
+    .option('fault', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: `plant a deliberate model fault, to measure the search: ${FAULTS.join(', ')}`,
+    });
+}
+
+async function exploreHandler(args: ExploreArgs, io: Io, setCode: (code: number) => void): Promise<void> {
+  if (args['list-goals']) {
+    listGoals(args.format, io);
+    return;
+  }
+  const invariants = args.invariant.map((n) => oneOf(n, INVARIANT_NAMES, '--invariant'));
+  const assume = parseAssume(args.assume);
+  const only = invariants.length === 0 ? {} : { only: invariants };
+  if (args.replay !== undefined) {
+    const result = replay(args.replay, { ...only, force: args.force }, assume);
+    if (args.format === 'json') printJson(io, result);
+    else if (result.violations.length === 0) io.out(`${args.replay}: every invariant that applies holds\n`);
+    else
+      for (const v of result.violations)
+        io.out(`${args.replay}: ${v.invariant} violated at ${formatHours(v.atMs)}: ${v.message}\n`);
+    setCode(result.verdict === 'holds' ? 0 : 1);
+    return;
+  }
+  const goals = args.goal.map((n) => oneOf(n, GOAL_NAMES, '--goal'));
+  const faults = Object.fromEntries(args.fault.map((f) => [oneOf(f, FAULTS, '--fault'), true])) as ModelFaults;
+  const common: ExploreContext = {
+    only,
+    force: args.force,
+    assume,
+    goals,
+    faults,
+    kinds: parseKinds(args.events),
+    json: args.format === 'json',
+    out: args.out,
+    requireCoverage: args['require-coverage'],
+  };
+  if (args.exhaustive && args.shard !== undefined) {
+    throw new InputError('--shard cuts the random search; the exhaustive search (--exhaustive) runs whole');
+  }
+  setCode(args.exhaustive ? runExhaustive(args, common, io) : await runRandom(args, common, io));
+}
+
+/** The runs this process checks: all of them, or its shard's slice (`--shard`), from the `--path` given. */
+function runsOf(args: ExploreArgs): { start: number; runs: number; shard: ExploreShard | null } {
   const runs =
     args.runs !== undefined
       ? positiveInteger(args.runs, '--runs')
       : process.env.PROVSIM_RUNS !== undefined
         ? positiveInteger(process.env.PROVSIM_RUNS, 'PROVSIM_RUNS')
         : 1000;
+  let start: number;
+  try {
+    start = firstRun(args.path);
+  } catch {
+    throw new InputError(`--path ${String(args.path)}: expected the run number a failure printed, such as 42`);
+  }
+  const shard = parseShard(args.shard, args.shards, process.env);
+  if (shard === undefined) return { start, runs, shard: null };
+  const { from, to } = shardRange(runs, shard.index, shard.count);
+  return {
+    start,
+    runs: to - from,
+    shard: { index: shard.index, count: shard.count, fromRun: start + from, toRun: start + to },
+  };
+}
+
+async function runRandom(args: ExploreArgs, c: ExploreContext, io: Io): Promise<number> {
+  const say = sayer(c, io);
+  const { start, runs, shard } = runsOf(args);
+  const workers = workersOption(args.workers);
   const seed = parseSeed(args.seed) ?? parseSeed(process.env.PROVSIM_SEED, 'PROVSIM_SEED') ?? Date.now() % 2147483647;
   const assumptions = args['all-assumptions'] ? 'any' : c.assume;
   const shrinkTimeMs = positiveDuration(args['shrink-time'], '--shrink-time');
+  const slice =
+    shard === null ? '' : `, shard ${shard.index}/${shard.count} (runs ${shard.fromRun} to ${shard.toRun - 1})`;
   say(
-    `provsim explore: ${runs} runs${args.swarm ? ' (swarm)' : ''}, seed ${seed}${args.path ? `, path ${args.path}` : ''}; assumptions ${assumptions === 'any' ? 'all combinations' : JSON.stringify(assumptions)}\n`,
+    `provsim explore: ${runs} runs${args.swarm ? ' (swarm)' : ''}, seed ${seed}${args.path ? `, path ${args.path}` : ''}${slice}; assumptions ${assumptions === 'any' ? 'all combinations' : JSON.stringify(assumptions)}\n`,
   );
   const progress = progressLine();
   const observed = new Observed(c);
   const started = performance.now();
-  const result = explore({
+  const options: ExploreOptions = {
     runs,
     seed,
-    ...(args.path === undefined ? {} : { path: args.path }),
     ...(c.only.only === undefined ? {} : { invariants: c.only.only }),
     force: c.force,
     assumptions,
@@ -208,7 +254,6 @@ function runRandom(args: ExploreArgs, c: ExploreContext, io: Io): number {
     ...(c.kinds === undefined ? {} : { kinds: c.kinds }),
     swarm: args.swarm,
     shrinkTimeMs,
-    onReport: observed.onReport,
     onProgress: (p) => {
       const seconds = (performance.now() - started) / 1000;
       progress.show(
@@ -217,7 +262,16 @@ function runRandom(args: ExploreArgs, c: ExploreContext, io: Io): number {
           : `shrinking: ${p.tried} tried, ${p.smaller} smaller`,
       );
     },
+  };
+  const search = await searchOnThreads(options, {
+    from: shard?.fromRun ?? start,
+    start,
+    runs,
+    threads: workers,
+    onProgress: (done) => options.onProgress?.({ phase: 'search', done }),
   });
+  observed.addSummaries(search.goals, search.coverage);
+  const result = concludeExplore(options, search.found, search.searchMs);
   progress.end();
   const seconds = (performance.now() - started) / 1000;
   const file =
@@ -229,7 +283,11 @@ function runRandom(args: ExploreArgs, c: ExploreContext, io: Io): number {
     writeAtomic(file, counterexampleYaml(scenario, violations, result));
   }
   if (c.json) {
-    printJson(io, { ...randomJson(result, args.swarm, file, seconds), ...observed.json() });
+    printJson(io, {
+      ...randomJson(result, args.swarm, file, seconds),
+      ...(shard === null ? {} : { shard }),
+      ...observed.json(),
+    });
   } else {
     printRandom(result, file, seconds, say);
     observed.print(say);

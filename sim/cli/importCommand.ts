@@ -19,6 +19,7 @@ import type { Report } from '../report/Report.js';
 import { ScenarioError } from '../scenario/loadScenario.js';
 import type { Scenario } from '../scenario/Scenario.js';
 import { paintWords } from './colour.js';
+import { COMMANDS, type CommandContext } from './commands.js';
 import { InputError, UsageError } from './InputError.js';
 import { parseIntegerOption } from './options.js';
 import { checkOutputFile, checkOutputFolder } from './outputPaths.js';
@@ -135,11 +136,11 @@ function problemLines(result: ImportResult): string {
   return shown.join('') + (p.length > MAX_PROBLEMS_SHOWN ? `  ... and ${p.length - MAX_PROBLEMS_SHOWN} more\n` : '');
 }
 
-export function registerImport<T>(cli: Argv<T>, io: Io, colour = false): Argv<T> {
+export function registerImport<T>(cli: Argv<T>, { io, colour }: CommandContext): Argv<T> {
   return cli
     .command(
-      'import <logs..>',
-      'read task-sequence logs (smsts.log) and write a scenario that reproduces the sequence',
+      COMMANDS.import.command,
+      COMMANDS.import.describe,
       (y) =>
         importOptions(y).option('out', {
           type: 'string',
@@ -165,8 +166,8 @@ export function registerImport<T>(cli: Argv<T>, io: Io, colour = false): Argv<T>
       },
     )
     .command(
-      'replay <logs..>',
-      'import task-sequence logs and run them: is the client in provisioning mode, and until when?',
+      COMMANDS.replay.command,
+      COMMANDS.replay.describe,
       (y) =>
         formatOption(
           importOptions(y)

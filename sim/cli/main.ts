@@ -6,26 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
-import { RunawayError } from '../kernel/index.js';
-import { formatRows, formatSummary } from '../report/formatText.js';
-import { verdictOf } from '../report/judge.js';
-import type { Report } from '../report/Report.js';
 import { closest } from '../scenario/closest.js';
-import { scenarioJsonSchema } from '../scenario/loadScenario.js';
-import { registerCheck, registerValidate } from './checkCommand.js';
-import { paintWords, useColour } from './colour.js';
-import { registerExplore } from './exploreCommand.js';
-import { registerImport } from './importCommand.js';
-import { registerRemediate, remediateMerger } from './remediateCommand.js';
-import { registerFleet } from './fleetCommand.js';
-import { registerTriage } from './triageCommand.js';
+import { useColour } from './colour.js';
+import { COMMANDS, type CommandContext, type CommandGroup, groupOf, HIDDEN_COMMANDS } from './commands.js';
 import { InputError, UsageError } from './InputError.js';
 import type { Io } from './output.js';
-import * as reportOutputs from './reportOutputs.js';
-import { withRunLogOptions, writeRunLogs } from './runLogs.js';
-import { loadAll, reportJson, runAll, scenarioOptions } from './scenarioArgs.js';
 import { removeStagedOnInterrupt, writeAllOrNothing } from './writeAtomic.js';
-import { checkOutputFolder } from './outputPaths.js';
 
 export type { Io } from './output.js';
 
@@ -65,8 +51,6 @@ function commandNames(cli: Argv): string[] {
   return internal.getInternalMethods?.().getCommandInstance().getCommands() ?? [];
 }
 
-const HIDDEN_COMMANDS = new Set(['schema', 'fleet-schema']);
-
 /** Refuses an unknown command by name first, then suggests the closest one and lists them all. */
 function checkCommandName(first: string, names: readonly string[]): void {
   if (first.startsWith('-') || names.length === 0 || names.includes(first)) return;
@@ -77,6 +61,57 @@ function checkCommandName(first: string, names: readonly string[]): void {
   );
 }
 
+/** Each group's `register`, loaded on demand: `--help` and `--version` load none of them. */
+const GROUPS: Record<CommandGroup, () => Promise<(cli: Argv, context: CommandContext) => void>> = {
+  run: async () => (await import('./runCommand.js')).registerRun,
+  check: async () => {
+    const { registerCheck, registerValidate } = await import('./checkCommand.js');
+    return (cli, c) => registerValidate(registerCheck(cli, c), c);
+  },
+  explore: async () => (await import('./exploreCommand.js')).registerExplore,
+  import: async () => (await import('./importCommand.js')).registerImport,
+  fleet: async () => {
+    const [{ registerFleet }, { remediateMerger }] = await Promise.all([
+      import('./fleetCommand.js'),
+      import('./remediateCommand.js'),
+    ]);
+    return (cli, c) => registerFleet(cli, c, [remediateMerger(c.io)]);
+  },
+  triage: async () => (await import('./triageCommand.js')).registerTriage,
+  remediate: async () => (await import('./remediateCommand.js')).registerRemediate,
+  schema: async () => {
+    const { scenarioJsonSchema } = await import('../scenario/loadScenario.js');
+    return (cli, { io }) =>
+      cli.command(COMMANDS.schema.command, false, {}, () =>
+        io.out(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`),
+      );
+  },
+};
+
+/**
+ * Registers every command, in the order of `COMMANDS`: those of the group the command line names in full (loaded
+ * now), the others by name and description alone, enough for `--help`, `--version`, completion and "did you mean".
+ */
+async function registerCommands(cli: Argv, wanted: CommandGroup | undefined, context: CommandContext) {
+  const register = wanted === undefined ? undefined : await GROUPS[wanted]();
+  const done = new Set<CommandGroup>();
+  for (const [name, entry] of Object.entries(COMMANDS)) {
+    if (entry.group === wanted && register !== undefined) {
+      if (!done.has(entry.group)) register(cli, context);
+      done.add(entry.group);
+    } else {
+      // Reached only when an option's value names a command before the command itself (`--out fleet run x`).
+      cli.command({
+        command: entry.command,
+        describe: entry.describe,
+        handler: () => {
+          throw new UsageError(`name the command first: provsim ${name} [options]`);
+        },
+      });
+    }
+  }
+}
+
 /**
  * Runs `provsim ...argv` and returns its exit code. `io` defaults to the console, with colour where it is a
  * terminal (see `colour.ts`); a given `io` (tests, embedding) gets no colour.
@@ -85,59 +120,12 @@ export async function main(argv: readonly string[], given?: Io): Promise<number>
   const colour = given === undefined && useColour(process.stdout);
   const io = given ?? processIo();
   let code = 0;
+  const context: CommandContext = { io, colour, setCode: (c) => (code = c) };
   const cli = yargs([...argv])
     .scriptName('provsim')
-    .usage('$0 <command> [options]\n\nSimulates the ConfigMgr client in provisioning mode through scripted scenarios.')
-    .command(
-      'run <paths..>',
-      'run scenarios; print a summary and timeline; write reports; exit 1 on a failed expectation or invariant',
-      (y) =>
-        reportOutputs.withRunReportOptions(
-          withRunLogOptions(scenarioOptions(y))
-            .option('out', { type: 'string', default: 'reports', describe: 'where report files go' })
-            .option('format', {
-              choices: reportOutputs.RUN_FORMATS,
-              default: 'text' as const,
-              describe: 'what goes to standard output (markdown: a summary for a pull-request comment)',
-            }),
-        ),
-      async (args) => {
-        checkOutputFolder('--out', args.out);
-        const scenarios = loadAll(args);
-        if (args.compare !== undefined) {
-          const compare = { ...args, compare: args.compare };
-          return reportOutputs.runComparison(compare, scenarios, (s) => runAll(s, args), io);
-        }
-        reportOutputs.checkRunFormat(args.format, scenarios.length, args.out);
-        const reports = runAll(scenarios, args);
-        await reportOutputs.writeRunReports(args.out, reports, { trace: args.trace });
-        writeRunLogs(args.out, reports, args);
-        if (args.format === 'json') {
-          io.out(reports.length === 1 ? reportJson(reports[0] as Report) : `${JSON.stringify(reports, null, 2)}\n`);
-        } else if (args.format !== 'text') {
-          io.out(await reportOutputs.formatRunOutput(args.format, reports));
-        } else {
-          io.out(paintWords(reports.map(formatSummary).join('\n'), colour));
-          io.out(paintWords(`\n${formatRows(reports)}Reports written to ${args.out}/\n`, colour));
-        }
-        if (reports.some((r) => verdictOf(r) === 'failed')) code = 1;
-      },
-    );
-  // Commands that live in their own modules: each registers itself here.
-  const setCode = (c: number) => {
-    code = c;
-  };
-  registerCheck(cli, io, setCode, colour);
-  registerValidate(cli, io);
-  registerExplore(cli, io, setCode);
-  registerImport(cli, io, colour);
-  registerFleet(cli, io, [remediateMerger(io)]);
-  registerTriage(cli, io);
-  registerRemediate(cli, io);
+    .usage('$0 <command> [options]\n\nSimulates the ConfigMgr client in provisioning mode through scripted scenarios.');
+  await registerCommands(cli, groupOf(argv), context);
   cli
-    .command('schema', false, {}, () => {
-      io.out(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
-    })
     .completion('completion', 'print a bash/zsh completion script: provsim completion >> ~/.bashrc')
     .demandCommand(1, 'name a command; provsim alone lists them')
     .strict()
@@ -164,7 +152,7 @@ export async function main(argv: readonly string[], given?: Io): Promise<number>
       if (error instanceof UsageError) io.err('Run provsim --help for usage.\n');
       return 2;
     }
-    if (error instanceof RunawayError) {
+    if (error instanceof (await import('../kernel/Simulator.js')).RunawayError) {
       // A runaway run outside runAll (replay, explore --replay): still bad input, one line.
       io.err(`provsim: ${error.message}\n`);
       return 2;

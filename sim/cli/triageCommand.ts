@@ -1,9 +1,9 @@
 /**
- * `provsim triage <export files...> --as-of T`: a forecast per device from an inventory export (see
- * `../shared/spec/interface.md`, "provsim triage"). Reads the files, hands them to `sim/triage`, prints the chosen
+ * `provsim triage <export files...> --as-of T`: a forecast per device from an inventory export (see README,
+ * "Triage: from a CMPivot query to a fix list"). Reads the files, hands them to `sim/triage`, prints the chosen
  * format, and with `--out` writes the whole set (JSON, CSV, HTML, text and `fix-now.ps1`) or nothing.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { parseTimeZone, TIME_ZONE_FORMS } from '../time/TimeZone.js';
@@ -16,140 +16,135 @@ import { formatTriageCsv, formatTriageJson, formatTriageText } from '../triage/f
 import { CULTURES, parseDateFormat } from '../triage/readDate.js';
 import { triage } from '../triage/triage.js';
 import { formatTriageHtml } from '../triage/triageHtml.js';
+import { COMMANDS, type CommandContext } from './commands.js';
 import { InputError, UsageError } from './InputError.js';
-import type { Io } from './output.js';
 import { parseAssume } from './overrides.js';
+import { checkOutputFolder } from './outputPaths.js';
+import { readInputText } from './readInput.js';
 import { writeAtomic } from './writeAtomic.js';
 
 const FORMATS = ['text', 'json', 'csv', 'html'] as const;
 
-export function registerTriage(cli: Argv, io: Io): void {
-  cli.command(
-    'triage <exports..>',
-    'forecast, per device of an inventory export, whether and when provisioning mode ends, and what to fix now',
-    (y) =>
-      y
-        .positional('exports', {
-          type: 'string',
-          array: true,
-          demandOption: true,
-          describe: 'export files (CSV or JSON), or folders of them',
-        })
-        .option('as-of', { type: 'string', demandOption: true, describe: 'when the export was taken (ISO 8601 UTC)' })
-        .option('format', { choices: FORMATS, default: 'text' as const, describe: 'what goes to standard output' })
-        .option('out', { type: 'string', describe: 'write triage.json, .csv, .html, .txt and fix-now.ps1 here' })
-        .option('client-version', { type: 'string', describe: 'release YYMM for devices whose export has none' })
-        .option('check-interval', { type: 'string', default: '60m', describe: "the client's check interval" })
-        .option('ts-window', {
-          type: 'string',
-          default: '4h',
-          describe: 'a device that entered less than this ago is not fixed now',
-        })
-        .option('assume', {
-          type: 'string',
-          array: true,
-          default: [] as string[],
-          describe: 'override an assumption: key=value',
-        })
-        .option('timezone', {
-          type: 'string',
-          default: 'UTC',
-          describe: `the time zone of local date-times in the export (${TIME_ZONE_FORMS})`,
-        })
-        .option('date-format', {
-          type: 'string',
-          default: 'en-US',
-          describe: `the export's culture (${Object.keys(CULTURES).join(', ')}) or a pattern such as "dd.MM.yyyy HH:mm:ss"`,
-        })
-        .option('explain', {
-          type: 'string',
-          describe:
-            "print DEVICE's scenario (one per phase run), replayable with provsim run; with --out, one file each",
-        }),
-    (args) => {
-      const asOfMs = parseDateTime(args['as-of']);
-      if (asOfMs === null)
-        throw new UsageError(`--as-of ${args['as-of']}: expected an ISO 8601 date-time such as 2026-03-04T09:00:00Z`);
-      const duration = (name: string, text: string, min: number): number => {
-        const ms = parseDuration(text);
-        if (ms === null || ms < min)
-          throw new UsageError(
-            `--${name} ${text}: expected a duration such as ${DURATION_FORMS}${min > 0 ? ', more than 0' : ''}`,
-          );
-        return ms;
-      };
-      const zone = parseTimeZone(args.timezone);
-      if (zone === null) throw new UsageError(`--timezone ${args.timezone}: expected ${TIME_ZONE_FORMS}`);
-      const dateFormat = parseDateFormat(args['date-format']);
-      if (dateFormat === null) {
+/** The options of `triage`. */
+function triageOptions<T>(y: Argv<T>) {
+  return y
+    .positional('exports', {
+      type: 'string',
+      array: true,
+      demandOption: true,
+      describe: 'export files (CSV or JSON), or folders of them',
+    })
+    .option('as-of', { type: 'string', demandOption: true, describe: 'when the export was taken (ISO 8601 UTC)' })
+    .option('format', { choices: FORMATS, default: 'text' as const, describe: 'what goes to standard output' })
+    .option('out', { type: 'string', describe: 'write triage.json, .csv, .html, .txt and fix-now.ps1 here' })
+    .option('client-version', { type: 'string', describe: 'release YYMM for devices whose export has none' })
+    .option('check-interval', { type: 'string', default: '60m', describe: "the client's check interval" })
+    .option('ts-window', {
+      type: 'string',
+      default: '4h',
+      describe: 'a device that entered less than this ago is not fixed now',
+    })
+    .option('assume', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'override an assumption: key=value',
+    })
+    .option('timezone', {
+      type: 'string',
+      default: 'UTC',
+      describe: `the time zone of local date-times in the export (${TIME_ZONE_FORMS})`,
+    })
+    .option('date-format', {
+      type: 'string',
+      default: 'en-US',
+      describe: `the export's culture (${Object.keys(CULTURES).join(', ')}) or a pattern such as "dd.MM.yyyy HH:mm:ss"`,
+    })
+    .option('explain', {
+      type: 'string',
+      describe: "print DEVICE's scenario (one per phase run), replayable with provsim run; with --out, one file each",
+    });
+}
+
+export function registerTriage(cli: Argv, { io }: CommandContext): void {
+  cli.command(COMMANDS.triage.command, COMMANDS.triage.describe, triageOptions, (args) => {
+    const asOfMs = parseDateTime(args['as-of']);
+    if (asOfMs === null)
+      throw new UsageError(`--as-of ${args['as-of']}: expected an ISO 8601 date-time such as 2026-03-04T09:00:00Z`);
+    const duration = (name: string, text: string, min: number): number => {
+      const ms = parseDuration(text);
+      if (ms === null || ms < min)
         throw new UsageError(
-          `--date-format ${args['date-format']}: expected a culture (${Object.keys(CULTURES).join(', ')}) or a pattern with yyyy, M or MM, d or dd, H/HH (or h/hh with tt), mm and optionally ss`,
+          `--${name} ${text}: expected a duration such as ${DURATION_FORMS}${min > 0 ? ', more than 0' : ''}`,
         );
-      }
-      const version = args['client-version'];
-      if (version !== undefined && !/^\d{2}(0[1-9]|1[0-2])$/.test(version)) {
-        throw new UsageError(`--client-version ${version}: expected a release YYMM such as 2403 or 1810`);
-      }
-      const files = exportFiles(args.exports).map((file) => {
-        try {
-          return { file, text: readFileSync(file, 'utf8') };
-        } catch (error) {
-          throw new InputError(`${file}: cannot read the file (${(error as { code?: string }).code ?? 'error'})`);
-        }
+      return ms;
+    };
+    const zone = parseTimeZone(args.timezone);
+    if (zone === null) throw new UsageError(`--timezone ${args.timezone}: expected ${TIME_ZONE_FORMS}`);
+    const dateFormat = parseDateFormat(args['date-format']);
+    if (dateFormat === null) {
+      throw new UsageError(
+        `--date-format ${args['date-format']}: expected a culture (${Object.keys(CULTURES).join(', ')}) or a pattern with yyyy, M or MM, d or dd, H/HH (or h/hh with tt), mm and optionally ss`,
+      );
+    }
+    const version = args['client-version'];
+    if (version !== undefined && !/^\d{2}(0[1-9]|1[0-2])$/.test(version)) {
+      throw new UsageError(`--client-version ${version}: expected a release YYMM such as 2403 or 1810`);
+    }
+    if (args.out !== undefined) checkOutputFolder('--out', args.out);
+    const files = exportFiles(args.exports).map((file) => ({ file, text: readInputText(file, 'export') }));
+    let result: ReturnType<typeof triage>;
+    try {
+      result = triage(files, {
+        asOfMs,
+        clientVersion: version ?? null,
+        checkIntervalMs: duration('check-interval', args['check-interval'], 1),
+        tsWindowMs: duration('ts-window', args['ts-window'], 0),
+        assumptions: parseAssume(args.assume),
+        dateFormat,
+        zone,
       });
-      let result: ReturnType<typeof triage>;
-      try {
-        result = triage(files, {
-          asOfMs,
-          clientVersion: version ?? null,
-          checkIntervalMs: duration('check-interval', args['check-interval'], 1),
-          tsWindowMs: duration('ts-window', args['ts-window'], 0),
-          assumptions: parseAssume(args.assume),
-          dateFormat,
-          zone,
-        });
-      } catch (error) {
-        if (error instanceof ExportError) throw new InputError(error.message);
-        throw error;
+    } catch (error) {
+      if (error instanceof ExportError) throw new InputError(error.message);
+      throw error;
+    }
+    const { report } = result;
+    if (args.explain !== undefined) {
+      const wanted = args.explain.toLowerCase();
+      const entry = [...result.scenarios].find(([name]) => name.toLowerCase() === wanted);
+      if (entry === undefined) throw new InputError(`--explain ${args.explain}: no such device in the export`);
+      const yamls = entry[1].map(scenarioToYaml);
+      if (args.out !== undefined) {
+        // Each scenario in its own file, replayable with provsim run.
+        entry[1].forEach((sc, i) => writeAtomic(join(args.out as string, `${sc.name}.yaml`), yamls[i] as string));
       }
-      const { report } = result;
-      if (args.explain !== undefined) {
-        const wanted = args.explain.toLowerCase();
-        const entry = [...result.scenarios].find(([name]) => name.toLowerCase() === wanted);
-        if (entry === undefined) throw new InputError(`--explain ${args.explain}: no such device in the export`);
-        const yamls = entry[1].map(scenarioToYaml);
-        if (args.out !== undefined) {
-          // Each scenario in its own file, replayable with provsim run.
-          entry[1].forEach((sc, i) => writeAtomic(join(args.out as string, `${sc.name}.yaml`), yamls[i] as string));
-        }
-        // JSON: the device and its scenarios, each the YAML text that `provsim run` reads.
-        io.out(
-          args.format === 'json'
-            ? `${JSON.stringify({ schemaVersion: 1, kind: 'provsim-triage-explain', device: entry[0], scenarios: yamls }, null, 2)}\n`
-            : yamls.join('---\n'),
-        );
-        return;
-      }
-      const outputs = {
-        'triage.json': formatTriageJson(report),
-        'triage.csv': formatTriageCsv(report),
-        'triage.html': formatTriageHtml(report),
-        'triage.txt': formatTriageText(report),
-        'fix-now.ps1': formatFixNowScript(report),
-      };
-      // Staged by writeAtomic and renamed when the command ends: the whole set or nothing.
-      if (args.out !== undefined)
-        for (const [name, text] of Object.entries(outputs)) writeAtomic(join(args.out, name), text);
-      const byFormat = {
-        text: outputs['triage.txt'],
-        json: outputs['triage.json'],
-        csv: outputs['triage.csv'],
-        html: outputs['triage.html'],
-      };
-      io.out(byFormat[args.format]);
-      if (args.out !== undefined && args.format === 'text') io.out(`Triage written to ${args.out}/\n`);
-    },
-  );
+      // JSON: the device and its scenarios, each the YAML text that `provsim run` reads.
+      io.out(
+        args.format === 'json'
+          ? `${JSON.stringify({ schemaVersion: 1, kind: 'provsim-triage-explain', device: entry[0], scenarios: yamls }, null, 2)}\n`
+          : yamls.join('---\n'),
+      );
+      return;
+    }
+    const outputs = {
+      'triage.json': formatTriageJson(report),
+      'triage.csv': formatTriageCsv(report),
+      'triage.html': formatTriageHtml(report),
+      'triage.txt': formatTriageText(report),
+      'fix-now.ps1': formatFixNowScript(report),
+    };
+    // Staged by writeAtomic and renamed when the command ends: the whole set or nothing.
+    if (args.out !== undefined)
+      for (const [name, text] of Object.entries(outputs)) writeAtomic(join(args.out, name), text);
+    const byFormat = {
+      text: outputs['triage.txt'],
+      json: outputs['triage.json'],
+      csv: outputs['triage.csv'],
+      html: outputs['triage.html'],
+    };
+    io.out(byFormat[args.format]);
+    if (args.out !== undefined && args.format === 'text') io.out(`Triage written to ${args.out}/\n`);
+  });
 }
 
 /** Files as given; a folder stands for its `*.csv` and `*.json` files (not recursive), in sorted order. */

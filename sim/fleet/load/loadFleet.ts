@@ -7,17 +7,23 @@
  * was wrong and what is allowed (the same messages and format as scenario files).
  */
 import { TIMEOUT_RELEASE } from '../../model/timeout.js';
-import { formatDuration } from '../../time/Duration.js';
+import { formatIsoSeconds } from '../../time/formatWall.js';
 import * as F from '../../scenario/fields.js';
+import { parseYamlWith } from '../../scenario/parseYamlWith.js';
 import {
   assumptionsSpec,
+  checkProvisioningAt,
   clientVersion,
-  parseYamlWith,
-  RESTART_DESCRIPTION,
-  rawStepNames,
-  restartTarget,
-} from '../../scenario/loadScenario.js';
-import { closest } from '../../scenario/closest.js';
+  DAY,
+  DWORD_MAX,
+  fmt,
+  MINUTE,
+  nameSpec,
+  provisioningAtProp,
+  stepContinueOnErrorProp,
+  stepRestartProp,
+  VERSION_DESCRIPTION,
+} from '../../scenario/sharedSpecs.js';
 import {
   type DurationDistribution,
   type Fleet,
@@ -31,12 +37,6 @@ import {
   MAX_FLEET_HORIZON_MS,
   type MixEntry,
 } from './Fleet.js';
-
-const DWORD_MAX = 4_294_967_295;
-const NAME_PATTERN = /^[a-z0-9-]+$/;
-const MINUTE = 60_000;
-const fmt = (ms: number): string => (Number.isSafeInteger(ms) ? formatDuration(ms) : `${ms}ms`);
-const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shares, rates and distributions
@@ -170,10 +170,7 @@ const releaseEntry = F.object({
   what: 'a release mix entry',
   description: 'A ConfigMgr release and the share of clients running it.',
   props: {
-    version: F.required(
-      clientVersion,
-      `ConfigMgr release YYMM, such as "2403"; releases before ${TIMEOUT_RELEASE} have no timestamp and no timeout.`,
-    ),
+    version: F.required(clientVersion, VERSION_DESCRIPTION),
     share: F.required(share, 'The share of clients on this release, such as 90%.'),
   },
   build: (v): MixEntry<string> => ({ value: v.version, share: v.share }),
@@ -212,7 +209,7 @@ const ccmevalObject = F.object({
   description: "ccmeval every `every`; each client's first run falls at a random moment within the first `every`.",
   props: {
     enabled: F.withDefault(F.boolean(), true, 'Whether ccmeval runs on its schedule.'),
-    every: F.withDefault(positiveDuration, '24h', 'Time between runs (at least 1m).'),
+    every: F.withDefault(positiveDuration, DAY, 'Time between runs (at least 1m).'),
   },
   check: (v, o) => {
     if (v.every !== undefined && v.every < MINUTE) o.issue('every', `every is ${fmt(v.every)}; use 1m or more`);
@@ -286,14 +283,14 @@ const step = F.object({
   props: {
     name: F.required(F.string(), 'The step name, such as "Upgrade Operating System".'),
     duration: F.required(distribution, 'A duration (fixed), or { fixed | uniform | lognormal }.'),
-    restart: F.withDefault(restartTarget, false, RESTART_DESCRIPTION),
+    restart: stepRestartProp,
     disablesClient: F.withDefault(
       probability,
       false,
       'Setup disables CcmExec during the step: true, false, or the share of runs where it does (such as 30%).',
     ),
     fails: F.withDefault(probability, false, 'The step fails: true, false, or the share of runs where it fails.'),
-    continueOnError: F.withDefault(F.boolean(), false, 'A failure of this step does not end the sequence.'),
+    continueOnError: stepContinueOnErrorProp,
   },
   build: (v): FleetStep => ({
     name: v.name,
@@ -327,10 +324,7 @@ const taskSequence = F.object({
     name: F.withDefault(F.string(), 'Task sequence', 'The task sequence name.'),
     share: F.required(share, 'The share of clients that run it, such as 3%.'),
     startWindow: F.withDefault(startWindow, {}, 'When the clients start it (default: any time in the run).'),
-    provisioningAt: F.optional(
-      F.string(),
-      'The name of the step whose start enters provisioning mode; absent: the start of the sequence does.',
-    ),
+    provisioningAt: provisioningAtProp,
     crash: F.withDefault(share, '0%', 'The share of runs that crash (ts-crash) at a random moment of the run.'),
     steps: F.required(
       F.list(step, { minItems: 1, tooShort: 'a task sequence needs at least one step' }),
@@ -338,16 +332,7 @@ const taskSequence = F.object({
     ),
   },
   check: (v, o) => {
-    const names = rawStepNames(o.raw('steps'));
-    if (v.provisioningAt !== undefined && o.raw('steps')?.kind === 'seq' && !names.includes(v.provisioningAt)) {
-      const near = closest(v.provisioningAt, names);
-      o.issue(
-        'provisioningAt',
-        `no step is named ${JSON.stringify(v.provisioningAt)}` +
-          (near === undefined ? ';' : `; did you mean ${JSON.stringify(near)}?`) +
-          ` provisioningAt must name one of the steps: ${names.map((n) => JSON.stringify(n)).join(', ')}`,
-      );
-    }
+    checkProvisioningAt(v.provisioningAt, o);
   },
   build: (v): FleetTaskSequence | F.Bad => {
     const index = v.provisioningAt === undefined ? null : v.steps.findIndex((s) => s.name === v.provisioningAt);
@@ -449,11 +434,7 @@ const deployment = F.object({
 // ---------------------------------------------------------------------------------------------------------------
 // The fleet
 
-const fleetName = F.string({
-  pattern: NAME_PATTERN,
-  patternMessage: (s) =>
-    `${JSON.stringify(s)} is not a valid name; use lowercase letters, digits and hyphens (${NAME_PATTERN.source}), for example upgrade-wave`,
-});
+const fleetName = nameSpec('upgrade-wave');
 
 const DEFAULT_FLEET_START_MS = Date.UTC(2026, 0, 1);
 
@@ -466,7 +447,7 @@ const fleet = F.object({
     name: F.required(fleetName, 'The fleet name: lowercase letters, digits and hyphens.'),
     description: F.withDefault(F.string(), '', 'What the fleet represents.'),
     clients: F.required(F.integer(1, MAX_FLEET_CLIENTS), 'How many clients (1 or more).'),
-    start: F.withDefault(F.dateTime(), isoSeconds(DEFAULT_FLEET_START_MS), 'Wall clock at fleet time 0 (UTC).'),
+    start: F.withDefault(F.dateTime(), formatIsoSeconds(DEFAULT_FLEET_START_MS), 'Wall clock at fleet time 0 (UTC).'),
     horizon: F.withDefault(positiveDuration, '30d', 'How long to simulate (at most 366d).'),
     seed: F.withDefault(F.integer(0, DWORD_MAX), 1, 'Seed of every random draw: a whole number from 0 to 4294967295.'),
     releases: F.withDefault(
