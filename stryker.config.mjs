@@ -30,6 +30,9 @@ export default {
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
   htmlReporter: { fileName: `reports/mutation/${target}.html` },
   jsonReporter: { fileName: `reports/mutation/${target}.json` },
+  // Not copied into the sandbox: the tests of these targets read neither the build nor the reports (and another
+  // target's sandbox, under reports/, may be running at the same time).
+  ignorePatterns: ['/dist', '/reports'],
   // One sandbox folder per target, so that two targets can run at once.
   tempDirName: `reports/mutation/.stryker-tmp-${target}`,
   // A later run re-tests only the mutants whose code or covering tests changed (--force re-tests all).

@@ -12,16 +12,25 @@ import type { ModelFaults } from '../model/transition.js';
 import { formatHours } from '../time/Duration.js';
 import { parseScenario, ScenarioError } from '../scenario/loadScenario.js';
 import { EVENT_TYPES } from '../scenario/Scenario.js';
-import { counterexampleYaml, explore, type ExploreResult } from '../verify/explore.js';
+import {
+  concludeExplore,
+  counterexampleYaml,
+  type ExploreOptions,
+  type ExploreResult,
+  firstRun,
+} from '../verify/explore.js';
+import { shardRange } from '../fleet/run/simulateRange.js';
 import { GOAL_NAMES } from '../verify/goals.js';
 import { INVARIANT_NAMES, type InvariantName } from '../verify/invariants.js';
 import { verifyScenario } from '../verify/verifyScenario.js';
 import { COMMANDS, type CommandContext } from './commands.js';
 import { runExhaustive } from './exhaustiveCommand.js';
+import { searchOnThreads } from './exploreThreads.js';
 import type { ExploreDocument } from './exploreOutput.js';
 import {
   type ExploreArgs,
   type ExploreContext,
+  type ExploreShard,
   listGoals,
   Observed,
   oneOf,
@@ -35,6 +44,7 @@ import {
 import { InputError } from './InputError.js';
 import { type Io, printJson } from './output.js';
 import { applyOverrides, parseAssume, parseSeed } from './overrides.js';
+import { parseShard, workersOption } from './shardAndWorkers.js';
 import { readInputText } from './readInput.js';
 
 import { writeAtomic } from './writeAtomic.js';
@@ -141,6 +151,15 @@ function exploreOptions<T>(y: Argv<T>) {
       default: '10s',
       describe: 'stop shrinking a counterexample after this much time',
     })
+    .option('workers', {
+      type: 'string',
+      describe: 'random search: threads that search (default: the cores free); the result is the same for any number',
+    })
+    .option('shard', {
+      type: 'string',
+      describe: 'random search: check only slice I of N of the runs (1-based); auto: from the job engine (as fleet)',
+    })
+    .option('shards', { type: 'string', describe: 'with --shard auto: the number of shards' })
     .option('fault', {
       type: 'string',
       array: true,
@@ -149,7 +168,7 @@ function exploreOptions<T>(y: Argv<T>) {
     });
 }
 
-function exploreHandler(args: ExploreArgs, io: Io, setCode: (code: number) => void): void {
+async function exploreHandler(args: ExploreArgs, io: Io, setCode: (code: number) => void): Promise<void> {
   if (args['list-goals']) {
     listGoals(args.format, io);
     return;
@@ -180,30 +199,54 @@ function exploreHandler(args: ExploreArgs, io: Io, setCode: (code: number) => vo
     out: args.out,
     requireCoverage: args['require-coverage'],
   };
-  setCode(args.exhaustive ? runExhaustive(args, common, io) : runRandom(args, common, io));
+  if (args.exhaustive && args.shard !== undefined) {
+    throw new InputError('--shard cuts the random search; the exhaustive search (--exhaustive) runs whole');
+  }
+  setCode(args.exhaustive ? runExhaustive(args, common, io) : await runRandom(args, common, io));
 }
 
-function runRandom(args: ExploreArgs, c: ExploreContext, io: Io): number {
-  const say = sayer(c, io);
+/** The runs this process checks: all of them, or its shard's slice (`--shard`), from the `--path` given. */
+function runsOf(args: ExploreArgs): { start: number; runs: number; shard: ExploreShard | null } {
   const runs =
     args.runs !== undefined
       ? positiveInteger(args.runs, '--runs')
       : process.env.PROVSIM_RUNS !== undefined
         ? positiveInteger(process.env.PROVSIM_RUNS, 'PROVSIM_RUNS')
         : 1000;
+  let start: number;
+  try {
+    start = firstRun(args.path);
+  } catch {
+    throw new InputError(`--path ${String(args.path)}: expected the run number a failure printed, such as 42`);
+  }
+  const shard = parseShard(args.shard, args.shards, process.env);
+  if (shard === undefined) return { start, runs, shard: null };
+  const { from, to } = shardRange(runs, shard.index, shard.count);
+  return {
+    start,
+    runs: to - from,
+    shard: { index: shard.index, count: shard.count, fromRun: start + from, toRun: start + to },
+  };
+}
+
+async function runRandom(args: ExploreArgs, c: ExploreContext, io: Io): Promise<number> {
+  const say = sayer(c, io);
+  const { start, runs, shard } = runsOf(args);
+  const workers = workersOption(args.workers);
   const seed = parseSeed(args.seed) ?? parseSeed(process.env.PROVSIM_SEED, 'PROVSIM_SEED') ?? Date.now() % 2147483647;
   const assumptions = args['all-assumptions'] ? 'any' : c.assume;
   const shrinkTimeMs = positiveDuration(args['shrink-time'], '--shrink-time');
+  const slice =
+    shard === null ? '' : `, shard ${shard.index}/${shard.count} (runs ${shard.fromRun} to ${shard.toRun - 1})`;
   say(
-    `provsim explore: ${runs} runs${args.swarm ? ' (swarm)' : ''}, seed ${seed}${args.path ? `, path ${args.path}` : ''}; assumptions ${assumptions === 'any' ? 'all combinations' : JSON.stringify(assumptions)}\n`,
+    `provsim explore: ${runs} runs${args.swarm ? ' (swarm)' : ''}, seed ${seed}${args.path ? `, path ${args.path}` : ''}${slice}; assumptions ${assumptions === 'any' ? 'all combinations' : JSON.stringify(assumptions)}\n`,
   );
   const progress = progressLine();
   const observed = new Observed(c);
   const started = performance.now();
-  const result = explore({
+  const options: ExploreOptions = {
     runs,
     seed,
-    ...(args.path === undefined ? {} : { path: args.path }),
     ...(c.only.only === undefined ? {} : { invariants: c.only.only }),
     force: c.force,
     assumptions,
@@ -211,7 +254,6 @@ function runRandom(args: ExploreArgs, c: ExploreContext, io: Io): number {
     ...(c.kinds === undefined ? {} : { kinds: c.kinds }),
     swarm: args.swarm,
     shrinkTimeMs,
-    onReport: observed.onReport,
     onProgress: (p) => {
       const seconds = (performance.now() - started) / 1000;
       progress.show(
@@ -220,7 +262,16 @@ function runRandom(args: ExploreArgs, c: ExploreContext, io: Io): number {
           : `shrinking: ${p.tried} tried, ${p.smaller} smaller`,
       );
     },
+  };
+  const search = await searchOnThreads(options, {
+    from: shard?.fromRun ?? start,
+    start,
+    runs,
+    threads: workers,
+    onProgress: (done) => options.onProgress?.({ phase: 'search', done }),
   });
+  observed.addSummaries(search.goals, search.coverage);
+  const result = concludeExplore(options, search.found, search.searchMs);
   progress.end();
   const seconds = (performance.now() - started) / 1000;
   const file =
@@ -232,7 +283,11 @@ function runRandom(args: ExploreArgs, c: ExploreContext, io: Io): number {
     writeAtomic(file, counterexampleYaml(scenario, violations, result));
   }
   if (c.json) {
-    printJson(io, { ...randomJson(result, args.swarm, file, seconds), ...observed.json() });
+    printJson(io, {
+      ...randomJson(result, args.swarm, file, seconds),
+      ...(shard === null ? {} : { shard }),
+      ...observed.json(),
+    });
   } else {
     printRandom(result, file, seconds, say);
     observed.print(say);

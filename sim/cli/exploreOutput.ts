@@ -71,6 +71,17 @@ export interface ExploreArgs {
   'shrink-time': string;
   fault: string[];
   'require-coverage': boolean;
+  workers?: string;
+  shard?: string;
+  shards?: string;
+}
+
+/** The slice of the runs a shard checks (`--shard I/N`): run numbers `fromRun` to `toRun - 1`. */
+export interface ExploreShard {
+  readonly index: number;
+  readonly count: number;
+  readonly fromRun: number;
+  readonly toRun: number;
 }
 
 export interface ExploreContext {
@@ -96,6 +107,12 @@ export class Observed {
     this.goalTally.add(report);
     this.coverageTally.add(report.trace);
   };
+
+  /** Adds the tallies of runs checked elsewhere (worker threads). */
+  addSummaries(goals: readonly GoalResult[], coverage: readonly RuleCoverage[]): void {
+    this.goalTally.addSummary(goals);
+    this.coverageTally.addSummary(coverage);
+  }
 
   get goals(): GoalResult[] {
     return this.goalTally.summary(this.c.goals);

@@ -18,6 +18,7 @@ import { parseShard } from './shardAndWorkers.js';
 import { COMMANDS, type CommandContext } from './commands.js';
 import { InputError } from './InputError.js';
 import type { Io } from './output.js';
+import { checkOutputFolder } from './outputPaths.js';
 import { writeAtomic } from './writeAtomic.js';
 
 /** Writes the report set (a shard: its JSON alone) and prints the report. */
@@ -106,6 +107,7 @@ export function registerRemediate(cli: Argv, { io }: CommandContext): void {
         io.out(scenarioToYaml(remediateScenario(f, strategies[0] as Strategy, index)));
         return;
       }
+      checkOutputFolder('--out', args.out);
       const bar = progress(`remediate ${f.name}`);
       const shard = parseShard(args.shard, args.shards, process.env);
       const range = shard === undefined ? null : shardRange(f.clients, shard.index, shard.count);

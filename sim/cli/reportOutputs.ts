@@ -17,6 +17,7 @@ import type { Report } from '../report/Report.js';
 import { formatChromeTrace } from '../report/traceEvents.js';
 import { closest } from '../scenario/closest.js';
 import { ASSUMPTION_VALUES, type Assumptions, type Scenario } from '../scenario/Scenario.js';
+import { renderHtmlPages } from './htmlThreads.js';
 import { UsageError } from './InputError.js';
 import { parseAssume } from './overrides.js';
 import { reportJson } from './scenarioArgs.js';
@@ -68,22 +69,29 @@ export function checkRunFormat(format: RunFormat, scenarioCount: number, out: st
 /**
  * The report set of `run` (and `replay --out`): `<name>.json`, `<name>.md` and `<name>.html` for each report,
  * `index.html` for the run, and `<name>.trace.json` with `trace`; it replaces the folder's previous report set
- * (`replaceReportSet`: the files listed in `.provsim-report-set.json`).
+ * (`replaceReportSet`: the files listed in `.provsim-report-set.json`). The HTML pages are rendered on up to
+ * `threads` threads (default 1); the bytes are the same for any number.
  */
-export async function writeRunReports(out: string, reports: readonly Report[], options: { trace: boolean }) {
+export async function writeRunReports(
+  out: string,
+  reports: readonly Report[],
+  options: { trace: boolean; threads?: number },
+) {
   const entries: IndexEntry[] = [];
   for (const r of reports) {
     const name = r.scenario.name;
     const files: Record<string, string> = { html: `${name}.html`, json: `${name}.json`, md: `${name}.md` };
     writeAtomic(join(out, files.json as string), reportJson(r));
     writeAtomic(join(out, files.md as string), formatMarkdown(r));
-    writeAtomic(join(out, files.html as string), await formatHtml(r));
     if (options.trace) {
       files.trace = `${name}.trace.json`;
       writeAtomic(join(out, files.trace), formatChromeTrace(r));
     }
     entries.push({ report: r, files });
   }
+  await renderHtmlPages(reports, options.threads ?? 1, (i, html) =>
+    writeAtomic(join(out, entries[i]?.files.html as string), html),
+  );
   writeAtomic(join(out, 'index.html'), formatIndex(entries));
   // The set replaces the previous one as a whole (its logs included): no earlier report stays mixed in.
   replaceReportSet(out);

@@ -9,6 +9,7 @@ import { checkOutputFolder } from './outputPaths.js';
 import * as reportOutputs from './reportOutputs.js';
 import { withRunLogOptions, writeRunLogs } from './runLogs.js';
 import { loadAll, reportJson, runAll, scenarioOptions } from './scenarioArgs.js';
+import { workersOption } from './shardAndWorkers.js';
 
 export function registerRun<T>(cli: Argv<T>, { io, setCode, colour }: CommandContext): Argv<T> {
   return cli.command(
@@ -18,6 +19,10 @@ export function registerRun<T>(cli: Argv<T>, { io, setCode, colour }: CommandCon
       reportOutputs.withRunReportOptions(
         withRunLogOptions(scenarioOptions(y))
           .option('out', { type: 'string', default: 'reports', describe: 'where report files go' })
+          .option('workers', {
+            type: 'string',
+            describe: 'threads that render the HTML reports (default: the cores free); the same bytes for any number',
+          })
           .option('format', {
             choices: reportOutputs.RUN_FORMATS,
             default: 'text' as const,
@@ -32,8 +37,9 @@ export function registerRun<T>(cli: Argv<T>, { io, setCode, colour }: CommandCon
         return reportOutputs.runComparison(compare, scenarios, (s) => runAll(s, args), io);
       }
       reportOutputs.checkRunFormat(args.format, scenarios.length, args.out);
+      const threads = workersOption(args.workers);
       const reports = runAll(scenarios, args);
-      await reportOutputs.writeRunReports(args.out, reports, { trace: args.trace });
+      await reportOutputs.writeRunReports(args.out, reports, { trace: args.trace, threads });
       writeRunLogs(args.out, reports, args);
       if (args.format === 'json') {
         io.out(reports.length === 1 ? reportJson(reports[0] as Report) : `${JSON.stringify(reports, null, 2)}\n`);

@@ -1,10 +1,12 @@
 /**
  * Where a fleet run takes its slice and its threads from when the command line does not say: `--shard auto` reads
  * the shard from the environment of the engine that runs it, and the default `--workers` counts the cores that are
- * actually free. Pure: the environment, the core count and the load are arguments (the command passes the
- * process's).
+ * actually free. Pure but for the defaults of `workersOption`: the environment, the core count and the load are
+ * arguments (the commands pass the process's).
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { InputError } from './InputError.js';
+import { parseIntegerOption } from './options.js';
 
 /** The 0-based index variables, in the order they are read: Kubernetes Indexed Job, AWS Batch, Cloud Run, Google Batch. */
 export const SHARD_INDEX_VARIABLES = [
@@ -101,4 +103,9 @@ function autoShard(shards: unknown, env: Readonly<Record<string, string | undefi
 export function defaultWorkers(cores: number, loadAverage: number): number {
   const free = Math.round(cores - Math.max(0, loadAverage));
   return Math.max(1, Math.min(cores, free));
+}
+
+/** `--workers W` (1 to 256), or `defaultWorkers` of this machine now: for `explore` and `run`. */
+export function workersOption(raw: unknown, cores = availableParallelism(), load = loadavg()[0] ?? 0): number {
+  return parseIntegerOption(raw, { name: '--workers', min: 1, max: 256 }) ?? defaultWorkers(cores, load);
 }

@@ -194,8 +194,8 @@ export async function writeAllOrNothing<T>(work: () => Promise<T>): Promise<T> {
 export const SET_MANIFEST = '.provsim-report-set.json';
 
 /**
- * Declares that the files this command writes under `dir` are a report set that replaces the previous one as a
- * whole: when the command succeeds, the files the previous set's manifest lists and this set does not write are
+ * [provsim] Declares that the files this command writes under `dir` are a report set that replaces the previous
+ * one as a whole (rather than refusing a folder that holds one; docs/model.md, "Merging shards and report sets"): when the command succeeds, the files the previous set's manifest lists and this set does not write are
  * removed, and the manifest lists this set. Files provsim did not list (a README, another command's reports) are
  * never touched. Outside `writeAllOrNothing` it does nothing.
  */

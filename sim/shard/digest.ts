@@ -4,8 +4,9 @@
  * the body's canonical JSON. Canonical: keys sorted (by UTF-16 code units), no white space, numbers and strings as
  * `JSON.stringify` writes them; so the digest depends on the values alone, not on the layout of the file.
  *
- * The digest guards against accidents (an edit, a truncated copy, a merge of the wrong files), not against someone
- * who recomputes it: `merge` also checks every field's shape and that the counts add up.
+ * [provsim] Only shard reports carry a digest, and `schemaVersion` stays 1 (docs/model.md, "Merging shards and
+ * report sets"). The digest guards against accidents (an edit, a truncated copy, a merge of the wrong files), not
+ * against someone who recomputes it: `merge` also checks every field's shape and that the counts add up.
  */
 import { createHash } from 'node:crypto';
 

@@ -258,7 +258,10 @@ export function verifyFleetShard(f: ShardFile): FleetReport {
   return r;
 }
 
-/** The same fleet run: the same fleet, overrides and seed (the path it was read from may differ between machines). */
+/**
+ * [provsim] The same fleet run: the same fleet, overrides and seed (the path it was read from may differ between
+ * machines; docs/model.md, "Merging shards and report sets").
+ */
 const identityOf = (r: FleetReport): string => canonicalJson({ ...r.fleet, file: null });
 
 /** The whole-fleet report from verified shard files of `provsim fleet --shard I/N`: exactly what one run writes. */

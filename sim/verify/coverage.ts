@@ -31,6 +31,14 @@ export class CoverageTally {
     for (const rule of seen) this.runs.set(rule, (this.runs.get(rule) ?? 0) + 1);
   }
 
+  /** Adds the counts of another tally's `summary` (a worker thread's, for instance). */
+  addSummary(summary: readonly RuleCoverage[]): void {
+    for (const c of summary) {
+      this.fired.set(c.rule, (this.fired.get(c.rule) ?? 0) + c.fired);
+      this.runs.set(c.rule, (this.runs.get(c.rule) ?? 0) + c.runs);
+    }
+  }
+
   /** Every rule in the order of docs/model.md, with its counts (0 when it never fired). */
   summary(): RuleCoverage[] {
     return RULE_NAMES.map((rule) => ({ rule, fired: this.fired.get(rule) ?? 0, runs: this.runs.get(rule) ?? 0 }));

@@ -16,11 +16,9 @@ import { type InvariantName, INVARIANTS, type Violation } from './invariants.js'
 import { shrinkScenario } from './shrink.js';
 import { verifyScenario } from './verifyScenario.js';
 
-export interface ExploreOptions {
-  readonly runs: number;
+/** What the search needs to draw and check scenarios: plain data, the same in a worker thread. */
+export interface SearchOptions {
   readonly seed: number;
-  /** Replay from this fast-check path (printed with a failure). */
-  readonly path?: string;
   readonly invariants?: readonly InvariantName[];
   readonly force?: boolean;
   /** Fixed assumptions (defaults overridden), or `'any'` for every combination. */
@@ -30,6 +28,12 @@ export interface ExploreOptions {
   readonly kinds?: readonly ScenarioEventType[];
   /** Swarm testing: each scenario uses a random subset of the kinds and of the step flags. */
   readonly swarm?: boolean;
+}
+
+export interface ExploreOptions extends SearchOptions {
+  readonly runs: number;
+  /** Start from this fast-check path (the run number printed with a failure). */
+  readonly path?: string;
   /** Stop shrinking after this much wall time, in milliseconds (default: no limit). */
   readonly shrinkTimeMs?: number;
   /** Called with the report of every generated scenario (not of shrinking candidates): goals, coverage. */
@@ -61,62 +65,109 @@ export interface ExploreResult {
 
 /**
  * [provsim] `deterministic` needs a second run of the scenario; the search makes it for one scenario in
- * `DETERMINISM_SAMPLE` (the first, then every tenth) and for every scenario when `deterministic` is the only
- * invariant asked for; the counterexample and every shrinking candidate are checked with it. Nondeterminism in this
- * model would come from state shared between runs, which any sample of a few hundred runs meets; the other
- * invariants are checked on every scenario.
+ * `DETERMINISM_SAMPLE` (the first of the search, then every tenth) and for every scenario when `deterministic` is
+ * the only invariant asked for; the counterexample and every shrinking candidate are checked with it.
+ * Nondeterminism in this model would come from state shared between runs, which any sample of a few hundred runs
+ * meets; the other invariants are checked on every scenario.
  */
 export const DETERMINISM_SAMPLE = 10;
 
-export function explore(options: ExploreOptions): ExploreResult {
-  let done = 0;
-  const onlyDeterminism = options.invariants?.length === 1 && options.invariants[0] === 'deterministic';
-  const verify = (scenario: Scenario, rerun = true) =>
+/** Scenarios drawn at a time (fast-check's `sample` from a run number): bounds the memory of a long search. */
+const DRAW_CHUNK = 100;
+
+/**
+ * A stretch of the search: the run numbers `from` to `from + count - 1` of the seed's sequence (fast-check's run
+ * numbers, which `--path` takes), in a search that began at run `start` (the determinism sample counts from there).
+ */
+export interface SearchRange {
+  readonly from: number;
+  readonly count: number;
+  readonly start: number;
+}
+
+export interface RangeResult {
+  /** Scenarios checked, the failing one included. */
+  readonly checked: number;
+  /** The first failing scenario and its run number, or null. */
+  readonly failure: { readonly index: number; readonly scenario: Scenario } | null;
+}
+
+/** The first run number of a search: the `--path` given (a run number, as a failure prints it), else 0. */
+export function firstRun(path: string | undefined): number {
+  if (path === undefined) return 0;
+  const run = /^\s*(\d+)\s*$/.exec(path);
+  if (run === null) throw new RangeError(`path ${path}: expected the run number a failure printed, such as 42`);
+  return Number(run[1]);
+}
+
+function verifier(options: SearchOptions) {
+  return (scenario: Scenario, rerun = true) =>
     verifyScenario(scenario, {
       rerun,
       ...(options.invariants === undefined ? {} : { only: options.invariants }),
       ...(options.force === undefined ? {} : { force: options.force }),
       ...(options.faults === undefined ? {} : { faults: options.faults }),
     });
-  const check = (scenario: Scenario) => verify(scenario).violations;
+}
+
+/**
+ * Checks the scenarios of `range` in order, up to the first that violates an invariant. Each scenario is the one
+ * `fc.check` would draw for that run number with the same seed (fast-check's `sample` from a path draws exactly
+ * those), so any cut of a search into ranges, in any number of threads or machines, checks the same scenarios as
+ * one search. Pure apart from CPU time; `onReport` gets every checked scenario's report, `onChecked` its count.
+ */
+export function searchRange(
+  options: SearchOptions,
+  range: SearchRange,
+  onReport?: (report: Report) => void,
+  onChecked?: (checked: number) => void,
+): RangeResult {
+  const onlyDeterminism = options.invariants?.length === 1 && options.invariants[0] === 'deterministic';
+  const verify = verifier(options);
   const arbitrary = scenarioArbitrary({
     assumptions: options.assumptions ?? {},
     ...(options.kinds === undefined ? {} : { kinds: options.kinds }),
     ...(options.swarm === undefined ? {} : { swarm: options.swarm }),
   });
-  const property = fc.property(arbitrary, (scenario) => {
-    done++;
-    if (done % 100 === 0) options.onProgress?.({ phase: 'search', done });
-    const { run, violations } = verify(scenario, onlyDeterminism || done % DETERMINISM_SAMPLE === 1);
-    options.onReport?.(buildReport(run, violations));
-    return violations.length === 0;
-  });
-  // fast-check stops at the first failure; `shrinkScenario` shrinks the scenario itself (see shrink.ts).
+  let checked = 0;
+  for (let from = range.from; from < range.from + range.count; from += DRAW_CHUNK) {
+    const count = Math.min(DRAW_CHUNK, range.from + range.count - from);
+    const drawn = fc.sample(arbitrary, { seed: options.seed, path: String(from), numRuns: count });
+    for (let k = 0; k < drawn.length; k++) {
+      const scenario = drawn[k] as Scenario;
+      const index = from + k;
+      const sampled = onlyDeterminism || (index - range.start) % DETERMINISM_SAMPLE === 0;
+      const { run, violations } = verify(scenario, sampled);
+      checked++;
+      onChecked?.(checked);
+      onReport?.(buildReport(run, violations));
+      if (violations.length > 0) return { checked, failure: { index, scenario } };
+    }
+  }
+  return { checked, failure: null };
+}
+
+export function explore(options: ExploreOptions): ExploreResult {
+  const start = firstRun(options.path);
   const started = performance.now();
-  const details = fc.check(property, {
-    numRuns: options.runs,
-    seed: options.seed,
-    endOnFailure: true,
-    ...(options.path === undefined ? {} : { path: options.path }),
+  const found = searchRange(options, { from: start, count: options.runs, start }, options.onReport, (done) => {
+    if (done % 100 === 0) options.onProgress?.({ phase: 'search', done });
   });
   const searchMs = performance.now() - started;
-  options.onProgress?.({ phase: 'search', done });
-  if (!details.failed || details.counterexample === null) {
-    return {
-      failed: false,
-      runs: details.numRuns,
-      seed: details.seed,
-      path: null,
-      shrinks: 0,
-      shrinkTried: 0,
-      shrinkCut: false,
-      searchMs,
-      counterexample: null,
-    };
+  options.onProgress?.({ phase: 'search', done: found.checked });
+  return concludeExplore(options, found, searchMs);
+}
+
+/** The result of a search (one range, or ranges joined in order): the verdict, and the failing scenario shrunk. */
+export function concludeExplore(options: ExploreOptions, found: RangeResult, searchMs: number): ExploreResult {
+  const common = { runs: found.checked, seed: options.seed, searchMs };
+  if (found.failure === null) {
+    return { ...common, failed: false, path: null, shrinks: 0, shrinkTried: 0, shrinkCut: false, counterexample: null };
   }
-  const [found] = details.counterexample;
-  const invariant = check(found)[0]?.invariant;
-  const shrunk = shrinkScenario(found, {
+  // `shrinkScenario` shrinks the scenario itself (see shrink.ts), checking `deterministic` on every candidate.
+  const check = (scenario: Scenario) => verifier(options)(scenario).violations;
+  const invariant = check(found.failure.scenario)[0]?.invariant;
+  const shrunk = shrinkScenario(found.failure.scenario, {
     stillFails: (s) => check(s).some((v) => v.invariant === invariant),
     ...(options.shrinkTimeMs === undefined ? {} : { timeMs: options.shrinkTimeMs }),
     onProgress: (p) => {
@@ -124,14 +175,12 @@ export function explore(options: ExploreOptions): ExploreResult {
     },
   });
   return {
+    ...common,
     failed: true,
-    runs: details.numRuns,
-    seed: details.seed,
-    path: details.counterexamplePath,
+    path: String(found.failure.index),
     shrinks: shrunk.smaller,
     shrinkTried: shrunk.tried,
     shrinkCut: shrunk.cut,
-    searchMs,
     counterexample: { scenario: shrunk.scenario, violations: check(shrunk.scenario) },
   };
 }

@@ -112,6 +112,11 @@ export class GoalTally {
       if (goal.reached(report)) this.counts.set(goal.name, (this.counts.get(goal.name) ?? 0) + 1);
   }
 
+  /** Adds the counts of another tally's `summary` (a worker thread's, for instance). */
+  addSummary(summary: readonly GoalResult[]): void {
+    for (const g of summary) this.counts.set(g.name, (this.counts.get(g.name) ?? 0) + g.reached);
+  }
+
   merge(other: GoalTally): void {
     for (const [name, n] of other.counts) this.counts.set(name, (this.counts.get(name) ?? 0) + n);
   }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../sim/scenario/loadScenario.js';
 import { SCENARIOS_DIR } from '../report/bundledReports.js';
+import { provsim } from './edges/builtCli.js';
 import { cli, tempDir } from './harness.js';
 
 const bundled = (name: string) => join(SCENARIOS_DIR, `${name}.yaml`);
@@ -158,4 +159,54 @@ describe('provsim explore --invariant', () => {
     expect(JSON.parse(only.out).verdict).toBe('holds');
     expect(only.code).toBe(0);
   });
+});
+
+describe('provsim explore --shard', () => {
+  const runs = (...extra: string[]) => cli('explore', '--runs', '30', '--seed', '4', '--format', 'json', ...extra);
+
+  it('checks its slice of the runs; the slices add up to the whole search', async () => {
+    const whole = JSON.parse((await runs('--out', tempDir())).out);
+    const shards = await Promise.all(
+      ['1/3', '2/3', '3/3'].map(async (s) => JSON.parse((await runs('--shard', s, '--out', tempDir())).out)),
+    );
+    expect(shards.map((s) => s.shard)).toEqual([
+      { index: 1, count: 3, fromRun: 0, toRun: 10 },
+      { index: 2, count: 3, fromRun: 10, toRun: 20 },
+      { index: 3, count: 3, fromRun: 20, toRun: 30 },
+    ]);
+    expect(shards.reduce((n, s) => n + s.runs, 0)).toBe(whole.runs);
+    const fired = (doc: { coverage: { fired: number }[] }) => doc.coverage.map((c) => c.fired);
+    expect(fired(whole)).toEqual(shards.map(fired).reduce((x, y) => x.map((v, i) => v + (y[i] ?? 0))));
+  });
+
+  it('takes the slice from the job engine with --shard auto, and refuses a shard of the exhaustive search', async () => {
+    process.env.JOB_COMPLETION_INDEX = '1';
+    try {
+      const auto = JSON.parse((await runs('--shard', 'auto', '--shards', '3', '--out', tempDir())).out);
+      expect(auto.shard).toEqual({ index: 2, count: 3, fromRun: 10, toRun: 20 });
+    } finally {
+      delete process.env.JOB_COMPLETION_INDEX;
+    }
+    const exhaustive = await cli('explore', '--exhaustive', '--shard', '1/2');
+    expect(exhaustive.code).toBe(2);
+    expect(exhaustive.err).toMatch(/--shard cuts the random search/);
+    const path = await cli('explore', '--runs', '5', '--path', '3:1');
+    expect(path.code).toBe(2);
+    expect(path.err).toMatch(/--path 3:1: expected the run number/);
+  });
+});
+
+describe('provsim explore --workers', () => {
+  it('gives the same document with worker threads as in one thread (the built command)', () => {
+    const run = (workers: string) => {
+      const args = ['explore', '--runs', '450', '--seed', '8', '--format', 'json', '--workers', workers];
+      const r = provsim(args, { timeoutMs: 300_000 });
+      expect(r.code).toBe(0);
+      const doc = JSON.parse(r.out);
+      delete doc.searchSeconds;
+      delete doc.elapsedSeconds;
+      return doc;
+    };
+    expect(run('2')).toEqual(run('1'));
+  }, 300_000);
 });

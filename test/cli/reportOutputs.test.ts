@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import { provsim } from './edges/builtCli.js';
 import { cli, reportSetFiles, scenarioFile, tempDir } from './harness.js';
 
 const TINY = `name: tiny
@@ -198,3 +199,18 @@ function parser() {
     isArray: (n) => n === 'testsuite' || n === 'testcase',
   });
 }
+
+describe('provsim run --workers', () => {
+  it('writes the same bytes with the HTML rendered on worker threads (the built command)', () => {
+    const run = (workers: string) => {
+      const out = tempDir();
+      const r = provsim(['run', SCENARIOS, '--out', out, '--workers', workers], { timeoutMs: 600_000 });
+      expect(r.code).toBe(0);
+      noTemporaries(out);
+      return Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]));
+    };
+    const one = run('1');
+    expect(Object.keys(one).filter((f) => f.endsWith('.html')).length).toBeGreaterThan(16);
+    expect(run('2')).toEqual(one);
+  }, 300_000);
+});

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../sim/cli/InputError.js';
-import { defaultWorkers, parseShard } from '../../sim/cli/shardAndWorkers.js';
+import { defaultWorkers, parseShard, workersOption } from '../../sim/cli/shardAndWorkers.js';
 import { cli, tempDir } from './harness.js';
 
 describe('parseShard', () => {
@@ -42,6 +42,15 @@ describe('parseShard', () => {
     const [raw, shards, env] = args;
     expect(() => parseShard(raw, shards, env)).toThrow(InputError);
     expect(() => parseShard(raw, shards, env)).toThrow(message);
+  });
+});
+
+describe('workersOption', () => {
+  it('takes --workers as given, else the cores free, and refuses what is not a count', () => {
+    expect(workersOption('3', 2, 5)).toBe(3);
+    expect(workersOption(undefined, 2, 0.2)).toBe(2);
+    expect(workersOption(undefined, 2, 1.7)).toBe(1);
+    expect(() => workersOption('0', 2, 0)).toThrow(/--workers 0/);
   });
 });
 

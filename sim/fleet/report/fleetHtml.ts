@@ -94,11 +94,35 @@ function dayTicks(fleet: Fleet): { value: number; label: string }[] {
   return ticks;
 }
 
-export function fleetHtml(r: FleetReport): string {
+/** The time-in-mode histogram's display bins (those under the horizon). */
+const TIME_EDGES = [0, 30 * MIN, HOUR, 2 * HOUR, 3 * HOUR, 4 * HOUR, 6 * HOUR, 8 * HOUR, 12 * HOUR, DAY, 2 * DAY];
+const TIME_EDGES_LONG = [49 * HOUR, 3 * DAY, 7 * DAY, 14 * DAY];
+const LATENCY_EDGES = [
+  0,
+  5 * MIN,
+  15 * MIN,
+  30 * MIN,
+  45 * MIN,
+  HOUR,
+  2 * HOUR,
+  4 * HOUR,
+  8 * HOUR,
+  DAY,
+  2 * DAY,
+  7 * DAY,
+];
+const EXIT_COLORS: Record<string, string> = {
+  'ts-success': '#2da44e',
+  'ts-failure': '#bf8700',
+  timeout: '#cf222e',
+  manual: '#6e7781',
+  'registry-edit': '#6e7781',
+};
+
+/** The page's four charts: clients in mode over time, time in mode, exits by reason, deployment latency. */
+function fleetCharts(r: FleetReport): { inMode: string; timeChart: string; exits: string; latency: string } {
   const f = r.fleet;
   const p = r.provisioning;
-  const ts = r.taskSequences;
-  const title = `Fleet ${f.name}${r.shard === null ? '' : ` (shard ${r.shard.index}/${r.shard.count})`}`;
   const inMode = lineChart({
     title: 'Clients in provisioning mode',
     xLabel: `days since ${new Date(f.startMs).toISOString().slice(0, 16).replace('T', ' ')}Z (month-day)`,
@@ -115,23 +139,7 @@ export function fleetHtml(r: FleetReport): string {
     xMax: f.horizonMs / DAY,
     area: true,
   });
-  const timeEdges = [
-    0,
-    30 * MIN,
-    HOUR,
-    2 * HOUR,
-    3 * HOUR,
-    4 * HOUR,
-    6 * HOUR,
-    8 * HOUR,
-    12 * HOUR,
-    DAY,
-    2 * DAY,
-    49 * HOUR,
-    3 * DAY,
-    7 * DAY,
-    14 * DAY,
-  ].filter((x) => x < f.horizonMs);
+  const timeEdges = [...TIME_EDGES, ...TIME_EDGES_LONG].filter((x) => x < f.horizonMs);
   const timeBins = rebin(r.summary.timeInMode, timeEdges);
   const timeChart = barChart({
     title: 'Time in provisioning mode, per client that entered it',
@@ -139,41 +147,29 @@ export function fleetHtml(r: FleetReport): string {
     color: '#8250df',
     valueLabel: 'clients',
   });
-  const exitColors: Record<string, string> = {
-    'ts-success': '#2da44e',
-    'ts-failure': '#bf8700',
-    timeout: '#cf222e',
-    manual: '#6e7781',
-    'registry-edit': '#6e7781',
-  };
   const exits = barChart({
     title: 'Exits from provisioning mode, by reason',
-    bars: Object.entries(p.exits).map(([label, value]) => ({ label, value, color: exitColors[label] ?? '#6e7781' })),
+    bars: Object.entries(p.exits).map(([label, value]) => ({ label, value, color: EXIT_COLORS[label] ?? '#6e7781' })),
     color: '#6e7781',
     valueLabel: 'exits',
     horizontal: true,
   });
-  const latencyEdges = [
-    0,
-    5 * MIN,
-    15 * MIN,
-    30 * MIN,
-    45 * MIN,
-    HOUR,
-    2 * HOUR,
-    4 * HOUR,
-    8 * HOUR,
-    DAY,
-    2 * DAY,
-    7 * DAY,
-  ];
-  const latencyBins = rebin(r.summary.latency.histogram, latencyEdges);
+  const latencyBins = rebin(r.summary.latency.histogram, LATENCY_EDGES);
   const latency = barChart({
     title: 'Deployment latency (publication to processing), all publications',
-    bars: binLabels(latencyEdges).map((label, i): Bar => ({ label, value: latencyBins[i] ?? 0 })),
+    bars: binLabels(LATENCY_EDGES).map((label, i): Bar => ({ label, value: latencyBins[i] ?? 0 })),
     color: '#0969da',
     valueLabel: 'client-deployments',
   });
+  return { inMode, timeChart, exits, latency };
+}
+
+export function fleetHtml(r: FleetReport): string {
+  const f = r.fleet;
+  const p = r.provisioning;
+  const ts = r.taskSequences;
+  const title = `Fleet ${f.name}${r.shard === null ? '' : ` (shard ${r.shard.index}/${r.shard.count})`}`;
+  const { inMode, timeChart, exits, latency } = fleetCharts(r);
   const d = r.deployments;
   const examples = EXAMPLE_KINDS.filter((k) => r.examples[k].length > 0)
     .map((k) => `<tr><td>${e(k)}</td><td>${r.examples[k].join(', ')}</td></tr>`)

@@ -1,12 +1,14 @@
 /**
  * Simulates a contiguous range of a fleet's clients into a summary, and cuts a fleet into shards and chunks. Pure:
  * client `i`'s scenario and outcome depend on nothing but the fleet and `i`, and summaries merge exactly, so any
- * partition of the clients (worker threads, `--shard I/N`, chunk sizes) gives the same merged summary.
+ * partition of the clients (worker threads, `--shard I/N`, chunk sizes) gives the same merged summary. Quiet
+ * clients are drawn straight into numbers (`QuietClients`); the others become scenarios for `simulateClient`.
  */
 import { clientScenario, phaseOf } from '../simulate/clientScenario.js';
 import type { Fleet } from '../load/Fleet.js';
 import { FleetSummary } from '../summary/FleetSummary.js';
 import { fastPathOf, simulateClient } from '../simulate/simulateClient.js';
+import { QuietClients } from './quietClients.js';
 
 export interface ClientRange {
   /** First client index (included). */
@@ -21,7 +23,9 @@ export function simulateRange(
   range: ClientRange,
   summary: FleetSummary = new FleetSummary(fleet),
 ): FleetSummary {
+  const quiet = new QuietClients(fleet);
   for (let index = range.from; index < range.to; index++) {
+    if (quiet.tryAdd(index, summary)) continue;
     const scenario = clientScenario(fleet, index);
     const path = fastPathOf(scenario);
     summary.add(index, scenario, phaseOf(fleet, scenario), simulateClient(scenario, path), path);

@@ -141,7 +141,11 @@ interface DrawnTaskSequence {
 
 /** Which task sequence the client runs, if any: exactly one draw. */
 function pickTaskSequence(fleet: Fleet, rng: Random): FleetTaskSequence | null {
-  const u = rng.nextFloat();
+  return taskSequenceFor(fleet, rng.nextFloat());
+}
+
+/** The task sequence a client runs for its uniform draw `u` (null: none). */
+export function taskSequenceFor(fleet: Fleet, u: number): FleetTaskSequence | null {
   let cumulative = 0;
   for (const ts of fleet.taskSequences) {
     cumulative += ts.share;

@@ -6,6 +6,53 @@
 import type { Random } from '../../kernel/Random.js';
 import type { DurationDistribution, MixEntry } from '../load/Fleet.js';
 
+/**
+ * The kernel's generator (sfc32 seeded through splitmix32, as `createRandom`: the same seed gives the same bits) as
+ * one object reseeded in place, so that a loop over a million clients draws every stream of every client from it
+ * without allocating. `test/fleet/run/quietClients.test.ts` holds it to `createRandom`.
+ */
+export class Sfc32 implements Random {
+  private a = 0;
+  private b = 0;
+  private c = 0;
+  private d = 0;
+
+  seed(seed: number): this {
+    let state = seed | 0;
+    const mix = () => {
+      state = (state + 0x9e3779b9) | 0;
+      let z = state;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return z ^ (z >>> 16);
+    };
+    this.a = mix();
+    this.b = mix();
+    this.c = mix();
+    this.d = mix();
+    for (let i = 0; i < 12; i++) this.nextUint32();
+    return this;
+  }
+
+  nextUint32(): number {
+    const t = (this.a + this.b + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) | 0;
+    return t >>> 0;
+  }
+
+  nextFloat(): number {
+    return this.nextUint32() / 4294967296;
+  }
+
+  nextInt(min: number, max: number): number {
+    return min + Math.floor(this.nextFloat() * (max - min + 1));
+  }
+}
+
 /** The 95th percentile of the standard normal distribution. */
 const Z95 = 1.6448536269514722;
 
@@ -61,13 +108,18 @@ export function sampleDuration(d: DurationDistribution, rng: Random): number {
 
 /** The value of a mix for one uniform draw: exactly one draw, whatever the mix (so runs stay aligned). */
 export function pick<T>(mix: readonly MixEntry<T>[], rng: Random): T {
+  return (mix[pickIndex(mix, rng)] as MixEntry<T>).value;
+}
+
+/** The entry of a mix `pick` takes, by its index. */
+export function pickIndex(mix: readonly MixEntry<unknown>[], rng: Random): number {
   const u = rng.nextFloat();
   let cumulative = 0;
-  for (const entry of mix) {
-    cumulative += entry.share;
-    if (u < cumulative) return entry.value;
+  for (let i = 0; i < mix.length; i++) {
+    cumulative += (mix[i] as MixEntry<unknown>).share;
+    if (u < cumulative) return i;
   }
-  return (mix[mix.length - 1] as MixEntry<T>).value;
+  return mix.length - 1;
 }
 
 /** True with probability `p`: exactly one draw. */

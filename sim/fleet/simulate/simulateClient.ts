@@ -8,34 +8,20 @@
  *   running the model: CcmExec runs from time 0 and from the end of each outage to the next one; it retrieves policy
  *   at each start after a boot and every `policyInterval` after a start; a deployment waits for the first retrieval
  *   at or after its publication. Event counts follow from the same periods.
- * - **skipping** (every other client): the model's own `transition` on the kernel, like `runModel`, except that a
- *   run of periodic ticks that provably change nothing (policy ticks with nothing to retrieve or skipped in
- *   provisioning mode, healthy ccmeval runs and those skipped while off or in Windows PE, checks that cannot expire
- *   yet) is counted instead of fired, up to the
- *   next event that can change something. Such a tick changes no state and emits only routine trace entries, so
- *   skipping it changes nothing but the trace, whose routine entries are counted exactly (policy cycles skipped,
- *   events).
+ * - **skipping** (every other client): the model's own driver loop (`sim/model/driver.ts`, the one `runModel`
+ *   runs on), except that a tick the model calls routine (`isRoutineTick` in `sim/model/queries.ts`: policy ticks
+ *   with nothing to retrieve or skipped in provisioning mode, healthy ccmeval runs and those skipped while off or in
+ *   Windows PE, checks that cannot expire yet, `nextExpiringCheck`) is counted instead of fired, and the periodic
+ *   timers are moved past every routine tick up to the next event that can change something. Such a tick changes no
+ *   state and emits only routine trace entries, so skipping it changes nothing but the trace, whose routine entries
+ *   are counted exactly (policy cycles skipped, events).
  *
- * Determinism: the same scenario gives the same outcome. Events that share a time and priority never exist in the
- * model (each timer key and scripted event has its own priority), so the order of events here is the kernel's.
+ * Determinism: the same scenario gives the same outcome (the driver's order is the kernel's).
  */
-import { Simulator, type TimerHandle } from '../../kernel/index.js';
-import {
-  finish,
-  initialState,
-  isRegistryInconsistent,
-  maxMinutesOf,
-  registrySaysProvisioning,
-  transition,
-} from '../../model/transition.js';
-import {
-  type ClientState,
-  type ModelEvent,
-  Priority,
-  scriptedPriority,
-  type TimerKey,
-  type TraceEntry,
-} from '../../model/types.js';
+import { ModelDriver, scriptedOccurrences } from '../../model/driver.js';
+import { isPeriodic, isRoutineTick, nextExpiringCheck, type PeriodicKey, periodOf } from '../../model/queries.js';
+import { finish, isRegistryInconsistent, registrySaysProvisioning } from '../../model/transition.js';
+import type { ClientState, TraceEntry } from '../../model/types.js';
 import { type ProvisioningInterval, trackInterval } from '../../model/intervals.js';
 import type { Scenario, ScenarioEvent, TaskSequenceOutcome } from '../../scenario/Scenario.js';
 import { type ClientOutcome, emptyHazardCounts, stuckTime } from './ClientOutcome.js';
@@ -62,37 +48,7 @@ export function simulateClient(scenario: Scenario, path: FastPath = fastPathOf(s
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Scripted events, expanded
-
-interface Occurrence {
-  readonly atMs: number;
-  readonly priority: number;
-  readonly event: ScenarioEvent;
-}
-
-/**
- * Every occurrence at or before the horizon of the scripted events other than deployments, in the kernel's order
- * (time, priority).
- */
-function actions(scenario: Scenario): Occurrence[] {
-  const out: Occurrence[] = [];
-  scenario.events.forEach((event, index) => {
-    if (event.type === 'deployment') return;
-    const priority = scriptedPriority(event.type) + index;
-    const count = event.repeat?.count ?? 1;
-    const every = event.repeat?.everyMs ?? 0;
-    for (let k = 0; k < count; k++) {
-      const atMs = event.atMs + k * every;
-      if (atMs > scenario.horizonMs) break;
-      out.push({ atMs, priority, event });
-    }
-  });
-  const later = (a: Occurrence, b: Occurrence) => a.atMs - b.atMs || a.priority - b.priority;
-  for (let i = 1; i < out.length; i++) {
-    if (later(out[i - 1] as Occurrence, out[i] as Occurrence) > 0) return out.sort(later);
-  }
-  return out;
-}
+// Deployments, and the retrievals that process them
 
 /**
  * The publication times of every deployment at or before the horizon, in increasing order: the order of the
@@ -132,37 +88,125 @@ function publications(scenario: Scenario): number[] {
  * When policy is retrieved, as runs of `count` retrievals `step` apart from `fromMs`, in time order. Deployments
  * touch nothing in the model but the retrievals that process them, so the fast path runs the model without them and
  * reads each one's processing time off this list: the first retrieval at or after its publication (a publication
- * runs before anything else at its instant but time 0's setup, whose retrieval is left out of the list).
+ * runs before anything else at its instant but time 0's setup, whose retrieval is left out of the list). Reusable
+ * (`reset`): the quiet clients' loop keeps one.
  */
-class Retrievals {
-  private readonly runs: number[] = [];
+export class Retrievals {
+  private runs = new Float64Array(48);
+  private length = 0;
 
-  add(fromMs: number, stepMs: number, count: number): void {
-    if (count > 0) this.runs.push(fromMs, stepMs, count);
+  reset(): void {
+    this.length = 0;
   }
 
-  /** Each publication's wait (`null`: never processed); `published` is in time order. */
-  waits(published: readonly number[]): (number | null)[] {
-    const out: (number | null)[] = new Array<number | null>(published.length);
+  add(fromMs: number, stepMs: number, count: number): void {
+    if (count <= 0) return;
+    if (this.length + 3 > this.runs.length) {
+      const runs = new Float64Array(this.runs.length * 2);
+      runs.set(this.runs);
+      this.runs = runs;
+    }
+    this.runs[this.length++] = fromMs;
+    this.runs[this.length++] = stepMs;
+    this.runs[this.length++] = count;
+  }
+
+  /**
+   * Into `out[k]`, the wait of the publication at `published[k] + shift` (NaN: never processed); the publications
+   * are in time order.
+   */
+  waitsInto(published: ArrayLike<number>, shift: number, out: Float64Array): void {
     const runs = this.runs;
     let i = 0;
     for (let k = 0; k < published.length; k++) {
-      const at = published[k] as number;
-      let processedAt: number | null = null;
-      while (i < runs.length) {
+      const at = (published[k] as number) + shift;
+      let wait = Number.NaN;
+      while (i < this.length) {
         const from = runs[i] as number;
         const step = runs[i + 1] as number;
-        const last = from + ((runs[i + 2] as number) - 1) * step;
-        if (last >= at) {
-          processedAt = from >= at ? from : from + Math.ceil((at - from) / step) * step;
+        if (from + ((runs[i + 2] as number) - 1) * step >= at) {
+          wait = (from >= at ? from : from + Math.ceil((at - from) / step) * step) - at;
           break;
         }
         i += 3;
       }
-      out[k] = processedAt === null ? null : processedAt - at;
+      out[k] = wait;
     }
-    return out;
   }
+
+  /** Each publication's wait (`null`: never processed); `published` is in time order. */
+  waits(published: readonly number[]): (number | null)[] {
+    const out = new Float64Array(published.length);
+    this.waitsInto(published, 0, out);
+    return Array.from(out, (w) => (Number.isNaN(w) ? null : w));
+  }
+}
+
+/** A client's outages (power losses and restarts) in the kernel's order: when each starts, and its downtime. */
+export interface Outages {
+  readonly atMs: ArrayLike<number>;
+  readonly downtimeMs: ArrayLike<number>;
+  readonly count: number;
+}
+
+/**
+ * The closed form's core: when a quiet client retrieves policy (into `retrievals`) and how many events its outages,
+ * boots and policy ticks make. CcmExec runs from `fromMs`: time 0 (whose retrieval processes nothing) or the end of
+ * a boot (which retrieves). While it runs, a policy tick every P retrieves; a tick at the instant of a stop still
+ * runs (it comes first).
+ */
+export function quietRetrievals(
+  outages: Outages,
+  horizonMs: number,
+  client: { readonly policyIntervalMs: number; readonly bootTimeMs: number },
+  retrievals: Retrievals,
+): number {
+  const P = client.policyIntervalMs;
+  let eventCount = 0;
+  let on = true;
+  let fromMs = 0;
+  let bootAt = -1;
+  for (let k = 0; k < outages.count; k++) {
+    const atMs = outages.atMs[k] as number;
+    // The end of a boot (Priority.boot) runs before an action at the same instant (Priority.action + index).
+    if (bootAt >= 0 && bootAt <= atMs) {
+      eventCount++;
+      on = true;
+      fromMs = bootAt;
+      retrievals.add(bootAt, 0, 1);
+      bootAt = -1;
+    }
+    eventCount++;
+    if (on) {
+      const ticks = Math.floor((atMs - fromMs) / P);
+      retrievals.add(fromMs + P, P, ticks);
+      eventCount += ticks;
+      on = false;
+    }
+    // [provsim] An outage while the device is off starts it over: the pending boot is replaced.
+    bootAt = atMs + (outages.downtimeMs[k] as number) + client.bootTimeMs;
+  }
+  if (bootAt >= 0 && bootAt <= horizonMs) {
+    eventCount++;
+    on = true;
+    fromMs = bootAt;
+    retrievals.add(bootAt, 0, 1);
+  }
+  if (on) {
+    const ticks = Math.floor((horizonMs - fromMs) / P);
+    retrievals.add(fromMs + P, P, ticks);
+    eventCount += ticks;
+  }
+  return eventCount;
+}
+
+/** How many scheduled ccmeval runs fall in [0, horizon]. */
+export function ccmevalRuns(
+  ccmeval: { enabled: boolean; everyMs: number },
+  firstMs: number,
+  horizonMs: number,
+): number {
+  return ccmeval.enabled && firstMs <= horizonMs ? Math.floor((horizonMs - firstMs) / ccmeval.everyMs) + 1 : 0;
 }
 
 function taskSequenceOutcome(status: ClientState['taskSequence']['status']): TaskSequenceOutcome {
@@ -185,51 +229,24 @@ const NO_TASK_SEQUENCE: ClientOutcome['taskSequence'] = Object.freeze({
 
 function closedForm(scenario: Scenario): ClientOutcome {
   const { client, horizonMs } = scenario;
-  const P = client.policyIntervalMs;
   const published = publications(scenario);
   const retrievals = new Retrievals();
-  let eventCount = 1 + published.length; // init, and each publication
-  let on = true;
-  // CcmExec runs from `fromMs`: time 0 (whose retrieval processes nothing) or the end of a boot (which retrieves).
-  // While it runs, a policy tick every P retrieves; a tick at the instant of a stop still runs (it comes first).
-  let fromMs = 0;
-  let bootAt = -1;
-  for (const o of actions(scenario)) {
-    // The end of a boot (Priority.boot) runs before an action at the same instant (Priority.action + index).
-    if (bootAt >= 0 && bootAt <= o.atMs) {
-      eventCount++;
-      on = true;
-      fromMs = bootAt;
-      retrievals.add(bootAt, 0, 1);
-      bootAt = -1;
-    }
-    eventCount++;
+  const atMs: number[] = [];
+  const downtimeMs: number[] = [];
+  let others = 0;
+  for (const o of scriptedOccurrences(scenario.events, horizonMs, notDeployment)) {
     const e = o.event;
     if (e.type === 'power-loss' || e.type === 'reboot') {
-      if (on) {
-        const ticks = Math.floor((o.atMs - fromMs) / P);
-        retrievals.add(fromMs + P, P, ticks);
-        eventCount += ticks;
-        on = false;
-      }
-      // [provsim] An outage while the device is off starts it over: the pending boot is replaced.
-      bootAt = o.atMs + e.downtimeMs + client.bootTimeMs;
-    }
+      atMs.push(o.atMs);
+      downtimeMs.push(e.downtimeMs);
+    } else others++; // never in a quiet client (fastPathOf); it would change nothing here but the count
   }
-  if (bootAt >= 0 && bootAt <= horizonMs) {
-    eventCount++;
-    on = true;
-    fromMs = bootAt;
-    retrievals.add(bootAt, 0, 1);
-  }
-  if (on) {
-    const ticks = Math.floor((horizonMs - fromMs) / P);
-    retrievals.add(fromMs + P, P, ticks);
-    eventCount += ticks;
-  }
-  const cc = client.ccmeval;
-  if (cc.enabled && cc.firstMs <= horizonMs) eventCount += Math.floor((horizonMs - cc.firstMs) / cc.everyMs) + 1;
-
+  const eventCount =
+    1 + // init
+    published.length +
+    others +
+    quietRetrievals({ atMs, downtimeMs, count: atMs.length }, horizonMs, client, retrievals) +
+    ccmevalRuns(client.ccmeval, client.ccmeval.firstMs, horizonMs);
   return {
     intervals: NO_INTERVALS,
     totalMs: 0,
@@ -245,200 +262,133 @@ function closedForm(scenario: Scenario): ClientOutcome {
 // ---------------------------------------------------------------------------------------------------------------
 // Skipping
 
-type Payload =
-  | { readonly kind: 'model'; readonly key: TimerKey | null; readonly event: ModelEvent }
-  | { readonly kind: 'scripted'; readonly occurrence: Occurrence };
-
-const PERIODIC: readonly TimerKey[] = ['policy', 'ccmeval', 'check'];
+const notDeployment = (e: ScenarioEvent): boolean => e.type !== 'deployment';
 
 function skipping(scenario: Scenario): ClientOutcome {
-  const { client, horizonMs, assumptions } = scenario;
-  const sim = new Simulator<Payload>();
-  const timers = new Map<TimerKey, TimerHandle<Payload>>();
-  const script = actions(scenario);
-  const published = publications(scenario);
-  const retrievals = new Retrievals();
-  let next = 0;
-  let scriptHandle: TimerHandle<Payload> | null = null;
-  let state = initialState(scenario);
-  let skipped = 0;
-  let setup = true;
+  const run = new SkippingRun(scenario);
+  run.driver.runUntil(scenario.horizonMs);
+  return run.outcome();
+}
 
+/**
+ * One client on the model's driver loop without its deployments (their processing times are read off the
+ * retrievals), taking the routine ticks (`isRoutineTick`) instead of the model: each is counted, and every periodic
+ * timer that is routine in the current state is moved past the ticks before the next event able to change something.
+ */
+class SkippingRun {
+  readonly driver: ModelDriver;
+  private readonly retrievals = new Retrievals();
+  /** Ticks moved past (never fired): events the model would have fired. */
+  private skipped = 0;
   // The outcome, read from the trace as it is produced.
-  const intervals: ProvisioningInterval[] = [];
-  const hazards = emptyHazardCounts();
-  let policyCyclesSkipped = 0;
-  let abandonedAtMs: number | null = null;
-  const read = (entries: readonly TraceEntry[]) => {
+  private readonly intervals: ProvisioningInterval[] = [];
+  private readonly hazards = emptyHazardCounts();
+  private policyCyclesSkipped = 0;
+  private abandonedAtMs: number | null = null;
+
+  constructor(private readonly scenario: Scenario) {
+    this.driver = new ModelDriver(scenario, scenario.horizonMs, {
+      onTransition: (trace, event) => this.read(trace, event.type === 'init'),
+      onPeriodic: (key, nowMs) => this.onPeriodic(key, nowMs),
+    });
+    scenario.events.forEach((event, index) => {
+      if (notDeployment(event)) this.driver.scheduleScripted(event, index);
+    });
+  }
+
+  /** Reads a transition's trace; the setup at time 0 retrieves with nothing published yet (left out). */
+  private read(entries: readonly TraceEntry[], setup: boolean): void {
     for (const e of entries) {
       switch (e.type) {
         case 'provisioning-enter':
         case 'provisioning-exit':
-          trackInterval(intervals, e);
+          trackInterval(this.intervals, e);
           break;
         case 'policy-retrieval':
-          if (!setup) retrievals.add(e.atMs, 0, 1);
+          if (!setup) this.retrievals.add(e.atMs, 0, 1);
           break;
         case 'policy-skipped':
-          policyCyclesSkipped++;
+          this.policyCyclesSkipped++;
           break;
         case 'hazard':
-          hazards[e.kind]++;
+          this.hazards[e.kind]++;
           break;
         case 'ts-abandoned':
-          abandonedAtMs = e.atMs;
+          this.abandonedAtMs = e.atMs;
           break;
         default:
           break;
       }
     }
-  };
+  }
 
-  const scheduleNextScripted = () => {
-    const o = script[next];
-    scriptHandle = o === undefined ? null : sim.schedule(o.atMs, o.priority, { kind: 'scripted', occurrence: o });
-  };
-
-  const apply = (event: ModelEvent, nowMs: number) => {
-    const t = transition(scenario, state, event, nowMs);
-    state = t.state;
-    read(t.trace);
-    for (const effect of t.effects) {
-      const pending = timers.get(effect.key);
-      if (pending !== undefined) {
-        sim.cancel(pending);
-        timers.delete(effect.key);
-      }
-      if (effect.type === 'schedule') {
-        timers.set(
-          effect.key,
-          sim.schedule(effect.atMs, effect.priority, { kind: 'model', key: effect.key, event: effect.event }),
-        );
-      }
-    }
-  };
-
-  const periodOf = (key: TimerKey): number =>
-    key === 'policy' ? client.policyIntervalMs : key === 'check' ? client.checkIntervalMs : client.ccmeval.everyMs;
-
-  /** The first check at `fromMs` or a later tick of the loop that would find the timeout expired (or Infinity). */
-  const firstExpiringCheck = (fromMs: number): number => {
-    const maxMinutes =
-      assumptions.maxMinutesRead === 'each-check' ? maxMinutesOf(state.registry) : state.service.maxMinutesAtStart;
-    const stamp = state.registry.ProvisioningEnabledTime;
-    if (stamp === undefined) return assumptions.missingTimestamp === 'expired' ? fromMs : Number.POSITIVE_INFINITY;
-    // expired <=> floor(wall / 1000) - stamp > max * 60 <=> wall >= (stamp + max * 60 + 1) * 1000
-    const expiresAt = (stamp + maxMinutes * 60 + 1) * 1000 - scenario.startMs - state.clockOffsetMs;
-    if (fromMs >= expiresAt) return fromMs;
-    return fromMs + Math.ceil((expiresAt - fromMs) / client.checkIntervalMs) * client.checkIntervalMs;
-  };
-
-  /**
-   * Whether a tick of `key` at `atMs` changes no state (see the file comment). A policy tick never does here: the
-   * model runs without deployments, so a tick out of provisioning mode only retrieves (recorded in `retrievals`).
-   */
-  const isNoop = (key: TimerKey, atMs: number): boolean => {
-    const s = state;
-    switch (key) {
-      case 'policy':
-        return s.service.status === 'running';
-      case 'ccmeval':
-        // Skipped while off or in Windows PE (winpe-client-absent), a healthy run on a running CcmExec.
-        return (
-          s.device === 'off' ||
-          s.environment === 'winpe' ||
-          (s.service.startup === 'auto' && s.service.status === 'running')
-        );
-      case 'check':
-        return s.effectiveMode && firstExpiringCheck(atMs) > atMs;
-      default:
-        return false;
-    }
-  };
+  /** A routine tick is counted and rescheduled (what the model would log and do), then the others moved on. */
+  private onPeriodic(key: PeriodicKey, nowMs: number): boolean {
+    const { driver, scenario } = this;
+    if (!isRoutineTick(scenario, driver.state, key, nowMs)) return false;
+    if (key === 'policy') this.policyTicks(nowMs, 1);
+    driver.scheduleTimer(key, nowMs + periodOf(scenario.client, key));
+    this.fastForward();
+    return true;
+  }
 
   /** `count` policy ticks `P` apart from `fromMs` that the model would run in the current state, counted. */
-  const policyTicks = (fromMs: number, count: number) => {
-    if (state.effectiveMode) policyCyclesSkipped += count;
-    else retrievals.add(fromMs, client.policyIntervalMs, count);
-  };
+  private policyTicks(fromMs: number, count: number): void {
+    if (this.driver.state.effectiveMode) this.policyCyclesSkipped += count;
+    else this.retrievals.add(fromMs, this.scenario.client.policyIntervalMs, count);
+  }
 
   /**
-   * Called when a periodic tick turned out to be a no-op: moves every periodic timer that is a no-op in the current
-   * state past the ticks that fall before the next event able to change something, counting them.
+   * Moves every periodic timer that is routine in the current state past the ticks that fall before the next event
+   * able to change something (a scripted event, another timer, the first check that can expire), counting them.
    */
-  const fastForward = () => {
-    let bound = horizonMs + 1;
-    if (scriptHandle !== null) bound = Math.min(bound, sim.timeOf(scriptHandle));
-    const skippable: TimerKey[] = [];
-    for (const [key, handle] of timers) {
-      const atMs = sim.timeOf(handle);
-      if (PERIODIC.includes(key) && isNoop(key, atMs)) skippable.push(key);
+  private fastForward(): void {
+    const { driver, scenario } = this;
+    const state = driver.state;
+    let bound = Math.min(scenario.horizonMs + 1, driver.nextScriptedMs());
+    const skippable: PeriodicKey[] = [];
+    for (const [key, atMs] of driver.pendingTimers()) {
+      if (isPeriodic(key) && isRoutineTick(scenario, state, key, atMs)) skippable.push(key);
       else bound = Math.min(bound, atMs);
     }
-    const check = timers.get('check');
-    if (check !== undefined && skippable.includes('check')) {
-      bound = Math.min(bound, firstExpiringCheck(sim.timeOf(check)));
+    const checkAt = driver.timerMs('check');
+    if (checkAt !== undefined && skippable.includes('check')) {
+      bound = Math.min(bound, nextExpiringCheck(scenario, state, checkAt));
     }
     for (const key of skippable) {
-      const handle = timers.get(key) as TimerHandle<Payload>;
-      const atMs = sim.timeOf(handle);
+      const atMs = driver.timerMs(key) as number;
       if (atMs >= bound) continue;
-      const period = periodOf(key);
+      const period = periodOf(scenario.client, key);
       const k = Math.ceil((bound - atMs) / period);
-      skipped += k;
-      if (key === 'policy') policyTicks(atMs, k);
-      const priority = sim.priorityOf(handle);
-      const payload = sim.payloadOf(handle) as Payload;
-      sim.cancel(handle);
-      timers.set(key, sim.schedule(atMs + k * period, priority, payload));
+      this.skipped += k;
+      if (key === 'policy') this.policyTicks(atMs, k);
+      driver.moveTimer(key, atMs + k * period);
     }
-  };
+  }
 
-  sim.schedule(0, Priority.first, { kind: 'model', key: null, event: { type: 'init' } });
-  scheduleNextScripted();
-
-  sim.runUntil(horizonMs, (payload, nowMs) => {
-    if (payload.kind === 'scripted') {
-      next++;
-      scheduleNextScripted();
-      apply({ type: 'scripted', event: payload.occurrence.event }, nowMs);
-      return;
-    }
-    const key = payload.key;
-    if (key !== null) timers.delete(key);
-    if (key !== null && PERIODIC.includes(key) && isNoop(key, nowMs)) {
-      // The tick changes no state: what the model would log and reschedule, counted and rescheduled here.
-      if (key === 'policy') policyTicks(nowMs, 1);
-      timers.set(key, sim.schedule(nowMs + periodOf(key), priorityOf(key), payload));
-      fastForward();
-      return;
-    }
-    apply(payload.event, nowMs);
-    setup = false;
-  });
-  read(finish(state, horizonMs));
-
-  const ts = state.taskSequence;
-  const taskSequence = {
-    outcome: taskSequenceOutcome(ts.status),
-    startedAtMs: ts.startedAtMs,
-    endedAtMs: ts.endedAtMs,
-    abandonedAtMs,
-  };
-  let totalMs = 0;
-  for (const i of intervals) totalMs += (i.exitedAtMs ?? horizonMs) - i.enteredAtMs;
-  return {
-    intervals,
-    totalMs,
-    stuckMs: stuckTime(intervals, taskSequence, 0, horizonMs),
-    policyCyclesSkipped,
-    hazards,
-    taskSequence,
-    deploymentWaits: retrievals.waits(published),
-    eventCount: sim.eventCount + skipped + published.length,
-  };
-}
-
-function priorityOf(key: TimerKey): number {
-  return key === 'policy' ? Priority.policy : key === 'check' ? Priority.check : Priority.ccmeval;
+  outcome(): ClientOutcome {
+    const { driver, scenario, intervals } = this;
+    const { horizonMs } = scenario;
+    this.read(finish(driver.state, horizonMs), false);
+    const ts = driver.state.taskSequence;
+    const taskSequence = {
+      outcome: taskSequenceOutcome(ts.status),
+      startedAtMs: ts.startedAtMs,
+      endedAtMs: ts.endedAtMs,
+      abandonedAtMs: this.abandonedAtMs,
+    };
+    let totalMs = 0;
+    for (const i of intervals) totalMs += (i.exitedAtMs ?? horizonMs) - i.enteredAtMs;
+    const published = publications(scenario);
+    return {
+      intervals,
+      totalMs,
+      stuckMs: stuckTime(intervals, taskSequence, 0, horizonMs),
+      policyCyclesSkipped: this.policyCyclesSkipped,
+      hazards: this.hazards,
+      taskSequence,
+      deploymentWaits: this.retrievals.waits(published),
+      eventCount: driver.eventCount + this.skipped + published.length,
+    };
+  }
 }

@@ -109,11 +109,12 @@ export class LatencyCounts {
   maxMs = 0;
   unprocessed = 0;
 
-  add(wait: number | null): void {
-    if (wait === null) this.unprocessed++;
+  /** Adds `times` publications that waited `wait` (null: not processed). */
+  add(wait: number | null, times = 1): void {
+    if (wait === null) this.unprocessed += times;
     else {
-      this.histogram.add(wait);
-      this.sumMs.add(wait);
+      this.histogram.add(wait, times);
+      this.sumMs.add(wait * times);
       if (wait > this.maxMs) this.maxMs = wait;
     }
   }
@@ -183,6 +184,9 @@ export class FleetSummary {
   readonly stepMs: number;
   readonly samples: number;
   private readonly entryOf: readonly number[];
+  /** The group of each entry of the fleet's release mix and ProvisioningMaxMinutes mix. */
+  private readonly releaseGroups: readonly GroupCounts[];
+  private readonly maxGroups: readonly GroupCounts[];
 
   constructor(readonly fleet: Fleet) {
     this.stepMs = sampleStepMs(fleet.horizonMs);
@@ -192,6 +196,8 @@ export class FleetSummary {
     this.latencyByDeployment = fleet.deployments.map(() => new LatencyCounts());
     for (const r of fleet.releases) this.byRelease.set(r.value, new GroupCounts());
     for (const m of fleet.maxMinutes) this.byMaxMinutes.set(maxKey(m.value), new GroupCounts());
+    this.releaseGroups = fleet.releases.map((r) => this.group(this.byRelease, r.value));
+    this.maxGroups = fleet.maxMinutes.map((m) => this.group(this.byMaxMinutes, maxKey(m.value)));
   }
 
   /** Adds client `index`, whose scenario starts `phaseMs` before the fleet. */
@@ -245,6 +251,24 @@ export class FleetSummary {
     const entryOf = this.entryOf;
     for (let k = 0; k < waits.length; k++)
       (byDeployment[entryOf[k] as number] as LatencyCounts).add(waits[k] as number | null);
+  }
+
+  /**
+   * Adds a quiet client (the closed form: never in provisioning mode, no task sequence, no hazard) of the fleet's
+   * `release`-th release and `max`-th ProvisioningMaxMinutes entry; its waits come through `addLatency`.
+   */
+  addQuiet(release: number, max: number, eventCount: number): void {
+    this.clients++;
+    this.fastPath['closed-form']++;
+    this.modelEvents.add(eventCount);
+    (this.releaseGroups[release] as GroupCounts).clients++;
+    (this.maxGroups[max] as GroupCounts).clients++;
+    this.taskSequences.none++;
+  }
+
+  /** Adds `times` publications of deployment `entry` that waited `wait` (null: not processed). */
+  addLatency(entry: number, wait: number | null, times: number): void {
+    (this.latencyByDeployment[entry] as LatencyCounts).add(wait, times);
   }
 
   /** Deployment latency over every publication. */

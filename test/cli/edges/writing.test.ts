@@ -44,12 +44,21 @@ describe('output paths are checked before anything runs', () => {
     expectOneLineError(provsim(['check', scenario, '--junit', dir]), /--junit .*: a folder, where a file is needed/);
   });
 
-  test('fleet, tune and merge check --out too', () => {
+  test('fleet, tune, remediate and triage check --out too', () => {
     const fleet = writeFile(dir, 'f.fleet.yaml', 'name: f\nclients: 5\nhorizon: 2d\n');
     expectOneLineError(provsim(['fleet', fleet, '--out', '/dev/null']), /--out \/dev\/null: a device, where a folder/);
     expectOneLineError(
       provsim(['tune', fleet, '--max-minutes', '60', '--out', file]),
       /a file, where a folder is needed/,
+    );
+    expectOneLineError(
+      provsim(['remediate', fleet, '--strategy', 'wait', '--out', '/proc/x']),
+      /--out \/proc\/x: \/proc is on the proc pseudo-filesystem/,
+    );
+    const exported = writeFile(dir, 'export.csv', 'ComputerName,ProvisioningMode\nPC1,true\n');
+    expectOneLineError(
+      provsim(['triage', exported, '--as-of', '2026-03-04T09:00:00Z', '--out', file]),
+      /--out .*a-file: a file, where a folder is needed/,
     );
   });
 });

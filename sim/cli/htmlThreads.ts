@@ -1,0 +1,75 @@
+/**
+ * The HTML reports of many scenarios rendered on several threads: this one and worker threads, each rendering the
+ * next report when done with one. Rendering is pure (`formatHtml`: the same report gives the same bytes), so the
+ * pages are those of one thread, whatever the number of threads; each page is handed to `onPage` in this thread,
+ * inside the caller's asynchronous context (so `writeAtomic` stages it with the command's other files).
+ *
+ * Workers run the compiled module `htmlWorker.js` beside this one; when this module runs from TypeScript sources
+ * (in the tests) there is none, and every page is rendered in this thread.
+ */
+import { formatHtml } from '../report/html/formatHtml.js';
+import type { Report } from '../report/Report.js';
+import { startWorkerPool, workerModuleExists } from './workerPool.js';
+
+/** Messages between this thread and a worker. */
+export interface ToHtmlWorker {
+  readonly index: number;
+  readonly report: Report;
+}
+export type FromHtmlWorker =
+  { readonly index: number; readonly html: string } | { readonly index: number; readonly error: string };
+
+const WORKER_URL = new URL('./htmlWorker.js', import.meta.url);
+
+/**
+ * [provsim] Fewer reports than this are rendered in this thread alone: a worker spends about as long loading the
+ * chart renderer (Vega) as rendering a few pages.
+ */
+export const MIN_REPORTS_PER_WORKER = 8;
+
+/** The threads worth starting for `count` reports, at most `threads`. */
+export function htmlThreadsFor(count: number, threads: number): number {
+  if (!workerModuleExists(WORKER_URL)) return 1;
+  return Math.max(1, Math.min(Math.floor(threads), Math.floor(count / MIN_REPORTS_PER_WORKER)));
+}
+
+/** Renders every report's page and hands each to `onPage` (in no set order; each exactly once). */
+export async function renderHtmlPages(
+  reports: readonly Report[],
+  threads: number,
+  onPage: (index: number, html: string) => void,
+): Promise<void> {
+  const pages = new Map<number, string>();
+  const flush = () => {
+    for (const [index, html] of pages) onPage(index, html);
+    pages.clear();
+  };
+  let next = 0;
+  const take = (): number | undefined => (next < reports.length ? next++ : undefined);
+  const pool = startWorkerPool<ToHtmlWorker, FromHtmlWorker>({
+    url: WORKER_URL,
+    count: htmlThreadsFor(reports.length, threads) - 1,
+    take: () => {
+      const index = take();
+      return index === undefined ? undefined : { index, report: reports[index] as Report };
+    },
+    onResult: (m) => {
+      if ('error' in m) return new Error(m.error);
+      pages.set(m.index, m.html);
+      return undefined;
+    },
+    what: 'an HTML worker',
+  });
+  try {
+    for (let i = take(); i !== undefined; i = take()) {
+      pages.set(i, await formatHtml(reports[i] as Report));
+      // Let the workers' pages in (each asks for its next report), and write what has arrived.
+      if (pool.size > 0) await new Promise((resolve) => setImmediate(resolve));
+      flush();
+    }
+    await pool.finish();
+    flush();
+  } finally {
+    pool.stop();
+  }
+}
