@@ -9,10 +9,12 @@ import tseslint from 'typescript-eslint';
 /** Files outside the edges that may use Node.js modules, and why. */
 const WORKER_RUNTIME = [
   // The fleet's worker threads: spawning them (runFleet) and their entry point (fleetWorker).
-  'sim/fleet/runFleet.ts',
-  'sim/fleet/fleetWorker.ts',
+  'sim/fleet/run/runFleet.ts',
+  'sim/fleet/run/fleetWorker.ts',
   // The library's entry point, an edge like the CLI: `loadScenarioFile` reads the file it is given.
   'sim/index.ts',
+  // A shard report's digest: SHA-256 from node:crypto, a pure function (no file, process or console).
+  'sim/shard/digest.ts',
 ];
 
 const NODE_MODULES = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'url', 'crypto'];

@@ -5,14 +5,14 @@
 // PROVSIM_MUTATE picks what to mutate, and vitest.mutate.config.ts the tests to run against it:
 //   kernel  sim/kernel                  with test/kernel
 //   model   sim/model                   with test/model (the verification folder only with all)
-//   fleet   sim/fleet/simulateClient.ts with test/fleet and test/model
+//   fleet   sim/fleet/simulate/simulateClient.ts with test/fleet and test/model
 //   all     (the default) all three     with all four folders
 // Reports: reports/mutation/<target>.html and <target>.json (and <target>.incremental.json, for the next run).
 const target = process.env.PROVSIM_MUTATE ?? 'all';
 const files = {
   kernel: ['sim/kernel/**/*.ts', '!sim/kernel/index.ts'],
   model: ['sim/model/**/*.ts'],
-  fleet: ['sim/fleet/simulateClient.ts'],
+  fleet: ['sim/fleet/simulate/simulateClient.ts'],
 };
 if (target !== 'all' && !(target in files)) {
   throw new Error(`PROVSIM_MUTATE must be one of kernel, model, fleet, all; got "${target}"`);
@@ -30,7 +30,11 @@ export default {
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
   htmlReporter: { fileName: `reports/mutation/${target}.html` },
   jsonReporter: { fileName: `reports/mutation/${target}.json` },
-  tempDirName: 'reports/mutation/.stryker-tmp',
+  // Not copied into the sandbox: the tests of these targets read neither the build nor the reports (and another
+  // target's sandbox, under reports/, may be running at the same time).
+  ignorePatterns: ['/dist', '/reports'],
+  // One sandbox folder per target, so that two targets can run at once.
+  tempDirName: `reports/mutation/.stryker-tmp-${target}`,
   // A later run re-tests only the mutants whose code or covering tests changed (--force re-tests all).
   incremental: true,
   incrementalFile: `reports/mutation/${target}.incremental.json`,

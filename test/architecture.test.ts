@@ -57,20 +57,52 @@ function findCircle(graph: Map<string, string[]>): string[] | null {
 const ALLOWED: Record<string, readonly string[]> = {
   time: [],
   kernel: [],
+  // The HTML kit (escaping, the page shell and stylesheet, hand-written SVG charts) every page stands on.
+  html: [],
   scenario: ['time', 'model/timeout.ts'],
   model: ['kernel', 'scenario', 'time'],
   // The explorer judges reports (goals, counterexamples) and the report lists violations: verify and report use
   // each other's types and builders, with no circle between files.
   verify: ['kernel', 'model', 'scenario', 'time', 'report'],
-  report: ['model', 'scenario', 'time', 'verify'],
-  import: ['model', 'scenario', 'time', 'report'],
-  fleet: ['kernel', 'model', 'scenario', 'time', 'report'],
-  remediate: ['kernel', 'model', 'scenario', 'time', 'report', 'fleet'],
+  report: ['model', 'scenario', 'time', 'verify', 'html'],
+  import: ['model', 'scenario', 'time', 'report', 'html'],
+  fleet: ['kernel', 'model', 'scenario', 'time', 'report', 'html'],
+  remediate: ['kernel', 'model', 'scenario', 'time', 'report', 'fleet', 'html'],
+  // Merging shards: verifies and adds up the shard reports of the fleet and of remediate.
+  shard: ['kernel', 'model', 'scenario', 'time', 'report', 'fleet', 'remediate'],
   // Triage turns an export into scenarios, runs them through the model and reads their reports.
-  triage: ['kernel', 'model', 'scenario', 'time', 'report', 'import', 'fleet'],
+  triage: ['kernel', 'model', 'scenario', 'time', 'report', 'import', 'fleet', 'html'],
   // The benchmark is an edge like the CLI: it drives the CLI's own code in child processes.
-  bench: ['kernel', 'model', 'scenario', 'time', 'fleet', 'report', 'verify', 'cli'],
-  cli: ['kernel', 'model', 'scenario', 'time', 'report', 'import', 'fleet', 'remediate', 'triage', 'verify', 'bench'],
+  bench: ['kernel', 'model', 'scenario', 'time', 'fleet', 'report', 'verify', 'cli', 'html'],
+  cli: [
+    'kernel',
+    'model',
+    'scenario',
+    'time',
+    'report',
+    'import',
+    'fleet',
+    'remediate',
+    'shard',
+    'triage',
+    'verify',
+    'bench',
+    'html',
+  ],
+};
+
+/**
+ * The rooms of `sim/fleet` and the rooms each may import from (besides itself), one way: a fleet file is loaded,
+ * its clients simulated, their outcomes summed, the sums reported; `run` drives the simulation over ranges and
+ * threads, `tune` runs and reports a fleet once per `max`.
+ */
+const FLEET_ROOMS: Record<string, readonly string[]> = {
+  load: [],
+  simulate: ['load'],
+  summary: ['load', 'simulate'],
+  report: ['load', 'summary'],
+  run: ['load', 'simulate', 'summary'],
+  tune: ['load', 'summary', 'report', 'run'],
 };
 
 /** Re-exports left at the old places of the time helpers, for branches written before the move. */
@@ -112,6 +144,39 @@ describe('the import graph of sim/', () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('keeps the rooms of sim/fleet one way', () => {
+    const wrong: string[] = [];
+    for (const [file, targets] of graph) {
+      if (!file.startsWith('fleet/')) continue;
+      const room = file.split('/')[1] ?? '';
+      const allowed = FLEET_ROOMS[room];
+      if (allowed === undefined) {
+        wrong.push(`${file}: not in a room of the list above`);
+        continue;
+      }
+      for (const t of targets.filter((t) => t.startsWith('fleet/'))) {
+        const to = t.split('/')[1] ?? '';
+        if (to !== room && !allowed.includes(to)) wrong.push(`${file} -> ${t}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('lets import and fleet take only types from sim/report (no helper, of time or else, from above)', () => {
+    const valueImports = filesUnder(SIM)
+      .map((file) => relative(SIM, file))
+      .filter((file) => file.startsWith('import/') || file.startsWith('fleet/'))
+      .flatMap((file) => {
+        const text = readFileSync(join(SIM, file), 'utf8');
+        return [...text.matchAll(/^(import|export)\s+(type\s+)?[^'"]*?from\s+'(\.[^']+)\.js'/gms)]
+          .filter((m) => m[2] === undefined)
+          .map((m) => relative(SIM, normalize(join(SIM, dirname(file), `${m[3]}.ts`))))
+          .filter((t) => t.startsWith('report/'))
+          .map((t) => `${file} -> ${t}`);
+      });
+    expect(valueImports).toEqual([]);
   });
 
   it('takes time helpers from sim/time only', () => {

@@ -13,8 +13,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Fleet } from '../fleet/Fleet.js';
-import { simulateRange } from '../fleet/simulateRange.js';
+import type { Fleet } from '../fleet/load/Fleet.js';
+import { simulateRange } from '../fleet/run/simulateRange.js';
 import { fleetLowerBound } from './fleetLowerBound.js';
 import { clockMs, median, round2, round3 } from './kernelBench.js';
 

@@ -6,57 +6,24 @@
  * numbers per client (its phase, task sequence and interruption count) so that nothing is optimised away and so
  * that a test can check, client by client, that the draws are `clientScenario`'s own.
  */
-import type { DurationDistribution, Fleet, Interruptions } from '../fleet/Fleet.js';
-import { clientSeed, fmix32 } from '../fleet/sample.js';
+import type { DurationDistribution, Fleet, Interruptions } from '../fleet/load/Fleet.js';
+import { clientSeed, fmix32, Sfc32 } from '../fleet/simulate/sample.js';
+
+export { Sfc32 };
 
 const HOUR = 3_600_000;
 const Z95 = 1.6448536269514722;
 
-/** sfc32 on four int32 fields, reseeded in place (the bits of `createRandom`'s output). */
-export class Sfc32 {
-  private a = 0;
-  private b = 0;
-  private c = 0;
-  private d = 0;
-
-  seed(seed: number): this {
-    let state = seed | 0;
-    const mix = () => {
-      state = (state + 0x9e3779b9) | 0;
-      let z = state;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return z ^ (z >>> 16);
-    };
-    this.a = mix();
-    this.b = mix();
-    this.c = mix();
-    this.d = mix();
-    for (let i = 0; i < 12; i++) this.next();
-    return this;
-  }
-
-  next(): number {
-    const t = (this.a + this.b + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  }
-}
-
 function duration(d: DurationDistribution, rng: Sfc32): number {
   if (d.kind === 'fixed') return d.ms;
   if (d.kind === 'uniform') {
-    const x = Math.round((d.minMs + rng.next() * (d.maxMs - d.minMs)) / 1000) * 1000;
+    const x = Math.round((d.minMs + rng.nextFloat() * (d.maxMs - d.minMs)) / 1000) * 1000;
     return Math.min(d.maxMs, Math.max(d.minMs, x));
   }
   let n: number;
   for (;;) {
-    const u = 2 * rng.next() - 1;
-    const v = 2 * rng.next() - 1;
+    const u = 2 * rng.nextFloat() - 1;
+    const v = 2 * rng.nextFloat() - 1;
     const s = u * u + v * v;
     if (s > 0 && s < 1) {
       n = u * Math.sqrt((-2 * Math.log(s)) / s);
@@ -78,13 +45,13 @@ export function drawClient(fleet: Fleet, index: number, rng: Sfc32, out: ClientD
   const seed = clientSeed(fleet.seed, index);
   const c = fleet.client;
   rng.seed(seed);
-  const phase = Math.floor((rng.next() * c.policyIntervalMs) / 1000) * 1000;
-  rng.next(); // release
-  rng.next(); // ProvisioningMaxMinutes
-  rng.next(); // ccmeval phase
+  const phase = Math.floor((rng.nextFloat() * c.policyIntervalMs) / 1000) * 1000;
+  rng.nextFloat(); // release
+  rng.nextFloat(); // ProvisioningMaxMinutes
+  rng.nextFloat(); // ccmeval phase
   const stuck = fleet.initiallyStuck;
-  if (stuck !== null && rng.next() < stuck.share) duration(stuck.enteredAgo, rng);
-  const u = rng.next();
+  if (stuck !== null && rng.nextFloat() < stuck.share) duration(stuck.enteredAgo, rng);
+  const u = rng.nextFloat();
   let ts = -1;
   let cumulative = 0;
   for (let k = 0; k < fleet.taskSequences.length; k++) {
@@ -100,14 +67,14 @@ export function drawClient(fleet: Fleet, index: number, rng: Sfc32, out: ClientD
     rng.seed(fmix32(seed ^ 0x1b873593));
     const from = kind.startWindow.fromMs;
     const to = kind.startWindow.toMs ?? fleet.horizonMs;
-    tsStart = Math.floor((from + rng.next() * (to - from)) / 1000) * 1000;
+    tsStart = Math.floor((from + rng.nextFloat() * (to - from)) / 1000) * 1000;
     for (const s of kind.steps) {
       duration(s.duration, rng);
-      rng.next();
-      rng.next();
+      rng.nextFloat();
+      rng.nextFloat();
     }
-    rng.next();
-    rng.next();
+    rng.nextFloat();
+    rng.nextFloat();
   }
   let interruptions = 0;
   const power = fleet.powerLoss?.perHour ?? 0;
@@ -115,10 +82,14 @@ export function drawClient(fleet: Fleet, index: number, rng: Sfc32, out: ClientD
   if (total > 0) {
     rng.seed(fmix32(seed ^ 0xcc9e2d51));
     const meanMs = HOUR / total;
-    for (let t = -Math.log(1 - rng.next()) * meanMs; t < fleet.horizonMs; t += -Math.log(1 - rng.next()) * meanMs) {
-      const spec = (rng.next() * total < power ? fleet.powerLoss : fleet.reboot) as Interruptions;
+    for (
+      let t = -Math.log(1 - rng.nextFloat()) * meanMs;
+      t < fleet.horizonMs;
+      t += -Math.log(1 - rng.nextFloat()) * meanMs
+    ) {
+      const spec = (rng.nextFloat() * total < power ? fleet.powerLoss : fleet.reboot) as Interruptions;
       duration(spec.downtime, rng);
-      rng.next();
+      rng.nextFloat();
       interruptions++;
     }
   }

@@ -16,7 +16,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { writeAtomic } from '../cli/writeAtomic.js';
-import { parseFleet } from '../fleet/loadFleet.js';
+import { parseFleet } from '../fleet/load/loadFleet.js';
 import { benchExplore, benchFolderRun, benchYearRun, type PairedWorkers, timeProvsim } from './commandBench.js';
 import { compareFleetWithLowerBound, fleetProcess, pairedFleetProcesses } from './fleetBench.js';
 import { compareKernels, median, round2 } from './kernelBench.js';

@@ -19,7 +19,7 @@ import {
   type ExploreResult,
   firstRun,
 } from '../verify/explore.js';
-import { shardRange } from '../fleet/simulateRange.js';
+import { shardRange } from '../fleet/run/simulateRange.js';
 import { GOAL_NAMES } from '../verify/goals.js';
 import { INVARIANT_NAMES, type InvariantName } from '../verify/invariants.js';
 import { verifyScenario } from '../verify/verifyScenario.js';

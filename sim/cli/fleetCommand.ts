@@ -11,17 +11,17 @@ import { availableParallelism, loadavg } from 'node:os';
 import { DEFAULT_MAX_MINUTES } from '../model/timeout.js';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { clientScenario } from '../fleet/clientScenario.js';
-import { type Fleet, MAX_FLEET_CLIENTS, MAX_FLEET_HORIZON_MS } from '../fleet/Fleet.js';
-import { buildFleetReport, type FleetReport, formatFleetText, type ShardInfo } from '../fleet/FleetReport.js';
-import { FleetSummary } from '../fleet/FleetSummary.js';
-import { fleetHtml } from '../fleet/fleetHtml.js';
-import { formatJson } from '../fleet/formatJson.js';
-import { fleetJsonSchema, parseFleet } from '../fleet/loadFleet.js';
-import { runFleet } from '../fleet/runFleet.js';
-import { formatTuneText, runTune } from '../fleet/runTune.js';
-import { shardRange } from '../fleet/simulateRange.js';
-import { tuneHtml } from '../fleet/tuneHtml.js';
+import { clientScenario } from '../fleet/simulate/clientScenario.js';
+import { type Fleet, MAX_FLEET_CLIENTS, MAX_FLEET_HORIZON_MS } from '../fleet/load/Fleet.js';
+import { buildFleetReport, type FleetReport, formatFleetText, type ShardInfo } from '../fleet/report/FleetReport.js';
+import { fleetHtml } from '../fleet/report/fleetHtml.js';
+import { formatJson } from '../fleet/report/formatJson.js';
+import { fleetJsonSchema, parseFleet } from '../fleet/load/loadFleet.js';
+import { runFleet } from '../fleet/run/runFleet.js';
+import { formatTuneText, runTune } from '../fleet/tune/runTune.js';
+import { shardRange } from '../fleet/run/simulateRange.js';
+import { tuneHtml } from '../fleet/tune/tuneHtml.js';
+import { type Merged, sealShard } from '../shard/mergeShards.js';
 import { ScenarioError, scenarioToYaml } from '../scenario/loadScenario.js';
 import { COMMANDS, type CommandContext } from './commands.js';
 import { InputError } from './InputError.js';
@@ -30,6 +30,7 @@ import { parseDecimalOption, parseIntegerOption } from './options.js';
 import { parseSeed } from './overrides.js';
 import { checkOutputFolder } from './outputPaths.js';
 import { readInputText } from './readInput.js';
+import { mergeShardFiles } from './shardFiles.js';
 import { defaultWorkers, parseShard } from './shardAndWorkers.js';
 import { writeAtomic } from './writeAtomic.js';
 
@@ -183,79 +184,6 @@ function writeFleetReport(out: string, report: FleetReport): string {
   return base;
 }
 
-function readShard(file: string): FleetReport {
-  const text = readInputText(file, 'shard');
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new InputError(`${file}: not a fleet report (invalid JSON: truncated or edited?)`);
-  }
-  const r = value as Partial<FleetReport> | null;
-  if (
-    r === null ||
-    typeof r !== 'object' ||
-    r.kind !== 'provsim-fleet-report' ||
-    r.summary === undefined ||
-    r.fleet === undefined
-  ) {
-    throw new InputError(`${file}: not a provsim fleet report (no "kind": "provsim-fleet-report" with a summary)`);
-  }
-  if (r.shard === null || r.shard === undefined) {
-    throw new InputError(
-      `${file}: a whole-fleet report, not a shard; merge takes the files of provsim fleet --shard I/N`,
-    );
-  }
-  return r as FleetReport;
-}
-
-/** Checks that the shard reports are the N slices of one fleet run, each once, and merges their summaries. */
-export function mergeShards(files: readonly string[], reports: readonly FleetReport[]): FleetReport {
-  const first = reports[0];
-  if (first === undefined || first.shard === null) throw new InputError('merge needs the shard files of one fleet run');
-  // The same fleet run: the same fleet, overrides and seed (the path it was read from may differ between machines).
-  const identity = (f: FleetReport['fleet']) => formatJson({ ...f, file: null });
-  const fleetText = identity(first.fleet);
-  const count = first.shard.count;
-  const seen = new Map<number, string>();
-  reports.forEach((r, i) => {
-    const file = files[i] ?? '?';
-    const shard = r.shard as ShardInfo;
-    if (identity(r.fleet) !== fleetText) {
-      throw new InputError(
-        `${file}: a shard of another fleet run than ${files[0]} (the fleet, its overrides or its seed differ)`,
-      );
-    }
-    if (shard.count !== count) {
-      throw new InputError(`${file}: shard ${shard.index}/${shard.count}, but ${files[0]} is one of ${count} shards`);
-    }
-    const other = seen.get(shard.index);
-    if (other !== undefined)
-      throw new InputError(`${file}: shard ${shard.index}/${count} is given twice (also ${other})`);
-    seen.set(shard.index, file);
-    const expected = shardRange(first.fleet.clients, shard.index, count);
-    if (
-      shard.fromClient !== expected.from ||
-      shard.toClient !== expected.to ||
-      r.clients !== expected.to - expected.from
-    ) {
-      throw new InputError(
-        `${file}: shard ${shard.index}/${count} does not hold clients ${expected.from}..${expected.to - 1}`,
-      );
-    }
-  });
-  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i));
-  if (missing.length > 0) {
-    throw new InputError(
-      `missing shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')}; merge needs all ${count}`,
-    );
-  }
-  const fleet = first.fleet;
-  const summary = new FleetSummary(fleet);
-  for (const r of reports) summary.merge(FleetSummary.fromJSON(fleet, r.summary));
-  return buildFleetReport(fleet, summary, null);
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Commands
 
@@ -282,13 +210,12 @@ function fleetRunOptions<T>(y: Argv<T>) {
     });
 }
 
-/** The fleet commands, for `yargs().command(fleetCommands(io))`. */
-/** Another command's shard reports that `provsim merge` takes (`remediate --shard`), told apart by their first file. */
+/** Writes and prints another command's merged shards (`remediate --shard`); false when `merged` is not its kind. */
 export interface ShardMerger {
-  readonly accepts: (file: string) => boolean;
-  readonly merge: (files: readonly string[], out: string, format: 'text' | 'json') => void;
+  readonly write: (merged: Merged, out: string, format: 'text' | 'json') => boolean;
 }
 
+/** The fleet commands, for `yargs().command(fleetCommands(io))`. */
 export function fleetCommands(io: Io, mergers: readonly ShardMerger[] = []): CommandModule[] {
   const fleet: CommandModule = {
     command: COMMANDS.fleet.command,
@@ -318,7 +245,8 @@ export function fleetCommands(io: Io, mergers: readonly ShardMerger[] = []): Com
         shard === undefined
           ? null
           : { index: shard.index, count: shard.count, fromClient: range.from, toClient: range.to };
-      const report = buildFleetReport(f, summary, info);
+      const built = buildFleetReport(f, summary, info);
+      const report = info === null ? built : sealShard(built);
       const base = writeFleetReport(args.out, report);
       if (args.format === 'json') io.out(formatJson(report));
       else io.out(`${formatFleetText(report)}Reports written to ${join(args.out, base)}.json and .html\n`);
@@ -387,9 +315,12 @@ export function fleetCommands(io: Io, mergers: readonly ShardMerger[] = []): Com
     handler: (raw) => {
       const args = raw as unknown as { files: string[]; out: string; format: 'text' | 'json' };
       checkOutputFolder('--out', args.out);
-      const other = mergers.find((m) => m.accepts(args.files[0] as string));
-      if (other !== undefined) return other.merge(args.files, args.out, args.format);
-      const report = mergeShards(args.files, args.files.map(readShard));
+      const merged = mergeShardFiles(args.files);
+      if (merged.kind !== 'provsim-fleet-report') {
+        if (mergers.some((m) => m.write(merged, args.out, args.format))) return;
+        throw new InputError(`${args.files[0]}: no merger for ${merged.kind}`);
+      }
+      const report = merged.report;
       const base = writeFleetReport(args.out, report);
       if (args.format === 'json') io.out(formatJson(report));
       else io.out(`${formatFleetText(report)}Reports written to ${join(args.out, base)}.json and .html\n`);

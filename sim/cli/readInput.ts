@@ -13,6 +13,7 @@ export const INPUT_LIMITS = {
   fleet: 1024 * 1024,
   shard: 64 * 1024 * 1024,
   log: 64 * 1024 * 1024,
+  export: 64 * 1024 * 1024,
 } as const;
 
 export type InputKind = keyof typeof INPUT_LIMITS;
@@ -22,6 +23,7 @@ const NOUN: Record<InputKind, string> = {
   fleet: 'a fleet file',
   shard: 'a shard report',
   log: 'a log file',
+  export: 'an inventory export',
 };
 
 function mib(bytes: number): string {

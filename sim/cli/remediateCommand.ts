@@ -4,18 +4,13 @@
  * `--explain CLIENT --strategy S` prints that client's scenario under S, for `provsim run`. Bad input (the fleet
  * file, a strategy, an option) is an `InputError`: one line, exit 2, nothing written.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { formatJson } from '../fleet/formatJson.js';
+import { formatJson } from '../fleet/report/formatJson.js';
 import { formatRemediateText, remediateHtml } from '../remediate/formatRemediate.js';
-import {
-  mergeRemediateShards,
-  type RemediateReport,
-  remediateScenario,
-  runRemediate,
-} from '../remediate/runRemediate.js';
-import { shardRange } from '../fleet/simulateRange.js';
+import { type RemediateReport, remediateScenario, runRemediate } from '../remediate/runRemediate.js';
+import { fleetDigest, sealShard } from '../shard/mergeShards.js';
+import { shardRange } from '../fleet/run/simulateRange.js';
 import { parseStrategy, type Strategy } from '../remediate/Strategy.js';
 import { scenarioToYaml } from '../scenario/loadScenario.js';
 import { type FleetArgs, loadFleet, progress, type ShardMerger } from './fleetCommand.js';
@@ -23,47 +18,27 @@ import { parseShard } from './shardAndWorkers.js';
 import { COMMANDS, type CommandContext } from './commands.js';
 import { InputError } from './InputError.js';
 import type { Io } from './output.js';
+import { checkOutputFolder } from './outputPaths.js';
 import { writeAtomic } from './writeAtomic.js';
 
 /** Writes the report set (a shard: its JSON alone) and prints the report. */
 function writeRemediate(io: Io, out: string, report: RemediateReport, format: 'text' | 'json'): void {
   const s = report.shard;
   const base = join(out, `${report.fleet.name}.remediate${s === null ? '' : `.shard-${s.index}-of-${s.count}`}`);
-  writeAtomic(`${base}.json`, formatJson(report));
+  const json = formatJson(s === null ? report : sealShard(report));
+  writeAtomic(`${base}.json`, json);
   if (s === null) writeAtomic(`${base}.html`, remediateHtml(report));
-  if (format === 'json') io.out(formatJson(report));
+  if (format === 'json') io.out(json);
   else io.out(`${formatRemediateText(report)}Report written to ${base}.json${s === null ? ' and .html' : ''}\n`);
 }
 
-/** `provsim merge` of the shard files of `provsim remediate --shard I/N`. */
+/** `provsim merge` of the shard files of `provsim remediate --shard I/N` (verified and added up by sim/shard). */
 export function remediateMerger(io: Io): ShardMerger {
-  const read = (file: string): RemediateReport | null => {
-    try {
-      const value = JSON.parse(readFileSync(file, 'utf8')) as Partial<RemediateReport> | null;
-      return value !== null && typeof value === 'object' && value.kind === 'provsim-remediate-report'
-        ? (value as RemediateReport)
-        : null;
-    } catch {
-      return null;
-    }
-  };
   return {
-    accepts: (file) => read(file) !== null,
-    merge: (files, out, format) => {
-      const reports = files.map((f) => {
-        const r = read(f);
-        if (r === null || !Array.isArray(r.summaries) || r.fleet === undefined) {
-          throw new InputError(`${f}: not a provsim remediate shard report`);
-        }
-        return r;
-      });
-      let merged: RemediateReport;
-      try {
-        merged = mergeRemediateShards(files, reports);
-      } catch (error) {
-        throw new InputError((error as Error).message);
-      }
-      writeRemediate(io, out, merged, format);
+    write: (merged, out, format) => {
+      if (merged.kind !== 'provsim-remediate-report') return false;
+      writeRemediate(io, out, merged.report, format);
+      return true;
     },
   };
 }
@@ -132,6 +107,7 @@ export function registerRemediate(cli: Argv, { io }: CommandContext): void {
         io.out(scenarioToYaml(remediateScenario(f, strategies[0] as Strategy, index)));
         return;
       }
+      checkOutputFolder('--out', args.out);
       const bar = progress(`remediate ${f.name}`);
       const shard = parseShard(args.shard, args.shards, process.env);
       const range = shard === undefined ? null : shardRange(f.clients, shard.index, shard.count);
@@ -139,7 +115,15 @@ export function registerRemediate(cli: Argv, { io }: CommandContext): void {
         onProgress: bar.update,
         ...(shard === undefined || range === null
           ? {}
-          : { shard: { index: shard.index, count: shard.count, fromClient: range.from, toClient: range.to } }),
+          : {
+              shard: {
+                index: shard.index,
+                count: shard.count,
+                fromClient: range.from,
+                toClient: range.to,
+                fleetDigest: fleetDigest(f),
+              },
+            }),
       });
       bar.end();
       writeRemediate(io, args.out, report, args.format);

@@ -21,7 +21,7 @@ import { renderHtmlPages } from './htmlThreads.js';
 import { UsageError } from './InputError.js';
 import { parseAssume } from './overrides.js';
 import { reportJson } from './scenarioArgs.js';
-import { writeAtomic } from './writeAtomic.js';
+import { replaceReportSet, writeAtomic } from './writeAtomic.js';
 
 export const RUN_FORMATS = ['text', 'json', 'html', 'markdown'] as const;
 export type RunFormat = (typeof RUN_FORMATS)[number];
@@ -68,8 +68,9 @@ export function checkRunFormat(format: RunFormat, scenarioCount: number, out: st
 
 /**
  * The report set of `run` (and `replay --out`): `<name>.json`, `<name>.md` and `<name>.html` for each report,
- * `index.html` for the run, and `<name>.trace.json` with `trace`. The HTML pages are rendered on up to `threads`
- * threads (default 1); the bytes are the same for any number.
+ * `index.html` for the run, and `<name>.trace.json` with `trace`; it replaces the folder's previous report set
+ * (`replaceReportSet`: the files listed in `.provsim-report-set.json`). The HTML pages are rendered on up to
+ * `threads` threads (default 1); the bytes are the same for any number.
  */
 export async function writeRunReports(
   out: string,
@@ -92,6 +93,8 @@ export async function writeRunReports(
     writeAtomic(join(out, entries[i]?.files.html as string), html),
   );
   writeAtomic(join(out, 'index.html'), formatIndex(entries));
+  // The set replaces the previous one as a whole (its logs included): no earlier report stays mixed in.
+  replaceReportSet(out);
 }
 
 /** Standard output of `run` for the formats this module owns (`html`, `markdown`). */

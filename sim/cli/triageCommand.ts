@@ -1,9 +1,9 @@
 /**
- * `provsim triage <export files...> --as-of T`: a forecast per device from an inventory export (see
- * `../shared/spec/interface.md`, "provsim triage"). Reads the files, hands them to `sim/triage`, prints the chosen
+ * `provsim triage <export files...> --as-of T`: a forecast per device from an inventory export (see README,
+ * "Triage: from a CMPivot query to a fix list"). Reads the files, hands them to `sim/triage`, prints the chosen
  * format, and with `--out` writes the whole set (JSON, CSV, HTML, text and `fix-now.ps1`) or nothing.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { parseTimeZone, TIME_ZONE_FORMS } from '../time/TimeZone.js';
@@ -19,6 +19,8 @@ import { formatTriageHtml } from '../triage/triageHtml.js';
 import { COMMANDS, type CommandContext } from './commands.js';
 import { InputError, UsageError } from './InputError.js';
 import { parseAssume } from './overrides.js';
+import { checkOutputFolder } from './outputPaths.js';
+import { readInputText } from './readInput.js';
 import { writeAtomic } from './writeAtomic.js';
 
 const FORMATS = ['text', 'json', 'csv', 'html'] as const;
@@ -89,13 +91,8 @@ export function registerTriage(cli: Argv, { io }: CommandContext): void {
     if (version !== undefined && !/^\d{2}(0[1-9]|1[0-2])$/.test(version)) {
       throw new UsageError(`--client-version ${version}: expected a release YYMM such as 2403 or 1810`);
     }
-    const files = exportFiles(args.exports).map((file) => {
-      try {
-        return { file, text: readFileSync(file, 'utf8') };
-      } catch (error) {
-        throw new InputError(`${file}: cannot read the file (${(error as { code?: string }).code ?? 'error'})`);
-      }
-    });
+    if (args.out !== undefined) checkOutputFolder('--out', args.out);
+    const files = exportFiles(args.exports).map((file) => ({ file, text: readInputText(file, 'export') }));
     let result: ReturnType<typeof triage>;
     try {
       result = triage(files, {

@@ -5,11 +5,22 @@
  * command) the renames wait until the command has finished: if any write fails, or the command fails later, the
  * temporary files are removed and none of the command's files appears. Outside it, each file is renamed at once.
  * A file that cannot be written (permission, a file where a folder is needed, a full disk) is an `OutputError`:
- * one line, exit 2.
+ * one line, exit 2. A report set (`replaceReportSet`) replaces the previous set in its folder as a whole.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { InputError } from './InputError.js';
 
 /** A file that cannot be written: exit 2, like bad input. */
@@ -24,6 +35,9 @@ interface Staged {
   readonly tmp: string;
   readonly path: string;
 }
+
+/** The report-set folders declared in each open batch (`replaceReportSet`). */
+const setsOf = new WeakMap<Staged[], Set<string>>();
 
 const batch = new AsyncLocalStorage<Staged[]>();
 let counter = 0;
@@ -170,5 +184,72 @@ export async function writeAllOrNothing<T>(work: () => Promise<T>): Promise<T> {
     disarmInterrupts();
   }
   commit(staged);
+  for (const dir of setsOf.get(staged) ?? []) replaceSet(dir, staged);
   return result;
+}
+
+// -- Report sets -------------------------------------------------------------------------------------------------
+
+/** The manifest of the report set in a folder: the files the last `run` (or `replay --out`) wrote there. */
+export const SET_MANIFEST = '.provsim-report-set.json';
+
+/**
+ * [provsim] Declares that the files this command writes under `dir` are a report set that replaces the previous
+ * one as a whole (rather than refusing a folder that holds one; docs/model.md, "Merging shards and report sets"): when the command succeeds, the files the previous set's manifest lists and this set does not write are
+ * removed, and the manifest lists this set. Files provsim did not list (a README, another command's reports) are
+ * never touched. Outside `writeAllOrNothing` it does nothing.
+ */
+export function replaceReportSet(dir: string): void {
+  const staged = batch.getStore();
+  if (staged === undefined) return;
+  const sets = setsOf.get(staged) ?? new Set<string>();
+  sets.add(resolve(dir));
+  setsOf.set(staged, sets);
+}
+
+/** The files a manifest lists, relative to its folder; none when it is missing or not one of ours. */
+function readManifest(root: string): string[] {
+  try {
+    const value = JSON.parse(readFileSync(join(root, SET_MANIFEST), 'utf8')) as { kind?: unknown; files?: unknown };
+    const files = value.kind === 'provsim-report-set' && Array.isArray(value.files) ? value.files : [];
+    return files.filter((f): f is string => typeof f === 'string');
+  } catch {
+    return [];
+  }
+}
+
+/** A path a manifest may name: relative, inside the folder, not the manifest. */
+function inside(rel: string): boolean {
+  return (
+    rel !== '' && !isAbsolute(rel) && normalize(rel) === rel && !rel.split(sep).includes('..') && rel !== SET_MANIFEST
+  );
+}
+
+/**
+ * After the commit: removes what the previous set listed and this one did not write (regular files only, then
+ * their folders if left empty), and writes the new manifest. Best effort: this set is already in place.
+ */
+function replaceSet(root: string, files: readonly Staged[]): void {
+  const now = files.map((f) => relative(root, resolve(f.path))).filter(inside);
+  const keep = new Set(now);
+  for (const rel of readManifest(root)) {
+    if (keep.has(rel) || !inside(rel)) continue;
+    const path = join(root, rel);
+    try {
+      if (!lstatSync(path).isFile()) continue;
+      rmSync(path);
+      const parent = dirname(path);
+      if (parent !== root && readdirSync(parent).length === 0) rmdirSync(parent);
+    } catch {
+      // Already gone, or not ours to remove.
+    }
+  }
+  const manifest = `${JSON.stringify({ kind: 'provsim-report-set', files: [...keep].sort() }, null, 2)}\n`;
+  const tmp = join(root, `.provsim-${process.pid}-${++counter}.tmp`);
+  try {
+    writeFileSync(tmp, manifest);
+    renameSync(tmp, join(root, SET_MANIFEST));
+  } catch {
+    rmSync(tmp, { force: true });
+  }
 }

@@ -37,6 +37,7 @@ import {
   type Interruption,
   interpretSmsts,
   isTaskSequenceRecord,
+  type LoggedSequence,
   type LoggedStep,
   type Ref,
   refText,
@@ -133,7 +134,7 @@ export const BUILDS: readonly [number, string][] = [
   [8634, '1802'],
   [8692, '1806'],
   [8740, '1810'],
-  [8790, '1902'],
+  [8790, '1902'], // data: build 8790 is release 1902 (the timeout's release gate is TIMEOUT_RELEASE, sim/model/timeout.ts)
   [8853, '1906'],
   [8913, '1910'],
   [8968, '2002'],
@@ -251,20 +252,23 @@ interface KeptStep {
   endRef: Ref | null;
 }
 
-/** Imports task-sequence logs; throws `ImportError` only when nothing usable remains. */
-export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOptions = {}): ImportResult {
-  if (inputs.length === 0) throw new ImportError(['no log files given; try: provsim import smsts.log']);
-  const problems: LogProblem[] = [];
-  const summary: string[] = [];
-  const { records, jumps, reads } = gather(inputs, options, problems, summary);
-  const fail = (why: string) => {
-    throw new ImportError([...problems.map(problemText), why]);
-  };
-  if (records.length === 0) fail('nothing usable remains: no task-sequence records could be read');
-  const seq = interpretSmsts(records);
-  summary.push(...seq.notes);
+type Outcome = ImportFacts['outcome'];
 
-  // -- the steps kept, and when each starts and ends in the log --------------------------------------------------
+/** What every phase after the first reads: the logged sequence, the steps kept, the outcome and the notes. */
+interface Phase {
+  readonly seq: LoggedSequence;
+  readonly kept: readonly KeptStep[];
+  readonly lastKept: KeptStep;
+  readonly outcome: Outcome;
+  readonly summary: string[];
+}
+
+type Commented<T> = { readonly comment: string } & T;
+type StepOut = Commented<{ step: TaskSequenceStep }>;
+type EventOut = Commented<{ event: ScenarioEvent }>;
+
+/** Phase 1: the steps kept (groups and skipped instructions left out), and when each starts and ends in the log. */
+function keptSteps(seq: LoggedSequence, summary: string[], fail: (why: string) => never, files: string): KeptStep[] {
   const kept: KeptStep[] = [];
   for (const s of seq.steps) {
     if (s.group) continue;
@@ -282,11 +286,10 @@ export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOpti
   if (kept.length === 0) {
     fail(
       seq.steps.length === 0
-        ? `nothing usable remains: no "Start executing an instruction" line in ${reads.map((r) => r.file).join(', ')}`
+        ? `nothing usable remains: no "Start executing an instruction" line in ${files}`
         : 'nothing usable remains: every instruction in the log is a group or was skipped',
     );
   }
-  const outcome: ImportFacts['outcome'] = seq.result === null ? 'abandoned' : seq.result.success ? 'success' : 'failed';
   kept.forEach((k, i) => {
     const prev = kept[i - 1];
     if (prev?.logged.restart?.resume) k.effectiveStart = prev.logged.restart.resume.t;
@@ -303,10 +306,14 @@ export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOpti
       k.endRef = seq.result.ref;
     }
   });
-  const lastKept = kept[kept.length - 1] as KeptStep;
-  if (outcome !== 'abandoned' && lastKept.end === null) lastKept.end = seq.last.t;
+  return kept;
+}
 
-  // -- the boot time ------------------------------------------------------------------------------------------
+/**
+ * Phase 2: the boot time. The shortest boot measured is the scenario's boot time; a longer restart (an upgrade's
+ * offline phase) keeps its extra time in the step before it, so every step still starts when the log says.
+ */
+function bootTimeOf(kept: readonly KeptStep[]): ImportFacts['bootTime'] {
   const boots: { ms: number; ref: Ref }[] = [];
   for (const k of kept) {
     const r = k.logged.restart;
@@ -323,88 +330,120 @@ export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOpti
       }
     });
   }
-  // The shortest boot measured is the scenario's boot time; a longer restart (an upgrade's offline phase) keeps
-  // its extra time in the step before it, so every step still starts when the log says.
   const sortedBoots = boots
     .map((b) => b.ms)
     .filter((ms) => ms >= 0)
     .sort((a, b) => a - b);
-  const bootMs = sortedBoots[0] ?? DEFAULT_BOOT_MS;
-  const bootSource =
+  const ms = sortedBoots[0] ?? DEFAULT_BOOT_MS;
+  const source =
     sortedBoots.length === 0
       ? `not measured (no restart resumes in the log): the default ${formatDuration(DEFAULT_BOOT_MS)}`
       : sortedBoots.length === 1 || sortedBoots[0] === sortedBoots[sortedBoots.length - 1]
         ? `measured from the log (${boots.map((b) => refText(b.ref)).join(', ')})`
         : `the shortest boot measured (${boots.map((b) => `${formatDuration(b.ms)} at ${refText(b.ref)}`).join(', ')}); longer restarts keep their extra time in the step before them`;
+  return { ms, source };
+}
 
-  // -- the scenario's time line -------------------------------------------------------------------------------
-  const startMs = Math.floor(seq.first.t / 1000) * 1000;
-  const firstStart = kept[0]?.effectiveStart ?? seq.first.t;
-  const startAtMs = firstStart - startMs;
-  const events: { event: ScenarioEvent; comment: string }[] = [];
-  const steps: { step: TaskSequenceStep; comment: string }[] = [];
-  const simStarts: number[] = [];
+function interruptionEvent(i: Interruption, atSim: number, downtimeMs: number, recoverable: boolean): ScenarioEvent {
+  if (i.kind === 'ts-crash') return { type: 'ts-crash', atMs: atSim };
+  return { type: i.kind, atMs: atSim, downtimeMs, recoverable };
+}
+
+/**
+ * Phase 3: the scenario's time line. Walks the kept steps in log time and lays them out in simulation time: each
+ * step's duration and flags, the interruptions between its attempts and during its restart, and where the log
+ * stops (`lastSimMs`).
+ */
+class TimeLine {
+  readonly events: EventOut[] = [];
+  readonly steps: StepOut[] = [];
+  /** Simulation time each kept step starts. */
+  readonly simStarts: number[] = [];
+  readonly startMs: number;
+  readonly firstStart: number;
+  readonly startAtMs: number;
+  lastSimMs = 0;
+  readonly cutNote: string[] = [];
+  private readonly p: Phase;
+  private readonly bootMs: number;
   /** Simulation time of each log time inside a step, for events and the replay. */
-  let simT = startAtMs;
-  let lastSimMs = 0;
-  let lastStepEndSim = startAtMs;
-  let ending: string | null = null;
-  const cutNote: string[] = [];
+  private simT: number;
+  private lastStepEndSim: number;
+  private readonly stopping: KeptStep | null;
 
-  const interruptionEvent = (
-    i: Interruption,
-    atSim: number,
-    downtimeMs: number,
-    recoverable: boolean,
-  ): ScenarioEvent => {
-    if (i.kind === 'ts-crash') return { type: 'ts-crash', atMs: atSim };
-    return { type: i.kind, atMs: atSim, downtimeMs, recoverable };
-  };
-  const stopping = outcome === 'failed' ? lastKept : null;
+  constructor(p: Phase, bootMs: number) {
+    this.p = p;
+    this.bootMs = bootMs;
+    this.startMs = Math.floor(p.seq.first.t / 1000) * 1000;
+    this.firstStart = p.kept[0]?.effectiveStart ?? p.seq.first.t;
+    this.startAtMs = this.firstStart - this.startMs;
+    this.simT = this.startAtMs;
+    this.lastStepEndSim = this.startAtMs;
+    this.stopping = p.outcome === 'failed' ? p.lastKept : null;
+  }
 
-  for (const k of kept) {
+  /** Lays out every kept step, up to where the log stops. */
+  build(): this {
+    const { seq, outcome, lastKept } = this.p;
+    for (const k of this.p.kept) {
+      this.simStarts.push(this.simT);
+      const attemptStart = this.replayAttempts(k);
+      const { step, comment } = this.stepOf(k, attemptStart);
+      this.steps.push({ step, comment });
+      if (k.end === null) {
+        // The log stops inside this step.
+        this.lastSimMs = this.simT + Math.max(0, seq.last.t - attemptStart);
+        this.simT += step.durationMs;
+        break;
+      }
+      this.simT += step.durationMs;
+      this.lastStepEndSim = this.simT;
+      if (this.restartStops(k)) break;
+      this.lastSimMs = Math.max(this.lastSimMs, this.simT);
+    }
+    if (outcome !== 'abandoned') {
+      this.lastSimMs = this.lastStepEndSim + Math.max(0, seq.last.t - (lastKept.end ?? seq.last.t));
+    }
+    return this;
+  }
+
+  /** The interruptions between a step's attempts, as recoverable events; returns the last attempt's log time. */
+  private replayAttempts(k: KeptStep): number {
     const s = k.logged;
-    simStarts.push(simT);
     let attemptStart = k.effectiveStart;
     for (let j = 0; j < s.attempts.length - 1; j++) {
       const a = s.attempts[j];
       const next = s.attempts[j + 1];
       const i = a?.interruption;
       if (a === undefined || next === undefined || i === undefined || i === null) continue;
-      const atSim = simT + Math.max(0, i.t - attemptStart);
-      const downtime = i.downtimeMs ?? Math.max(0, next.t - i.t - bootMs);
-      events.push({
+      const atSim = this.simT + Math.max(0, i.t - attemptStart);
+      const downtime = i.downtimeMs ?? Math.max(0, next.t - i.t - this.bootMs);
+      this.events.push({
         event: interruptionEvent(i, atSim, downtime, true),
-        comment: `${refText(i.ref)}: ${i.inferred ? `step "${s.name}" runs again at ${refText(next.ref)}: an interruption after the last line before it` : 'a recoverable interruption'}; down ${formatDuration(downtime)}, then a boot of ${formatDuration(bootMs)}`,
+        comment: `${refText(i.ref)}: ${i.inferred ? `step "${s.name}" runs again at ${refText(next.ref)}: an interruption after the last line before it` : 'a recoverable interruption'}; down ${formatDuration(downtime)}, then a boot of ${formatDuration(this.bootMs)}`,
       });
-      simT = atSim + downtime + bootMs;
+      this.simT = atSim + downtime + this.bootMs;
       attemptStart = next.t;
     }
-    const lastAttempt = s.attempts[s.attempts.length - 1];
-    const attemptRef = lastAttempt?.ref ?? { file: '', line: 0 };
-    const fails = s.failed !== null || k === stopping;
-    const continueOnError = fails && k !== stopping;
-    let durationMs: number;
-    let comment: string;
-    if (k.end !== null) {
-      durationMs = Math.max(0, k.end - attemptStart);
-      comment = `${refText(attemptRef)} to ${k.endRef === null ? 'the end of the log' : refText(k.endRef)}`;
-    } else {
-      // Cut by the end of the log: the step's full duration is unknown; it is set past the interruption.
-      const elapsed = Math.max(0, seq.last.t - attemptStart);
-      durationMs = (Math.floor(elapsed / 60_000) + 1) * 60_000;
-      comment = `${refText(attemptRef)}; the log stops ${formatDuration(elapsed)} into this step (${refText(seq.last.ref)}): its full duration is unknown, set to ${formatDuration(durationMs)} so the interruption falls inside it`;
-      cutNote.push(
-        `step "${s.name}" is cut by the end of the log after ${formatDuration(elapsed)}; its duration is a placeholder`,
-      );
-    }
+    return attemptStart;
+  }
+
+  /** One kept step as a scenario step, with the comment that cites the lines it came from. */
+  private stepOf(k: KeptStep, attemptStart: number): StepOut {
+    const { seq, kept, lastKept, summary } = this.p;
+    const s = k.logged;
+    const bootMs = this.bootMs;
+    const attemptRef = s.attempts[s.attempts.length - 1]?.ref ?? { file: '', line: 0 };
+    const fails = s.failed !== null || k === this.stopping;
+    const continueOnError = fails && k !== this.stopping;
+    let { durationMs, comment } = this.durationOf(k, attemptStart, attemptRef);
     if (s.completed && k.end !== null && k.end - s.completed.t >= 1000 && !s.restart) {
       comment += ` (the action ended at ${refText(s.completed.ref)}; the time until the next step is counted here)`;
     }
     if (s.disables !== null) comment += `; setup disables the client (${refText(s.disables)})`;
     if (s.failed !== null)
       comment += `; failed at ${refText(s.failed.ref)}${continueOnError ? ', and the sequence went on' : ''}`;
-    if (k === stopping && s.failed === null && seq.result !== null) {
+    if (k === this.stopping && s.failed === null && seq.result !== null) {
       comment += `; the engine reported failure at ${refText(seq.result.ref)}: this last step is marked as the failing one`;
       summary.push(
         `${refText(seq.result.ref)}: the engine failed but no "Failed to run the action" names the last step; it is marked as failing`,
@@ -434,7 +473,7 @@ export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOpti
     } else if (restartAfterEnd && seq.restartAfterEnd) {
       comment += `; restarts after the end at ${refText(seq.restartAfterEnd.ref)}`;
     }
-    steps.push({
+    return {
       step: {
         name: s.name,
         durationMs,
@@ -444,63 +483,85 @@ export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOpti
         continueOnError,
       },
       comment,
-    });
-
-    if (k.end === null) {
-      // The log stops inside this step.
-      lastSimMs = simT + Math.max(0, seq.last.t - attemptStart);
-      simT += durationMs;
-      break;
-    }
-    simT += durationMs;
-    lastStepEndSim = simT;
-    const r = s.restart;
-    if (r !== null) {
-      const stepEndSim = simT;
-      if (r.interruption !== null && r.resume !== null) {
-        const i = r.interruption;
-        const atSim = stepEndSim + Math.max(0, i.t - r.t);
-        const downtime = i.downtimeMs ?? 0;
-        events.push({
-          event: interruptionEvent(i, atSim, downtime, true),
-          comment: `${refText(i.ref)}: an interruption during the restart's boot; down ${formatDuration(downtime)}`,
-        });
-        simT = atSim + downtime + bootMs;
-      } else {
-        simT += bootMs;
-      }
-      if (r.resume === null) {
-        // The log stops during this restart: the sequence waits to resume with a step the log never reached.
-        lastSimMs = stepEndSim + Math.min(Math.max(0, seq.last.t - r.t), Math.max(0, bootMs - 1));
-        if (outcome === 'abandoned') {
-          steps.push({
-            step: {
-              name: 'Next step (not in the log)',
-              durationMs: 60_000,
-              restart: false,
-              disablesClient: false,
-              fails: false,
-              continueOnError: false,
-            },
-            comment: `a placeholder: the log stops during the restart after step "${s.name}" (${refText(r.ref)}), so the sequence is still waiting to resume when it is interrupted`,
-          });
-          summary.push(
-            `the log stops during the restart after step "${s.name}"; a placeholder step follows it so that the sequence is still running then`,
-          );
-        }
-        break;
-      }
-    }
-    lastSimMs = Math.max(lastSimMs, simT);
+    };
   }
-  if (outcome !== 'abandoned') lastSimMs = lastStepEndSim + Math.max(0, seq.last.t - (lastKept.end ?? seq.last.t));
 
-  // -- the abandoned ending -------------------------------------------------------------------------------------
-  if (outcome === 'abandoned') {
+  /** How long the step's last attempt runs, and the comment's start; a step cut by the end of the log gets a placeholder. */
+  private durationOf(k: KeptStep, attemptStart: number, attemptRef: Ref): { durationMs: number; comment: string } {
+    const seq = this.p.seq;
+    if (k.end !== null) {
+      return {
+        durationMs: Math.max(0, k.end - attemptStart),
+        comment: `${refText(attemptRef)} to ${k.endRef === null ? 'the end of the log' : refText(k.endRef)}`,
+      };
+    }
+    // Cut by the end of the log: the step's full duration is unknown; it is set past the interruption.
+    const elapsed = Math.max(0, seq.last.t - attemptStart);
+    const durationMs = (Math.floor(elapsed / 60_000) + 1) * 60_000;
+    this.cutNote.push(
+      `step "${k.logged.name}" is cut by the end of the log after ${formatDuration(elapsed)}; its duration is a placeholder`,
+    );
+    return {
+      durationMs,
+      comment: `${refText(attemptRef)}; the log stops ${formatDuration(elapsed)} into this step (${refText(seq.last.ref)}): its full duration is unknown, set to ${formatDuration(durationMs)} so the interruption falls inside it`,
+    };
+  }
+
+  /** The step's restart in simulation time (an interruption during its boot too); true when the log stops during it. */
+  private restartStops(k: KeptStep): boolean {
+    const { seq, outcome, summary } = this.p;
+    const s = k.logged;
+    const r = s.restart;
+    if (r === null) return false;
+    const stepEndSim = this.simT;
+    if (r.interruption !== null && r.resume !== null) {
+      const i = r.interruption;
+      const atSim = stepEndSim + Math.max(0, i.t - r.t);
+      const downtime = i.downtimeMs ?? 0;
+      this.events.push({
+        event: interruptionEvent(i, atSim, downtime, true),
+        comment: `${refText(i.ref)}: an interruption during the restart's boot; down ${formatDuration(downtime)}`,
+      });
+      this.simT = atSim + downtime + this.bootMs;
+    } else {
+      this.simT += this.bootMs;
+    }
+    if (r.resume !== null) return false;
+    // The log stops during this restart: the sequence waits to resume with a step the log never reached.
+    this.lastSimMs = stepEndSim + Math.min(Math.max(0, seq.last.t - r.t), Math.max(0, this.bootMs - 1));
+    if (outcome === 'abandoned') {
+      this.steps.push({
+        step: {
+          name: 'Next step (not in the log)',
+          durationMs: 60_000,
+          restart: false,
+          disablesClient: false,
+          fails: false,
+          continueOnError: false,
+        },
+        comment: `a placeholder: the log stops during the restart after step "${s.name}" (${refText(r.ref)}), so the sequence is still waiting to resume when it is interrupted`,
+      });
+      summary.push(
+        `the log stops during the restart after step "${s.name}"; a placeholder step follows it so that the sequence is still running then`,
+      );
+    }
+    return true;
+  }
+}
+
+/** Phase 4: the abandoned ending (an interruption at the last logged moment) and the log's clock jumps, as events. */
+function endingAndJumps(
+  p: Phase,
+  line: TimeLine,
+  jumps: readonly { t: number; byMs: number; ref: Ref }[],
+): string | null {
+  const { seq, summary } = p;
+  let ending: string | null = null;
+  if (p.outcome === 'abandoned') {
     const marker = seq.abandon;
     const i: Interruption = marker ?? { ...seq.last, kind: 'ts-crash', downtimeMs: null, inferred: true };
-    events.push({
-      event: interruptionEvent(i, lastSimMs, i.downtimeMs ?? 0, false),
+    line.events.push({
+      event: interruptionEvent(i, line.lastSimMs, i.downtimeMs ?? 0, false),
       comment:
         marker === null
           ? `${refText(seq.last.ref)}: the log stops here with no engine result: the sequence is abandoned at the last logged moment`
@@ -512,81 +573,104 @@ export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOpti
         : `the sequence is abandoned at ${refText(marker.ref)} (${i.kind})`;
     summary.push(ending);
   }
-  summary.push(...cutNote);
+  summary.push(...line.cutNote);
   for (const j of jumps) {
-    const atSim = Math.max(0, Math.min(lastSimMs, j.t - firstStart + startAtMs));
-    events.push({
+    const atSim = Math.max(0, Math.min(line.lastSimMs, j.t - line.firstStart + line.startAtMs));
+    line.events.push({
       event: { type: 'clock-jump', atMs: atSim, byMs: j.byMs },
       comment: `${refText(j.ref)}: the log's clock goes back ${formatHours(-j.byMs)}`,
     });
   }
-  events.sort((a, b) => a.event.atMs - b.event.atMs);
+  line.events.sort((a, b) => a.event.atMs - b.event.atMs);
+  return ending;
+}
 
-  // -- provisioning mode ---------------------------------------------------------------------------------------
-  let provisioningAtStep: number | null = null;
-  let entryHow: string;
-  let entry: ImportFacts['entry'] = null;
+interface Provisioning {
+  readonly atStep: number | null;
+  readonly how: string;
+  readonly entry: ImportFacts['entry'];
+}
+
+/**
+ * Phase 5: where provisioning mode is entered: the step of the first "Setting the client into provisioning mode",
+ * else a "Setup Windows and ConfigMgr" step (wipe-and-load), else the sequence's start. Renames the step when an
+ * earlier one has its name, so that `provisioningAt` names it uniquely.
+ */
+function provisioningOf(p: Phase, line: TimeLine): Provisioning {
+  const { seq, summary } = p;
   const firstEntry = seq.entries[0];
-  if (firstEntry !== undefined) {
-    let idx: number | null = null;
-    if (firstEntry.step !== null) {
-      const pos = seq.steps.indexOf(firstEntry.step);
-      const after = kept.find((k) => seq.steps.indexOf(k.logged) >= pos);
-      idx = after === undefined ? null : after.index;
-      if (after === undefined)
-        summary.push(
-          `${refText(firstEntry.ref)}: provisioning mode is entered after the last step; taken as the sequence's start`,
-        );
-    }
-    provisioningAtStep = idx;
-    entryHow = `"Setting the client into provisioning mode" at ${refText(firstEntry.ref)}`;
-    const simMs = idx === null ? startAtMs : (simStarts[idx] ?? startAtMs);
-    entry = { ...firstEntry, simMs, how: entryHow };
-    if (idx !== null) {
-      const startLog = kept[idx]?.effectiveStart ?? firstEntry.t;
-      const late = firstEntry.t - startLog;
-      if (late > 1000)
-        summary.push(
-          `${refText(firstEntry.ref)}: provisioning mode is entered ${formatDuration(late)} into step "${kept[idx]?.logged.name}"; provsim enters at the step's start, so ProvisioningEnabledTime is that much earlier`,
-        );
-    }
-  } else {
-    const setup = kept.find((k) => /setup windows and (configmgr|configuration manager)/i.test(k.logged.name));
-    if (setup !== undefined) {
-      provisioningAtStep = setup.index;
-      entryHow = `assumed at step "${setup.logged.name}" (wipe-and-load: the client is installed in the new OS there); no "Setting the client into provisioning mode" line`;
-      entry = {
-        t: setup.effectiveStart,
-        ref: setup.logged.attempts[0]?.ref ?? seq.first.ref,
-        simMs: simStarts[setup.index] ?? startAtMs,
-        how: entryHow,
-      };
-      summary.push(entryHow);
-    } else {
-      entryHow = "no sign of provisioning mode in the log: provsim enters at the sequence's start (the flow diagram)";
-      entry = {
-        t: firstStart,
-        ref: kept[0]?.logged.attempts[0]?.ref ?? seq.first.ref,
-        simMs: startAtMs,
-        how: entryHow,
-      };
-      summary.push(entryHow);
-    }
-  }
-  // provisioningAt names a step: make the name unique if an earlier step has it.
-  if (provisioningAtStep !== null) {
-    const target = steps[provisioningAtStep];
-    if (target !== undefined && steps.slice(0, provisioningAtStep).some((s) => s.step.name === target.step.name)) {
-      const renamed = `${target.step.name} (#${provisioningAtStep + 1})`;
+  const found = firstEntry === undefined ? assumedEntry(p, line) : loggedEntry(p, line, firstEntry);
+  const steps = line.steps;
+  const at = found.atStep;
+  if (at !== null) {
+    const target = steps[at];
+    if (target !== undefined && steps.slice(0, at).some((s) => s.step.name === target.step.name)) {
+      const renamed = `${target.step.name} (#${at + 1})`;
       summary.push(
-        `step ${provisioningAtStep + 1} "${target.step.name}" is renamed "${renamed}": provisioningAt must name it uniquely`,
+        `step ${at + 1} "${target.step.name}" is renamed "${renamed}": provisioningAt must name it uniquely`,
       );
-      steps[provisioningAtStep] = { ...target, step: { ...target.step, name: renamed } };
+      steps[at] = { ...target, step: { ...target.step, name: renamed } };
     }
   }
-  const exit = seq.exits[seq.exits.length - 1] ?? null;
+  return found;
+}
 
-  // -- the client ---------------------------------------------------------------------------------------------
+function loggedEntry(p: Phase, line: TimeLine, firstEntry: LoggedSequence['entries'][number]): Provisioning {
+  const { seq, kept, summary } = p;
+  let idx: number | null = null;
+  if (firstEntry.step !== null) {
+    const pos = seq.steps.indexOf(firstEntry.step);
+    const after = kept.find((k) => seq.steps.indexOf(k.logged) >= pos);
+    idx = after === undefined ? null : after.index;
+    if (after === undefined)
+      summary.push(
+        `${refText(firstEntry.ref)}: provisioning mode is entered after the last step; taken as the sequence's start`,
+      );
+  }
+  const how = `"Setting the client into provisioning mode" at ${refText(firstEntry.ref)}`;
+  const simMs = idx === null ? line.startAtMs : (line.simStarts[idx] ?? line.startAtMs);
+  if (idx !== null) {
+    const startLog = kept[idx]?.effectiveStart ?? firstEntry.t;
+    const late = firstEntry.t - startLog;
+    if (late > 1000)
+      summary.push(
+        `${refText(firstEntry.ref)}: provisioning mode is entered ${formatDuration(late)} into step "${kept[idx]?.logged.name}"; provsim enters at the step's start, so ProvisioningEnabledTime is that much earlier`,
+      );
+  }
+  return { atStep: idx, how, entry: { ...firstEntry, simMs, how } };
+}
+
+function assumedEntry(p: Phase, line: TimeLine): Provisioning {
+  const { seq, kept, summary } = p;
+  const setup = kept.find((k) => /setup windows and (configmgr|configuration manager)/i.test(k.logged.name));
+  if (setup !== undefined) {
+    const how = `assumed at step "${setup.logged.name}" (wipe-and-load: the client is installed in the new OS there); no "Setting the client into provisioning mode" line`;
+    summary.push(how);
+    const entry = {
+      t: setup.effectiveStart,
+      ref: setup.logged.attempts[0]?.ref ?? seq.first.ref,
+      simMs: line.simStarts[setup.index] ?? line.startAtMs,
+      how,
+    };
+    return { atStep: setup.index, how, entry };
+  }
+  const how = "no sign of provisioning mode in the log: provsim enters at the sequence's start (the flow diagram)";
+  summary.push(how);
+  const entry = {
+    t: line.firstStart,
+    ref: kept[0]?.logged.attempts[0]?.ref ?? seq.first.ref,
+    simMs: line.startAtMs,
+    how,
+  };
+  return { atStep: null, how, entry };
+}
+
+/** Phase 6: the client's release (option, provsim log, management point's build, default) and its `max`. */
+function clientOf(
+  seq: LoggedSequence,
+  options: ImportOptions,
+  summary: string[],
+): Pick<ImportFacts, 'clientVersion' | 'maxMinutes'> {
   let clientVersion: ImportFacts['clientVersion'];
   const mpRelease = seq.managementPointVersion === null ? null : releaseOfBuild(seq.managementPointVersion.build);
   if (options.clientVersion !== undefined) clientVersion = { value: options.clientVersion, source: '--client-version' };
@@ -611,23 +695,15 @@ export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOpti
     options.maxMinutes === undefined
       ? {
           value: DEFAULT_MAX_MINUTES,
-          source: `ProvisioningMaxMinutes absent: the default ${DEFAULT_MAX_MINUTES} (48 hours) (--max-minutes)`,
+          source: `ProvisioningMaxMinutes absent: the default ${DEFAULT_MAX_MINUTES} (${DEFAULT_MAX_MINUTES / 60} hours) (--max-minutes)`,
         }
       : { value: options.maxMinutes, source: '--max-minutes' };
+  return { clientVersion, maxMinutes };
+}
 
-  // Kept inside the wall clock the loader allows (docs/model.md, choice 21): a log from the last days of 9999.
-  const horizonMs = Math.max(
-    1000,
-    Math.min(
-      Math.ceil((lastSimMs + Math.max(maxMinutes.value, DEFAULT_MAX_MINUTES) * 60_000 + 3 * 86_400_000) / 3_600_000) *
-        3_600_000,
-      Math.floor((MAX_WALL_MS - startMs) / 1000) * 1000,
-    ),
-  );
-  const tsName = seq.name?.value ?? 'Imported task sequence';
-  const name = slug(tsName);
-  const firstFile = inputs[0]?.file ?? 'smsts.log';
-  // -- where it runs, and what the log leaves open ----------------------------------------------------------------
+/** Phase 7: where the sequence runs, whether it ran without ConfigMgr, and whether the next log is awaited. */
+function surroundingsOf(p: Phase): Pick<ImportFacts, 'startsIn' | 'standalone' | 'awaitsNextLog'> {
+  const { seq, kept, lastKept, outcome, summary } = p;
   const firstStep = kept[0]?.logged;
   const startsIn: ImportFacts['startsIn'] =
     firstStep?.environment === 'winpe'
@@ -660,29 +736,46 @@ export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOpti
     summary.push(
       `the log stops at the restart after step "${awaitsNextLog.step}" (${refText(awaitsNextLog.ref)}) with no failure: the sequence goes on after the restart in the next log (${awaitsNextLog.where}); without it the scenario takes the sequence as abandoned there`,
     );
-  const scenario = createScenario({
-    name,
-    description: `Imported by provsim import from ${inputs.map((i) => i.file).join(', ')} (${formatIsoSeconds(seq.first.t)} to ${formatIsoSeconds(seq.last.t)}).`,
-    file: null,
-    startMs,
-    horizonMs,
-    client: {
-      version: clientVersion.value,
-      bootTimeMs: bootMs,
-      startsIn: startsIn.value,
-      ...(options.ccmeval === false ? { ccmeval: { enabled: false } } : {}),
-      ...(options.maxMinutes === undefined ? {} : { registry: { ProvisioningMaxMinutes: options.maxMinutes } }),
-    },
-    taskSequence:
-      standalone === null ? { name: tsName, startAtMs, provisioningAtStep, steps: steps.map((s) => s.step) } : null,
-    events: standalone === null ? events.map((e) => e.event) : [],
-    expect: { taskSequence: standalone === null ? outcome : 'none' },
-  });
+  return { startsIn, standalone, awaitsNextLog };
+}
 
-  // -- the YAML, with its comments -----------------------------------------------------------------------------
-  const skipped = reads.reduce((n, r) => n + r.skippedLines, 0);
+/**
+ * The horizon: the end of the log + the `max` in force + 3 days, in whole hours; kept inside the wall clock the
+ * loader allows (docs/model.md, choice 21): a log from the last days of 9999.
+ */
+function horizonOf(lastSimMs: number, maxMinutes: number, startMs: number): number {
+  return Math.max(
+    1000,
+    Math.min(
+      Math.ceil((lastSimMs + Math.max(maxMinutes, DEFAULT_MAX_MINUTES) * 60_000 + 3 * 86_400_000) / 3_600_000) *
+        3_600_000,
+      Math.floor((MAX_WALL_MS - startMs) / 1000) * 1000,
+    ),
+  );
+}
+
+/** What the commented YAML states beside the scenario. */
+interface YamlNotes {
+  readonly inputs: readonly LogInput[];
+  readonly records: number;
+  readonly reads: readonly ReadLog[];
+  readonly problems: readonly LogProblem[];
+  readonly p: Phase;
+  readonly line: TimeLine;
+  readonly provisioning: Provisioning;
+  readonly client: Pick<ImportFacts, 'clientVersion' | 'startsIn'>;
+  readonly bootSource: string;
+  readonly options: ImportOptions;
+}
+
+/** Phase 8: the scenario's YAML, with the summary on top and a comment on each element citing its log line. */
+function commentedYaml(scenario: Scenario, n: YamlNotes): string {
+  const { seq, kept, outcome, summary } = n.p;
+  const { problems, provisioning } = n;
+  const exit = seq.exits[seq.exits.length - 1] ?? null;
+  const skipped = n.reads.reduce((c, r) => c + r.skippedLines, 0);
   const header = [
-    ` provsim import of ${inputs.map((i) => i.file).join(', ')}: ${records.length} records read, ${seq.recognised} understood as task-sequence lines, ${skipped} line${skipped === 1 ? '' : 's'} skipped.`,
+    ` provsim import of ${n.inputs.map((i) => i.file).join(', ')}: ${n.records} records read, ${seq.recognised} understood as task-sequence lines, ${skipped} line${skipped === 1 ? '' : 's'} skipped.`,
     ` The log runs from ${formatIsoSeconds(seq.first.t)} (${refText(seq.first.ref)}) to ${formatIsoSeconds(seq.last.t)} (${refText(seq.last.ref)}); outcome: ${outcome}.`,
     ...(summary.length + problems.length === 0 ? [] : [' What could not be understood, or was assumed:']),
     ...problems.slice(0, MAX_LISTED).map((p) => `   - ${problemText(p)}`),
@@ -703,32 +796,96 @@ export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOpti
   };
   pair('start', `the first record, ${refText(seq.first.ref)} (${formatIsoSeconds(seq.first.t)}), cut to the second`);
   pair('horizon', `the end of the log + ProvisioningMaxMinutes + 3 days, to see what the client does next`);
-  pair('version', `client release: ${clientVersion.source}`, ['client']);
-  pair('bootTime', `boot time: ${bootSource}`, ['client']);
+  pair('version', `client release: ${n.client.clientVersion.source}`, ['client']);
+  pair('bootTime', `boot time: ${n.bootSource}`, ['client']);
+  const startsIn = n.client.startsIn;
   if (startsIn.ref !== null)
     pair('startsIn', `Windows PE: the log's path at ${refText(startsIn.ref)} is on X:`, ['client']);
-  if (options.maxMinutes !== undefined) pair('registry', 'ProvisioningMaxMinutes from --max-minutes', ['client']);
+  if (n.options.maxMinutes !== undefined) pair('registry', 'ProvisioningMaxMinutes from --max-minutes', ['client']);
   pair(
     'name',
     seq.name === null ? 'no _SMSTSPackageName in the log' : `_SMSTSPackageName at ${refText(seq.name.ref)}`,
     ['taskSequence'],
   );
   pair('startAt', `the first step, ${refText(kept[0]?.logged.attempts[0]?.ref ?? seq.first.ref)}`, ['taskSequence']);
-  if (provisioningAtStep !== null) pair('provisioningAt', `provisioning mode: ${entryHow}`, ['taskSequence']);
+  if (provisioning.atStep !== null) pair('provisioningAt', `provisioning mode: ${provisioning.how}`, ['taskSequence']);
   else
     pair(
       'steps',
-      `provisioning mode: ${entryHow}${exit === null ? '' : `; left at ${refText(exit.ref)} ("Exiting SetClientProvisioningMode")`}`,
+      `provisioning mode: ${provisioning.how}${exit === null ? '' : `; left at ${refText(exit.ref)} ("Exiting SetClientProvisioningMode")`}`,
       ['taskSequence'],
     );
-  steps.forEach((s, i) => comment(['taskSequence', 'steps', i], `step ${i + 1}: ${s.comment}`));
-  events.forEach((e, i) => comment(['events', i], e.comment));
+  n.line.steps.forEach((s, i) => comment(['taskSequence', 'steps', i], `step ${i + 1}: ${s.comment}`));
+  n.line.events.forEach((e, i) => comment(['events', i], e.comment));
   pair(
     'expect',
     `the engine's result: ${seq.result === null ? 'none (abandoned)' : `${seq.result.word} (${seq.result.code}) at ${refText(seq.result.ref)}`}${exit === null ? '' : `; the log shows provisioning mode left at ${refText(exit.ref)}`}`,
   );
-  const yaml = doc.toString({ lineWidth: 0 });
-  const reread = parseScenario(yaml, firstFile);
+  return doc.toString({ lineWidth: 0 });
+}
+
+/** Imports task-sequence logs; throws `ImportError` only when nothing usable remains. */
+export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOptions = {}): ImportResult {
+  if (inputs.length === 0) throw new ImportError(['no log files given; try: provsim import smsts.log']);
+  const problems: LogProblem[] = [];
+  const summary: string[] = [];
+  const { records, jumps, reads } = gather(inputs, options, problems, summary);
+  const fail = (why: string): never => {
+    throw new ImportError([...problems.map(problemText), why]);
+  };
+  if (records.length === 0) fail('nothing usable remains: no task-sequence records could be read');
+  const seq = interpretSmsts(records);
+  summary.push(...seq.notes);
+  const kept = keptSteps(seq, summary, fail, reads.map((r) => r.file).join(', '));
+  const outcome: Outcome = seq.result === null ? 'abandoned' : seq.result.success ? 'success' : 'failed';
+  const lastKept = kept[kept.length - 1] as KeptStep;
+  if (outcome !== 'abandoned' && lastKept.end === null) lastKept.end = seq.last.t;
+  const p: Phase = { seq, kept, lastKept, outcome, summary };
+  const bootTime = bootTimeOf(kept);
+  const line = new TimeLine(p, bootTime.ms).build();
+  const ending = endingAndJumps(p, line, jumps);
+  const provisioning = provisioningOf(p, line);
+  const { clientVersion, maxMinutes } = clientOf(seq, options, summary);
+  const { startsIn, standalone, awaitsNextLog } = surroundingsOf(p);
+  const tsName = seq.name?.value ?? 'Imported task sequence';
+  const scenario = createScenario({
+    name: slug(tsName),
+    description: `Imported by provsim import from ${inputs.map((i) => i.file).join(', ')} (${formatIsoSeconds(seq.first.t)} to ${formatIsoSeconds(seq.last.t)}).`,
+    file: null,
+    startMs: line.startMs,
+    horizonMs: horizonOf(line.lastSimMs, maxMinutes.value, line.startMs),
+    client: {
+      version: clientVersion.value,
+      bootTimeMs: bootTime.ms,
+      startsIn: startsIn.value,
+      ...(options.ccmeval === false ? { ccmeval: { enabled: false } } : {}),
+      ...(options.maxMinutes === undefined ? {} : { registry: { ProvisioningMaxMinutes: options.maxMinutes } }),
+    },
+    taskSequence:
+      standalone === null
+        ? {
+            name: tsName,
+            startAtMs: line.startAtMs,
+            provisioningAtStep: provisioning.atStep,
+            steps: line.steps.map((s) => s.step),
+          }
+        : null,
+    events: standalone === null ? line.events.map((e) => e.event) : [],
+    expect: { taskSequence: standalone === null ? outcome : 'none' },
+  });
+  const yaml = commentedYaml(scenario, {
+    inputs,
+    records: records.length,
+    reads,
+    problems,
+    p,
+    line,
+    provisioning,
+    client: { clientVersion, startsIn },
+    bootSource: bootTime.source,
+    options,
+  });
+  const reread = parseScenario(yaml, inputs[0]?.file ?? 'smsts.log');
   if (scenarioToYaml(reread) !== scenarioToYaml(scenario)) {
     throw new Error('internal error: the imported scenario does not read back equal to itself');
   }
@@ -739,15 +896,15 @@ export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOpti
     problems,
     facts: {
       lastUtcMs: seq.last.t,
-      lastSimMs,
+      lastSimMs: line.lastSimMs,
       lastRef: seq.last.ref,
       logBiasMinutes: seq.lastBiasMinutes,
       outcome,
-      entry,
-      exit,
+      entry: provisioning.entry,
+      exit: seq.exits[seq.exits.length - 1] ?? null,
       clientVersion,
       maxMinutes,
-      bootTime: { ms: bootMs, source: bootSource },
+      bootTime,
       ending,
       startsIn,
       standalone,

@@ -163,98 +163,141 @@ export function isTaskSequenceRecord(r: LogRecord): boolean {
 
 /** Reads the sequence from records already in time order (`t` monotonic). */
 export function interpretSmsts(records: readonly (LogRecord & { readonly t: number })[]): LoggedSequence {
-  const steps: LoggedStep[] = [];
-  const entries: LoggedSequence['entries'][number][] = [];
-  const exits: Timed[] = [];
-  const notes: string[] = [];
-  let name: LoggedSequence['name'] = null;
-  let result: LoggedSequence['result'] = null;
-  let restartAfterEnd: Timed | null = null;
-  let abandon: Interruption | null = null;
-  let pendingInterruption: Interruption | null = null;
-  let mp: LoggedSequence['managementPointVersion'] = null;
-  let release: LoggedSequence['clientRelease'] = null;
-  let lastBias: number | null = null;
-  let recognised = 0;
-  let cur: LoggedStep | null = null;
-  let previous: Timed | null = null;
-  let env: Environment | null = null;
-  let lastEnvironment: LoggedSequence['lastEnvironment'] = null;
-  let standalone: Timed | null = null;
-  let restartAfterEndTarget: Environment | null = null;
+  const reader = new SequenceReader();
+  for (const r of records) reader.read(r);
+  const first = records[0];
+  const last = records[records.length - 1];
+  if (first === undefined || last === undefined) throw new Error('interpretSmsts needs at least one record');
+  return {
+    name: reader.name,
+    steps: reader.steps,
+    entries: reader.entries,
+    exits: reader.exits,
+    result: reader.result,
+    restartAfterEnd: reader.restartAfterEnd,
+    restartAfterEndTarget: reader.restartAfterEndTarget,
+    standalone: reader.standalone,
+    lastEnvironment: reader.lastEnvironment,
+    abandon: reader.abandon,
+    first: { t: first.t, ref: { file: first.file, line: first.line } },
+    last: { t: last.t, ref: { file: last.file, line: last.line } },
+    lastBiasMinutes: reader.lastBias,
+    managementPointVersion: reader.mp,
+    clientRelease: reader.release,
+    notes: reader.notes,
+    recognised: reader.recognised,
+  };
+}
 
-  for (const r of records) {
+/** The sequence as read so far: one record at a time, in time order, each line matched against the patterns above. */
+class SequenceReader {
+  readonly steps: LoggedStep[] = [];
+  readonly entries: LoggedSequence['entries'][number][] = [];
+  readonly exits: Timed[] = [];
+  readonly notes: string[] = [];
+  name: LoggedSequence['name'] = null;
+  result: LoggedSequence['result'] = null;
+  restartAfterEnd: Timed | null = null;
+  restartAfterEndTarget: Environment | null = null;
+  abandon: Interruption | null = null;
+  mp: LoggedSequence['managementPointVersion'] = null;
+  release: LoggedSequence['clientRelease'] = null;
+  lastBias: number | null = null;
+  recognised = 0;
+  lastEnvironment: LoggedSequence['lastEnvironment'] = null;
+  standalone: Timed | null = null;
+  private pendingInterruption: Interruption | null = null;
+  private cur: LoggedStep | null = null;
+  private previous: Timed | null = null;
+  private env: Environment | null = null;
+
+  read(r: LogRecord & { readonly t: number }): void {
     const ref: Ref = { file: r.file, line: r.line };
     const at: Timed = { t: r.t, ref };
     const msg = r.message;
-    if (r.biasMinutes !== null) lastBias = r.biasMinutes;
-    let known = true;
+    if (r.biasMinutes !== null) this.lastBias = r.biasMinutes;
     const here = environmentOf(r);
     if (here !== null) {
-      env = here;
-      lastEnvironment = { ...at, environment: here };
+      this.env = here;
+      this.lastEnvironment = { ...at, environment: here };
     }
-    if (STANDALONE.test(msg)) standalone ??= at;
-
+    if (STANDALONE.test(msg)) this.standalone ??= at;
     const instruction = INSTRUCTION.exec(msg) ?? INSTRUCTION_NEW.exec(msg);
-    let m: RegExpExecArray | null;
-    if (instruction) {
-      const stepName = instruction[1] ?? '';
-      const pointer = Number(instruction[2]);
-      const again = cur !== null && cur.name === stepName && cur.pointer === pointer && !cur.group;
-      if (again && cur !== null && cur.restart !== null && cur.restart.interruption === null) {
-        // The action requested a retry and runs again after the reboot: still the same step, its time is the next one's.
-        cur.retried = ref;
-        if (cur.restart.resume === null) cur.restart.resume = at;
-      } else if (again && cur !== null) {
-        const attempt = cur.attempts[cur.attempts.length - 1];
-        if (attempt !== undefined) {
-          attempt.interruption = pendingInterruption ?? {
-            ...(previous ?? at),
-            kind: 'power-loss',
-            downtimeMs: null,
-            inferred: true,
-          };
-        }
-        cur.attempts.push({ ...at, interruption: null });
-        cur.completed = null;
-        cur.failed = null;
-        pendingInterruption = null;
-      } else {
-        if (cur?.restart && cur.restart.resume === null) {
-          cur.restart.resume = at;
-          notes.push(
-            `${refText(ref)}: no "Resuming Task Sequence" after the restart at ${refText(cur.restart.ref)}; the boot is measured up to this instruction`,
-          );
-        }
-        if (pendingInterruption !== null) {
-          notes.push(
-            `${refText(pendingInterruption.ref)}: an interruption the sequence recovered from, but no step ran again after it; ignored`,
-          );
-          pendingInterruption = null;
-        }
-        cur = {
-          name: stepName,
-          pointer,
-          attempts: [{ ...at, interruption: null }],
-          group: false,
-          skipped: instruction[3] === '1' ? ref : null,
-          completed: null,
-          failed: null,
-          restart: null,
-          disables: null,
-          retried: null,
-          environment: env,
-          environmentRef: lastEnvironment?.ref ?? null,
-          rebootTarget: null,
+    let known = true;
+    if (instruction) this.instruction(instruction, at);
+    else if (!this.stepLine(msg, at) && !this.otherLine(r, at)) {
+      known = here !== null || STANDALONE.test(msg) || isTaskSequenceRecord(r);
+    }
+    if (known) this.recognised++;
+    this.previous = at;
+  }
+
+  /** An instruction starts: the same step again (a retry after its reboot, or a run after an interruption), or the next. */
+  private instruction(instruction: RegExpExecArray, at: Timed): void {
+    const ref = at.ref;
+    const cur = this.cur;
+    const stepName = instruction[1] ?? '';
+    const pointer = Number(instruction[2]);
+    const again = cur !== null && cur.name === stepName && cur.pointer === pointer && !cur.group;
+    if (again && cur !== null && cur.restart !== null && cur.restart.interruption === null) {
+      // The action requested a retry and runs again after the reboot: still the same step, its time is the next one's.
+      cur.retried = ref;
+      if (cur.restart.resume === null) cur.restart.resume = at;
+    } else if (again && cur !== null) {
+      const attempt = cur.attempts[cur.attempts.length - 1];
+      if (attempt !== undefined) {
+        attempt.interruption = this.pendingInterruption ?? {
+          ...(this.previous ?? at),
+          kind: 'power-loss',
+          downtimeMs: null,
+          inferred: true,
         };
-        steps.push(cur);
       }
-    } else if ((m = GROUP_STARTED.exec(msg))) {
+      cur.attempts.push({ ...at, interruption: null });
+      cur.completed = null;
+      cur.failed = null;
+      this.pendingInterruption = null;
+    } else {
+      if (cur?.restart && cur.restart.resume === null) {
+        cur.restart.resume = at;
+        this.notes.push(
+          `${refText(ref)}: no "Resuming Task Sequence" after the restart at ${refText(cur.restart.ref)}; the boot is measured up to this instruction`,
+        );
+      }
+      if (this.pendingInterruption !== null) {
+        this.notes.push(
+          `${refText(this.pendingInterruption.ref)}: an interruption the sequence recovered from, but no step ran again after it; ignored`,
+        );
+        this.pendingInterruption = null;
+      }
+      this.cur = {
+        name: stepName,
+        pointer,
+        attempts: [{ ...at, interruption: null }],
+        group: false,
+        skipped: instruction[3] === '1' ? ref : null,
+        completed: null,
+        failed: null,
+        restart: null,
+        disables: null,
+        retried: null,
+        environment: this.env,
+        environmentRef: this.lastEnvironment?.ref ?? null,
+        rebootTarget: null,
+      };
+      this.steps.push(this.cur);
+    }
+  }
+
+  /** A line about the current step or the engine (group, skip, completion, failure, result, restart, resume). */
+  private stepLine(msg: string, at: Timed): boolean {
+    const cur = this.cur;
+    let m: RegExpExecArray | null;
+    if ((m = GROUP_STARTED.exec(msg))) {
       if (cur !== null && cur.name === m[1]) cur.group = true;
     } else if ((m = SKIPPED.exec(msg))) {
       const skippedName = m[1] ?? m[2];
-      if (cur !== null && cur.name === skippedName) cur.skipped = ref;
+      if (cur !== null && cur.name === skippedName) cur.skipped = at.ref;
     } else if ((m = COMPLETED.exec(msg))) {
       if (cur !== null && cur.restart === null) cur.completed = at;
     } else if ((m = FAILED.exec(msg))) {
@@ -263,40 +306,49 @@ export function interpretSmsts(records: readonly (LogRecord & { readonly t: numb
         cur.completed = at;
         const failedName = (m[1] ?? '').trim();
         if (failedName !== '' && failedName !== cur.name && `${failedName}.` !== cur.name) {
-          notes.push(
-            `${refText(ref)}: "Failed to run the action: ${failedName}" while step "${cur.name}" runs; taken as that step's failure`,
+          this.notes.push(
+            `${refText(at.ref)}: "Failed to run the action: ${failedName}" while step "${cur.name}" runs; taken as that step's failure`,
           );
         }
       }
     } else if ((m = RESULT.exec(msg))) {
       const word = m[1] ?? '';
       const code = Number(m[2]);
-      if (/^reboot$/i.test(word)) restartLine(at);
-      else result = { ...at, word, code, success: code === 0 };
+      if (/^reboot$/i.test(word)) this.restartLine(at);
+      else this.result = { ...at, word, code, success: code === 0 };
     } else if ((m = REBOOT_TARGET.exec(msg))) {
       const target: Environment = m[1]?.toLowerCase() === 'winpe' ? 'winpe' : 'os';
-      if (result !== null) restartAfterEndTarget = target;
+      if (this.result !== null) this.restartAfterEndTarget = target;
       else if (cur !== null) cur.rebootTarget = target;
     } else if (RETRY.test(msg) || REBOOT.test(msg)) {
-      restartLine(at);
+      this.restartLine(at);
     } else if (RESUME.test(msg)) {
       if (cur?.restart && cur.restart.resume === null) cur.restart.resume = at;
-    } else if (ENTER.test(msg)) {
-      entries.push({ ...at, step: cur, component: r.component });
-      if (cur !== null && /^OSDUpgradeWindows$/i.test(r.component)) cur.disables ??= ref;
+    } else return false;
+    return true;
+  }
+
+  /** Provisioning mode, the package name, provsim's own markers, the management point's version. */
+  private otherLine(r: LogRecord, at: Timed): boolean {
+    const msg = r.message;
+    const cur = this.cur;
+    let m: RegExpExecArray | null;
+    if (ENTER.test(msg)) {
+      this.entries.push({ ...at, step: cur, component: r.component });
+      if (cur !== null && /^OSDUpgradeWindows$/i.test(r.component)) cur.disables ??= at.ref;
     } else if (EXIT.test(msg)) {
-      exits.push(at);
+      this.exits.push(at);
     } else if ((m = PACKAGE.exec(msg))) {
-      name ??= { ...at, value: (m[1] ?? '').trim() };
+      this.name ??= { ...at, value: (m[1] ?? '').trim() };
     } else if ((m = SIM_ABANDON.exec(msg))) {
-      abandon = {
+      this.abandon = {
         ...at,
         kind: m[1] === 'Power lost' ? 'power-loss' : 'reboot',
         downtimeMs: m[2] === undefined ? null : parseDuration(m[2]),
         inferred: false,
       };
     } else if (SIM_CRASH.test(msg)) {
-      abandon = { ...at, kind: 'ts-crash', downtimeMs: null, inferred: false };
+      this.abandon = { ...at, kind: 'ts-crash', downtimeMs: null, inferred: false };
     } else if ((m = SIM_INTERRUPT.exec(msg))) {
       const interruption: Interruption = {
         ...at,
@@ -305,50 +357,25 @@ export function interpretSmsts(records: readonly (LogRecord & { readonly t: numb
         inferred: false,
       };
       if (cur?.restart && cur.restart.resume === null) cur.restart.interruption = interruption;
-      else pendingInterruption = interruption;
+      else this.pendingInterruption = interruption;
     } else if (SIM_DISABLE.test(msg)) {
-      if (cur !== null) cur.disables ??= ref;
+      if (cur !== null) cur.disables ??= at.ref;
     } else if ((m = SIM_RELEASE.exec(msg))) {
-      release ??= { ...at, release: m[1] ?? '' };
+      this.release ??= { ...at, release: m[1] ?? '' };
     } else if ((m = MP_VERSION.exec(msg))) {
-      mp ??= { ...at, build: Number(m[1]) };
-    } else {
-      known = here !== null || STANDALONE.test(msg) || isTaskSequenceRecord(r);
-    }
-    if (known) recognised++;
-    previous = at;
+      this.mp ??= { ...at, build: Number(m[1]) };
+    } else return false;
+    return true;
   }
 
-  function restartLine(at: Timed): void {
-    if (result !== null) {
-      restartAfterEnd ??= at;
+  private restartLine(at: Timed): void {
+    if (this.result !== null) {
+      this.restartAfterEnd ??= at;
       return;
     }
+    const cur = this.cur;
     if (cur === null) return;
     if (cur.restart === null)
       cur.restart = { t: cur.completed?.t ?? at.t, ref: at.ref, resume: null, interruption: null };
   }
-
-  const first = records[0];
-  const last = records[records.length - 1];
-  if (first === undefined || last === undefined) throw new Error('interpretSmsts needs at least one record');
-  return {
-    name,
-    steps,
-    entries,
-    exits,
-    result,
-    restartAfterEnd,
-    restartAfterEndTarget,
-    standalone,
-    lastEnvironment,
-    abandon,
-    first: { t: first.t, ref: { file: first.file, line: first.line } },
-    last: { t: last.t, ref: { file: last.file, line: last.line } },
-    lastBiasMinutes: lastBias,
-    managementPointVersion: mp,
-    clientRelease: release,
-    notes,
-    recognised,
-  };
 }

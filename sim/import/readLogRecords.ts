@@ -147,43 +147,67 @@ function parseClipboardDateTime(text: string): number | null {
   return null;
 }
 
+/** The empty, binary or blank file refused with its one problem, or the decoded text. */
+function decodeOrRefuse(
+  file: string,
+  bytes: Uint8Array,
+): { refused: ReadLog } | { text: string; encoding: ReadLog['encoding'] } {
+  const refuse = (message: string, encoding: ReadLog['encoding']) => ({
+    refused: { file, records: [], problems: [{ file, line: null, message }], skippedLines: 0, lineCount: 0, encoding },
+  });
+  if (bytes.length === 0) return refuse('the file is empty', 'none');
+  const { text, encoding } = decodeLog(bytes);
+  if (text === null) return refuse('a binary file, not a text log (it holds NUL or control bytes)', encoding);
+  if (text.trim() === '') return refuse('the file is empty (only blank lines)', encoding);
+  return { text, encoding };
+}
+
+/** One complete CMTrace record (`raw`, from `<![LOG[` to its closing `>`), or why it cannot be read. */
+function cmtraceRecord(file: string, line: number, raw: string, zone: TimeZone): LogRecord | string {
+  const closed = CLOSED.exec(raw);
+  if (!closed) return 'a truncated CMTrace record (no closing `]LOG]!><... >`)';
+  const message = raw.slice(OPEN.length, closed.index);
+  const attrs = new Map<string, string>();
+  for (const m of (closed[1] ?? '').matchAll(ATTRIBUTE)) attrs.set((m[1] ?? '').toLowerCase(), m[2] ?? '');
+  const timeText = attrs.get('time');
+  const dateText = attrs.get('date');
+  if (timeText === undefined || dateText === undefined) {
+    return `a CMTrace record without ${timeText === undefined ? 'a time' : 'a date'} attribute`;
+  }
+  const t = TIME.exec(timeText);
+  if (!t) return `unknown time "${timeText}" (expected HH:mm:ss.fff+bias)`;
+  const d = DATE.exec(dateText);
+  const [, hh, mi, ss, frac, biasText] = t;
+  const local =
+    d === null
+      ? null
+      : localOf(Number(d[1]), Number(d[2]), Number(d[3]), Number(hh), Number(mi), Number(ss), fractionMs(frac));
+  if (local === null) {
+    return `unknown date "${dateText}" with time "${timeText}" (expected a date MM-dd-yyyy that exists)`;
+  }
+  const biasMinutes = biasText === undefined ? null : Number(biasText);
+  const typeText = attrs.get('type');
+  return {
+    file,
+    line,
+    message: message.replace(/\r\n|\r/g, '\n'),
+    component: attrs.get('component') ?? '',
+    utcMs: biasMinutes === null ? utcOfLocal(local, zone) : local + biasMinutes * 60_000,
+    biasMinutes,
+    type: typeText === undefined || !/^\d$/.test(typeText) ? null : Number(typeText),
+    form: 'cmtrace',
+  };
+}
+
 /** Reads one file's records; never throws for bad content. */
 export function readLogRecords(file: string, bytes: Uint8Array, options: ReadOptions = {}): ReadLog {
   const zone = options.timeZone ?? UTC;
+  const decoded = decodeOrRefuse(file, bytes);
+  if ('refused' in decoded) return decoded.refused;
+  const { text, encoding } = decoded;
   const records: LogRecord[] = [];
   const problems: LogProblem[] = [];
   let skippedLines = 0;
-  if (bytes.length === 0) {
-    return {
-      file,
-      records,
-      problems: [{ file, line: null, message: 'the file is empty' }],
-      skippedLines,
-      lineCount: 0,
-      encoding: 'none',
-    };
-  }
-  const { text, encoding } = decodeLog(bytes);
-  if (text === null) {
-    return {
-      file,
-      records,
-      problems: [{ file, line: null, message: 'a binary file, not a text log (it holds NUL or control bytes)' }],
-      skippedLines,
-      lineCount: 0,
-      encoding,
-    };
-  }
-  if (text.trim() === '') {
-    return {
-      file,
-      records,
-      problems: [{ file, line: null, message: 'the file is empty (only blank lines)' }],
-      skippedLines,
-      lineCount: 0,
-      encoding,
-    };
-  }
   const lines = text.split(/\r\n|\n|\r/);
   if (lines[lines.length - 1] === '') lines.pop();
 
@@ -193,43 +217,9 @@ export function readLogRecords(file: string, bytes: Uint8Array, options: ReadOpt
   };
 
   const finishCmtrace = (line: number, count: number, raw: string) => {
-    const closed = CLOSED.exec(raw);
-    if (!closed) return skip(line, count, 'a truncated CMTrace record (no closing `]LOG]!><... >`)');
-    const message = raw.slice(OPEN.length, closed.index);
-    const attrs = new Map<string, string>();
-    for (const m of (closed[1] ?? '').matchAll(ATTRIBUTE)) attrs.set((m[1] ?? '').toLowerCase(), m[2] ?? '');
-    const timeText = attrs.get('time');
-    const dateText = attrs.get('date');
-    if (timeText === undefined || dateText === undefined) {
-      return skip(line, count, `a CMTrace record without ${timeText === undefined ? 'a time' : 'a date'} attribute`);
-    }
-    const t = TIME.exec(timeText);
-    if (!t) return skip(line, count, `unknown time "${timeText}" (expected HH:mm:ss.fff+bias)`);
-    const d = DATE.exec(dateText);
-    const [, hh, mi, ss, frac, biasText] = t;
-    const local =
-      d === null
-        ? null
-        : localOf(Number(d[1]), Number(d[2]), Number(d[3]), Number(hh), Number(mi), Number(ss), fractionMs(frac));
-    if (local === null) {
-      return skip(
-        line,
-        count,
-        `unknown date "${dateText}" with time "${timeText}" (expected a date MM-dd-yyyy that exists)`,
-      );
-    }
-    const biasMinutes = biasText === undefined ? null : Number(biasText);
-    const typeText = attrs.get('type');
-    records.push({
-      file,
-      line,
-      message: message.replace(/\r\n|\r/g, '\n'),
-      component: attrs.get('component') ?? '',
-      utcMs: biasMinutes === null ? utcOfLocal(local, zone) : local + biasMinutes * 60_000,
-      biasMinutes,
-      type: typeText === undefined || !/^\d$/.test(typeText) ? null : Number(typeText),
-      form: 'cmtrace',
-    });
+    const read = cmtraceRecord(file, line, raw, zone);
+    if (typeof read === 'string') skip(line, count, read);
+    else records.push(read);
   };
 
   let open: { line: number; count: number; text: string } | null = null;

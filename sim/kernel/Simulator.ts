@@ -60,6 +60,11 @@ export class Simulator<T> {
     return this.nowMs;
   }
 
+  /** How many events a run may fire (`maxEvents`, else `DEFAULT_MAX_EVENTS`). */
+  get eventLimit(): number {
+    return this.maxEvents;
+  }
+
   /** How many events have fired so far. */
   get eventCount(): number {
     return this.fired;

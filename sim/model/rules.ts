@@ -132,145 +132,172 @@ export interface RuleTracker {
 }
 
 export function createRuleTracker(): RuleTracker {
-  let deviceOn = true;
-  // A CcmExec restart under way (a stop with `restartAtMs`, or a `service-restart` of a stopped CcmExec).
-  let restartPending = false;
-  // A task-sequence step has disabled CcmExec and not ended yet.
-  let stepHoldsDisabled = false;
-  let sawEntry = false;
-  // Where the device runs (or boots next): `environment` entries say when it changes.
-  let inWinpe = false;
+  return new TraceRules();
+}
 
-  return {
-    observe(e: TraceEntry): RuleName[] {
-      const fired: RuleName[] = [];
-      switch (e.type) {
-        case 'device-down':
-          if (e.cause === 'powered-off') fired.push('powered-off-boots-at-zero');
-          else if (e.cause === 'planned-restart') fired.push('step-restart-reboots');
-          else fired.push(deviceOn ? 'outage-then-boot' : 'outage-while-off-starts-over');
-          if (inWinpe && (e.cause === 'power-loss' || e.cause === 'reboot')) fired.push('winpe-interrupt-stays');
-          deviceOn = false;
-          restartPending = false;
-          break;
-        case 'device-up':
-          deviceOn = true;
-          if (inWinpe) fired.push('winpe-no-client');
-          break;
-        case 'environment':
-          inWinpe = e.environment === 'winpe';
-          fired.push(e.cause === 'initial' ? 'winpe-starts-in' : 'winpe-restart-target');
-          break;
-        case 'service-start':
-          fired.push('start-reads-registry');
-          if (e.cause === 'boot') fired.push('boot-starts-ccmexec');
-          else if (e.cause === 'restart') fired.push('restart-starts-ccmexec');
-          else if (e.cause === 'service-restart') fired.push('service-restart-starts-stopped');
-          restartPending = false;
-          break;
-        case 'service-stop':
-          if (e.cause === 'provisioning-enter') fired.push('enter-restarts-service');
-          else if (e.cause === 'provisioning-exit') fired.push('exit-restarts-service');
-          else if (e.cause === 'timeout') fired.push('timeout-restarts-service');
-          else if (e.cause === 'service-restart') fired.push('service-restart-restarts-running');
-          restartPending = e.restartAtMs !== null;
-          break;
-        case 'startup-type':
-          if (e.cause === 'task-sequence step') {
-            if (e.startup === 'disabled') {
-              fired.push('step-disables-client');
-              if (restartPending) fired.push('disable-cancels-restart');
-              restartPending = false;
-              stepHoldsDisabled = true;
-            } else {
-              fired.push('step-end-enables-client');
-            }
+/** The tracker: what it remembers between entries, and the rules of each group of entries. */
+class TraceRules implements RuleTracker {
+  private deviceOn = true;
+  // A CcmExec restart under way (a stop with `restartAtMs`, or a `service-restart` of a stopped CcmExec).
+  private restartPending = false;
+  // A task-sequence step has disabled CcmExec and not ended yet.
+  private stepHoldsDisabled = false;
+  private sawEntry = false;
+  // Where the device runs (or boots next): `environment` entries say when it changes.
+  private inWinpe = false;
+
+  observe(e: TraceEntry): RuleName[] {
+    const fired: RuleName[] = [];
+    if (!this.deviceAndService(e, fired) && !this.taskSequence(e, fired)) this.clientAndAdmin(e, fired);
+    if (e.type === 'provisioning-enter' && (e.cause === 'task-sequence' || e.cause === 'task-sequence-step')) {
+      this.sawEntry = true;
+    }
+    return fired;
+  }
+
+  /** The device, where it runs, and CcmExec; false when `e` is none of theirs. */
+  private deviceAndService(e: TraceEntry, fired: RuleName[]): boolean {
+    switch (e.type) {
+      case 'device-down':
+        if (e.cause === 'powered-off') fired.push('powered-off-boots-at-zero');
+        else if (e.cause === 'planned-restart') fired.push('step-restart-reboots');
+        else fired.push(this.deviceOn ? 'outage-then-boot' : 'outage-while-off-starts-over');
+        if (this.inWinpe && (e.cause === 'power-loss' || e.cause === 'reboot')) fired.push('winpe-interrupt-stays');
+        this.deviceOn = false;
+        this.restartPending = false;
+        return true;
+      case 'device-up':
+        this.deviceOn = true;
+        if (this.inWinpe) fired.push('winpe-no-client');
+        return true;
+      case 'environment':
+        this.inWinpe = e.environment === 'winpe';
+        fired.push(e.cause === 'initial' ? 'winpe-starts-in' : 'winpe-restart-target');
+        return true;
+      case 'service-start':
+        fired.push('start-reads-registry');
+        if (e.cause === 'boot') fired.push('boot-starts-ccmexec');
+        else if (e.cause === 'restart') fired.push('restart-starts-ccmexec');
+        else if (e.cause === 'service-restart') fired.push('service-restart-starts-stopped');
+        this.restartPending = false;
+        return true;
+      case 'service-stop':
+        if (e.cause === 'provisioning-enter') fired.push('enter-restarts-service');
+        else if (e.cause === 'provisioning-exit') fired.push('exit-restarts-service');
+        else if (e.cause === 'timeout') fired.push('timeout-restarts-service');
+        else if (e.cause === 'service-restart') fired.push('service-restart-restarts-running');
+        this.restartPending = e.restartAtMs !== null;
+        return true;
+      case 'startup-type':
+        if (e.cause === 'task-sequence step') {
+          if (e.startup === 'disabled') {
+            fired.push('step-disables-client');
+            if (this.restartPending) fired.push('disable-cancels-restart');
+            this.restartPending = false;
+            this.stepHoldsDisabled = true;
+          } else {
+            fired.push('step-end-enables-client');
           }
-          break;
-        case 'provisioning-enter':
-          fired.push(...enterRules(e));
-          break;
-        case 'provisioning-exit':
-          fired.push(...exitRules(e));
-          break;
-        case 'check':
-          if (e.elapsedSeconds === null)
-            fired.push(e.expired ? 'missing-timestamp-expires' : 'missing-timestamp-waits');
-          else fired.push(e.expired ? 'check-timeout-strictly-more' : 'check-waits-interval');
-          break;
-        case 'check-loop':
-          if (e.action === 'end') fired.push('check-loop-ends-when-out');
-          else if (e.firstAtMs === e.atMs) fired.push('start-begins-check-loop');
-          else fired.push('continuous-loop-on-entry');
-          break;
-        case 'policy-retrieval':
-          fired.push(RETRIEVAL_RULE[e.cause]);
-          if (e.processed.length > 0) fired.push('deployment-processed-once');
-          break;
-        case 'policy-skipped':
-          fired.push('tick-skipped-in-mode');
-          break;
-        case 'deployment-published':
-          fired.push('deployment-published');
-          break;
-        case 'ts-start':
-          fired.push('ts-starts');
-          sawEntry = false;
-          break;
-        case 'ts-wait-boot':
-          fired.push('ts-waits-for-boot');
-          break;
-        case 'ts-step-start':
-          if (e.resumed) fired.push('interruption-resumes-step');
-          break;
-        case 'ts-step-end':
-          stepHoldsDisabled = false;
-          if (e.continued) fired.push('step-fails-continues');
-          else if (e.failed) fired.push('step-fails-ends-sequence');
-          break;
-        case 'ts-end':
-          if (!sawEntry) fired.push('ts-ends-without-entering');
-          break;
-        case 'ts-abandoned':
-          fired.push('ts-abandoned');
-          stepHoldsDisabled = false;
-          break;
-        case 'registry-edit':
-          fired.push('registry-edit-unnoticed');
-          break;
-        case 'clock-jump':
-          fired.push('clock-jump-moves-wall-only');
-          break;
-        case 'ccmeval':
-          fired.push(ccmevalRule(e.action));
-          if (e.action === 'enabled-and-started' && stepHoldsDisabled) fired.push('ccmeval-in-disabling-step');
-          break;
-        case 'admin-wmi':
-          break;
-        case 'health-script':
-          if (!e.acted && inWinpe && deviceOn) fired.push('winpe-client-absent');
-          else if (e.acted)
-            fired.push(e.action === 'registry-only' ? 'health-script-registry-only' : 'health-script-repairs');
-          else if (e.action === 'window' && (e.reason.startsWith('no ') || e.reason.includes('within the window')))
-            fired.push('health-script-window-waits');
-          else fired.push('health-script-nothing-to-do');
-          break;
-        case 'hazard':
-          fired.push(`hazard-${e.kind}`);
-          if (e.kind === 'ended-in-winpe') fired.push('winpe-ts-end-stuck');
-          break;
-        case 'ignored':
-          // In Windows PE what acts on the installed OS's client is ignored for that reason alone.
-          if (inWinpe && deviceOn && e.what !== 'ts-crash') fired.push('winpe-client-absent');
-          else fired.push(...ignoredRules(e.what, e.reason));
-          break;
-      }
-      if (e.type === 'provisioning-enter' && (e.cause === 'task-sequence' || e.cause === 'task-sequence-step')) {
-        sawEntry = true;
-      }
-      return fired;
-    },
-  };
+        }
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** The task sequence and ccmeval (which a disabling step concerns); false when `e` is none of theirs. */
+  private taskSequence(e: TraceEntry, fired: RuleName[]): boolean {
+    switch (e.type) {
+      case 'ts-start':
+        fired.push('ts-starts');
+        this.sawEntry = false;
+        return true;
+      case 'ts-wait-boot':
+        fired.push('ts-waits-for-boot');
+        return true;
+      case 'ts-step-start':
+        if (e.resumed) fired.push('interruption-resumes-step');
+        return true;
+      case 'ts-step-end':
+        this.stepHoldsDisabled = false;
+        if (e.continued) fired.push('step-fails-continues');
+        else if (e.failed) fired.push('step-fails-ends-sequence');
+        return true;
+      case 'ts-end':
+        if (!this.sawEntry) fired.push('ts-ends-without-entering');
+        return true;
+      case 'ts-abandoned':
+        fired.push('ts-abandoned');
+        this.stepHoldsDisabled = false;
+        return true;
+      case 'ccmeval':
+        fired.push(ccmevalRule(e.action));
+        if (e.action === 'enabled-and-started' && this.stepHoldsDisabled) fired.push('ccmeval-in-disabling-step');
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** Provisioning mode, the check loop, policy, the registry, the clock, admins, scripts, hazards, what is ignored. */
+  private clientAndAdmin(e: TraceEntry, fired: RuleName[]): void {
+    switch (e.type) {
+      case 'provisioning-enter':
+        fired.push(...enterRules(e));
+        break;
+      case 'provisioning-exit':
+        fired.push(...exitRules(e));
+        break;
+      case 'check':
+        if (e.elapsedSeconds === null) fired.push(e.expired ? 'missing-timestamp-expires' : 'missing-timestamp-waits');
+        else fired.push(e.expired ? 'check-timeout-strictly-more' : 'check-waits-interval');
+        break;
+      case 'check-loop':
+        if (e.action === 'end') fired.push('check-loop-ends-when-out');
+        else if (e.firstAtMs === e.atMs) fired.push('start-begins-check-loop');
+        else fired.push('continuous-loop-on-entry');
+        break;
+      case 'policy-retrieval':
+        fired.push(RETRIEVAL_RULE[e.cause]);
+        if (e.processed.length > 0) fired.push('deployment-processed-once');
+        break;
+      case 'policy-skipped':
+        fired.push('tick-skipped-in-mode');
+        break;
+      case 'deployment-published':
+        fired.push('deployment-published');
+        break;
+      case 'registry-edit':
+        fired.push('registry-edit-unnoticed');
+        break;
+      case 'clock-jump':
+        fired.push('clock-jump-moves-wall-only');
+        break;
+      case 'health-script':
+        fired.push(this.healthScriptRule(e));
+        break;
+      case 'hazard':
+        fired.push(`hazard-${e.kind}`);
+        if (e.kind === 'ended-in-winpe') fired.push('winpe-ts-end-stuck');
+        break;
+      case 'ignored':
+        // In Windows PE what acts on the installed OS's client is ignored for that reason alone.
+        if (this.inWinpe && this.deviceOn && e.what !== 'ts-crash') fired.push('winpe-client-absent');
+        else fired.push(...ignoredRules(e.what, e.reason));
+        break;
+      default:
+        // admin-wmi: its effects show in the entries it causes.
+        break;
+    }
+  }
+
+  private healthScriptRule(e: Extract<TraceEntry, { type: 'health-script' }>): RuleName {
+    if (!e.acted && this.inWinpe && this.deviceOn) return 'winpe-client-absent';
+    if (e.acted) return e.action === 'registry-only' ? 'health-script-registry-only' : 'health-script-repairs';
+    if (e.action === 'window' && (e.reason.startsWith('no ') || e.reason.includes('within the window')))
+      return 'health-script-window-waits';
+    return 'health-script-nothing-to-do';
+  }
 }
 
 function enterRules(e: Extract<TraceEntry, { type: 'provisioning-enter' }>): RuleName[] {

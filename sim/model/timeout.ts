@@ -66,6 +66,15 @@ export function deadlineWallMs(timestampSeconds: number, maxMinutes: number): nu
   return (timestampSeconds + maxMinutes * 60) * 1000;
 }
 
+/**
+ * The first wall-clock instant (ms) at which a check finds the timeout expired: `elapsed` counts whole seconds
+ * (`floor(wall / 1000) - timestamp`), and must be strictly more than `max * 60`, so a full second after the deadline.
+ * `atOrAfter` (the fault `checkAtOrAfterMax` only) expires at the deadline itself.
+ */
+export function firstExpiredWallMs(timestampSeconds: number, maxMinutes: number, atOrAfter = false): number {
+  return deadlineWallMs(timestampSeconds, maxMinutes) + (atOrAfter ? 0 : 1000);
+}
+
 /** The (timestamp, max) pair that decides the timeout now, or null when no timeout can fire from this state. */
 export interface DeadlineInForce {
   readonly timestampSeconds: number;

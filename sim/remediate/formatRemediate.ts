@@ -3,9 +3,9 @@
  * one self-contained HTML page (the table, and the hourly exit storm, one line per strategy). Pure.
  */
 import { TIMEOUT_RELEASE } from '../model/timeout.js';
-import { PAGE_CSS } from '../fleet/fleetHtml.js';
-import { formatPercentile } from '../fleet/FleetReport.js';
-import { escapeHtml as e, lineChart, type Series } from '../fleet/svgChart.js';
+import { formatPercentile } from '../fleet/report/FleetReport.js';
+import { escapeHtml as e, htmlPage } from '../html/page.js';
+import { lineChart, type Series } from '../html/svgChart.js';
 import { formatHours } from '../time/Duration.js';
 import type { RemediateReport, StrategyRow } from './runRemediate.js';
 
@@ -123,18 +123,14 @@ export function remediateHtml(report: RemediateReport): string {
           .join('')}</tr>`,
     )
     .join('\n');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Remediation strategies: ${e(f.name)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>${PAGE_CSS} svg { max-width: 100%; height: auto; }</style></head>
-<body>
-<h1>Remediation strategies: fleet ${e(f.name)}</h1>
+  return htmlPage(
+    `Remediation strategies: ${f.name}`,
+    `<h1>Remediation strategies: fleet ${e(f.name)}</h1>
 <p class="sub">${int(f.clients)} clients over ${e(formatHours(f.horizonMs))}; the same clients, interruptions and seeds under each strategy. Bold: the best value of the column.</p>
 <table><tr>${head.map((h) => `<th>${e(h)}</th>`).join('')}</tr>
 ${body}
 </table>
 ${exits}
-${processed}
-</body></html>
-`;
+${processed}`,
+  );
 }

@@ -10,16 +10,15 @@
  *
  * Deterministic: the report depends only on the fleet, the strategies and the options.
  */
-import { clientScenario, phaseOf } from '../fleet/clientScenario.js';
-import type { Fleet } from '../fleet/Fleet.js';
-import { Histogram, type HistogramJson, type Percentile } from '../fleet/Histogram.js';
-import type { ClientOutcome } from '../fleet/ClientOutcome.js';
-import { stuckTime } from '../fleet/ClientOutcome.js';
-import { withMaxMinutes } from '../fleet/runTune.js';
-import { fleetPublications } from '../fleet/FleetSummary.js';
-import { fastPathOf, simulateClient } from '../fleet/simulateClient.js';
-import { shardRange } from '../fleet/simulateRange.js';
-import { hasTimeout } from '../model/transition.js';
+import { clientScenario, phaseOf } from '../fleet/simulate/clientScenario.js';
+import type { Fleet } from '../fleet/load/Fleet.js';
+import { Histogram, type HistogramJson, type Percentile } from '../fleet/summary/Histogram.js';
+import type { ClientOutcome } from '../fleet/simulate/ClientOutcome.js';
+import { stuckTime } from '../fleet/simulate/ClientOutcome.js';
+import { withMaxMinutes } from '../fleet/tune/runTune.js';
+import { fleetPublications } from '../fleet/summary/FleetSummary.js';
+import { fastPathOf, simulateClient } from '../fleet/simulate/simulateClient.js';
+import { hasTimeout } from '../model/timeout.js';
 import type { Scenario } from '../scenario/Scenario.js';
 import { type Strategy, withStrategy } from './Strategy.js';
 
@@ -111,6 +110,8 @@ export interface RemediateShard {
   readonly count: number;
   readonly fromClient: number;
   readonly toClient: number;
+  /** The digest of the fleet as simulated (every field but its file), which the shards of one run share. */
+  readonly fleetDigest: string;
 }
 
 /** What `provsim merge` adds up: one strategy's exact counts, sums and histogram. */
@@ -331,49 +332,18 @@ export function runRemediate(
 }
 
 /**
- * The whole-fleet report from the reports of `provsim remediate --shard I/N`: checks that they are the N slices of
- * one run (the same fleet, overrides, seed and strategies; each slice once, holding the clients it should, its
- * counts adding up), then adds their summaries. Gives exactly what one run writes. Throws a message naming the
- * file and what does not fit.
+ * The summaries of several slices of one run added up (one list per slice, the strategies in the same order):
+ * exact, in any order, so the shards of `provsim remediate --shard I/N` merge into exactly what one run writes.
+ * `provsim merge` verifies the slices first (sim/shard/remediateShards.ts).
  */
-export function mergeRemediateShards(files: readonly string[], reports: readonly RemediateReport[]): RemediateReport {
-  const first = reports[0];
-  if (first === undefined || first.shard === null) throw new Error('merge needs the shard files of one remediate run');
-  const identity = (r: RemediateReport) => JSON.stringify([r.fleet, r.summaries.map((x) => x.strategy)]);
-  const count = first.shard.count;
-  const seen = new Map<number, string>();
-  reports.forEach((r, i) => {
-    const file = files[i] ?? '?';
-    if (r.shard === null) throw new Error(`${file}: a whole-fleet report, not a shard`);
-    if (identity(r) !== identity(first)) {
-      throw new Error(
-        `${file}: a shard of another remediate run than ${files[0]} (fleet, overrides, seed or strategies)`,
-      );
-    }
-    if (r.shard.count !== count)
-      throw new Error(`${file}: shard ${r.shard.index}/${r.shard.count}, not one of ${count}`);
-    const other = seen.get(r.shard.index);
-    if (other !== undefined) throw new Error(`${file}: shard ${r.shard.index}/${count} is given twice (also ${other})`);
-    seen.set(r.shard.index, file);
-    const expected = shardRange(first.fleet.clients, r.shard.index, count);
-    const size = expected.to - expected.from;
-    if (
-      r.shard.fromClient !== expected.from ||
-      r.shard.toClient !== expected.to ||
-      r.summaries.some((x) => x.clients !== size)
-    ) {
-      throw new Error(
-        `${file}: shard ${r.shard.index}/${count} does not hold clients ${expected.from}..${expected.to - 1}`,
-      );
-    }
-  });
-  const missing = Array.from({ length: count }, (_, k) => k + 1).filter((k) => !seen.has(k));
-  if (missing.length > 0) throw new Error(`merge: shard(s) ${missing.join(', ')} of ${count} missing`);
-  const hours = Math.ceil(first.fleet.horizonMs / HOUR);
-  const merged = first.summaries.map((x, k) => {
+export function addSummaries(
+  horizonMs: number,
+  slices: readonly (readonly StrategySummaryJson[])[],
+): StrategySummaryJson[] {
+  const hours = Math.ceil(horizonMs / HOUR);
+  return (slices[0] ?? []).map((x, k) => {
     const s = new StrategySummary(x.strategy, hours);
-    for (const r of reports) s.merge(r.summaries[k] as StrategySummaryJson);
+    for (const slice of slices) s.merge(slice[k] as StrategySummaryJson);
     return s.toJSON();
   });
-  return remediateReport(first.fleet, merged, null);
 }

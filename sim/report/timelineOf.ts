@@ -219,79 +219,216 @@ export function wallClockOf(report: Report): WallClock {
   };
 }
 
-export function timelineOf(report: Report): Timeline {
-  const horizonMs = report.scenario.horizonMs;
-  const startMs = Date.parse(report.scenario.start);
-  const clock = wallClockOf(report);
-  const spans: TimelineSpan[] = [];
-  const marks: TimelineMark[] = [];
-  const when = (a: number, b: number) => `${formatClock(a)} to ${formatClock(b)} (${formatHours(b - a)})`;
+function when(a: number, b: number): string {
+  return `${formatClock(a)} to ${formatClock(b)} (${formatHours(b - a)})`;
+}
 
-  // -- spans of one component as a state machine: `set` closes the current span and opens the next ------------
-  const lane = (component: Component, row: string, initial: SpanState | null, labelOf: (s: SpanState) => string) => {
-    let current: { state: SpanState; fromMs: number } | null = initial === null ? null : { state: initial, fromMs: 0 };
-    const close = (atMs: number, openAtEnd: boolean) => {
-      if (current !== null && atMs > current.fromMs) {
-        spans.push({
-          component,
-          row,
-          state: current.state,
-          startMs: current.fromMs,
-          endMs: atMs,
-          openAtEnd,
-          label: labelOf(current.state),
-          detail: `${row}: ${STATE_TEXT[current.state]}, ${when(current.fromMs, atMs)}${openAtEnd ? ', still at the horizon' : ''}`,
-        });
-      }
-    };
-    return {
-      set(state: SpanState | null, atMs: number) {
-        if (current !== null && current.state === state) return;
-        close(atMs, false);
-        current = state === null ? null : { state, fromMs: atMs };
-      },
-      end() {
-        close(horizonMs, true);
-        current = null;
-      },
-    };
-  };
+/** The spans of one component as a state machine: `set` closes the current span and opens the next. */
+class Lane {
+  private current: { state: SpanState; fromMs: number } | null;
+  private readonly out: TimelineSpan[];
+  private readonly component: Component;
+  private readonly row: string;
+  private readonly labelOf: (s: SpanState) => string;
 
+  constructor(
+    out: TimelineSpan[],
+    component: Component,
+    row: string,
+    initial: SpanState | null,
+    labelOf: (s: SpanState) => string,
+  ) {
+    this.out = out;
+    this.component = component;
+    this.row = row;
+    this.labelOf = labelOf;
+    this.current = initial === null ? null : { state: initial, fromMs: 0 };
+  }
+
+  set(state: SpanState | null, atMs: number): void {
+    if (this.current !== null && this.current.state === state) return;
+    this.close(atMs, false);
+    this.current = state === null ? null : { state, fromMs: atMs };
+  }
+
+  end(horizonMs: number): void {
+    this.close(horizonMs, true);
+    this.current = null;
+  }
+
+  private close(atMs: number, openAtEnd: boolean): void {
+    const current = this.current;
+    if (current !== null && atMs > current.fromMs) {
+      this.out.push({
+        component: this.component,
+        row: this.row,
+        state: current.state,
+        startMs: current.fromMs,
+        endMs: atMs,
+        openAtEnd,
+        label: this.labelOf(current.state),
+        detail: `${this.row}: ${STATE_TEXT[current.state]}, ${when(current.fromMs, atMs)}${openAtEnd ? ', still at the horizon' : ''}`,
+      });
+    }
+  }
+}
+
+/**
+ * One walk over the trace, in order: the device, CcmExec and check-loop lanes, the task-sequence steps, and the
+ * marks. Spans and marks come out in the order their entries close or happen.
+ */
+class TraceWalk {
+  readonly spans: TimelineSpan[] = [];
+  readonly marks: TimelineMark[] = [];
+  private readonly clock: WallClock;
   // -- device: on, off for the downtime, booting until device-up ------------------------------------------------
   // The label of an `off` span names the cause of the outage it belongs to.
-  let downCause: DeviceDownCause = 'power-loss';
-  const device = lane('device', 'Device', 'on', (s) =>
-    s === 'on' ? '' : s === 'off' ? `off: ${DOWN_LABEL[downCause]}` : STATE_TEXT[s],
-  );
-  let bootAt: number | null = null;
+  private downCause: DeviceDownCause = 'power-loss';
+  private bootAt: number | null = null;
+  private readonly device: Lane;
   // -- CcmExec: status x startup type ------------------------------------------------------------------------
-  const firstStartup = report.trace.find((e) => e.type === 'startup-type');
-  let startup: 'auto' | 'disabled' =
-    firstStartup?.type === 'startup-type'
-      ? firstStartup.startup === 'auto'
-        ? 'disabled'
-        : 'auto'
-      : report.final.service.startup;
-  let status: 'running' | 'stopped' = 'stopped';
-  let restarting = false;
-  const ccmState = (): SpanState =>
-    status === 'running'
-      ? startup === 'auto'
+  private startup: 'auto' | 'disabled';
+  private status: 'running' | 'stopped' = 'stopped';
+  private restarting = false;
+  private readonly ccm: Lane;
+  private readonly loop: Lane;
+  private step: { index: number; name: string; fromMs: number; resumed: boolean } | null = null;
+
+  constructor(report: Report, clock: WallClock) {
+    this.clock = clock;
+    this.device = new Lane(this.spans, 'device', 'Device', 'on', (s) =>
+      s === 'on' ? '' : s === 'off' ? `off: ${DOWN_LABEL[this.downCause]}` : STATE_TEXT[s],
+    );
+    const firstStartup = report.trace.find((e) => e.type === 'startup-type');
+    this.startup =
+      firstStartup?.type === 'startup-type'
+        ? firstStartup.startup === 'auto'
+          ? 'disabled'
+          : 'auto'
+        : report.final.service.startup;
+    this.ccm = new Lane(this.spans, 'ccmexec', 'CcmExec', this.ccmState(), (s) => STATE_TEXT[s]);
+    this.loop = new Lane(this.spans, 'check-loop', 'Check loop', null, () => '');
+  }
+
+  visit(e: TraceEntry): void {
+    // The boot after a downtime begins when the downtime ends (no trace entry marks that instant).
+    if (this.bootAt !== null && this.bootAt <= e.atMs) {
+      this.device.set('booting', this.bootAt);
+      this.bootAt = null;
+    }
+    if (!this.serviceEntry(e) && !this.taskSequenceEntry(e)) this.markEntry(e);
+  }
+
+  /** Closes every lane (and a running step) at the horizon. */
+  end(horizonMs: number): void {
+    if (this.bootAt !== null && this.bootAt <= horizonMs) this.device.set('booting', this.bootAt);
+    this.device.end(horizonMs);
+    this.ccm.end(horizonMs);
+    this.loop.end(horizonMs);
+    if (this.step !== null) this.closeStep(horizonMs, 'step-running', 'still running at the horizon');
+  }
+
+  private ccmState(): SpanState {
+    return this.status === 'running'
+      ? this.startup === 'auto'
         ? 'running'
         : 'running-disabled'
-      : startup === 'disabled'
+      : this.startup === 'disabled'
         ? 'disabled'
-        : restarting
+        : this.restarting
           ? 'restarting'
           : 'stopped';
-  const ccm = lane('ccmexec', 'CcmExec', ccmState(), (s) => STATE_TEXT[s]);
-  // -- check loop ----------------------------------------------------------------------------------------------
-  const loop = lane('check-loop', 'Check loop', null, () => '');
-  // -- task-sequence steps -------------------------------------------------------------------------------------
-  let step: { index: number; name: string; fromMs: number; resumed: boolean } | null = null;
-  const closeStep = (atMs: number, state: SpanState, how: string) => {
+  }
+
+  /** The device, CcmExec and check-loop lanes; false when `e` is none of theirs. */
+  private serviceEntry(e: TraceEntry): boolean {
+    const t = e.atMs;
+    switch (e.type) {
+      case 'device-down':
+        this.mark(e, 'device', 'device-down', DOWN_LABEL[e.cause]);
+        this.bootAt = e.downtimeMs > 0 ? t + e.downtimeMs : null;
+        this.device.set(e.downtimeMs > 0 ? 'off' : 'booting', t);
+        this.downCause = e.cause;
+        if (this.step !== null) this.closeStep(t, 'step-interrupted', `interrupted by ${e.cause}`);
+        return true;
+      case 'device-up':
+        this.device.set('on', t);
+        this.bootAt = null;
+        return true;
+      case 'service-start':
+        this.status = 'running';
+        this.restarting = false;
+        this.ccm.set(this.ccmState(), t);
+        return true;
+      case 'service-stop':
+        this.status = 'stopped';
+        this.restarting = e.restartAtMs !== null;
+        this.ccm.set(this.ccmState(), t);
+        this.loop.set(null, t);
+        return true;
+      case 'startup-type':
+        this.startup = e.startup;
+        this.ccm.set(this.ccmState(), t);
+        return true;
+      case 'check-loop':
+        this.loop.set(e.action === 'start' ? 'loop-active' : null, t);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** The task sequence's steps and marks; false when `e` is not the task sequence's. */
+  private taskSequenceEntry(e: TraceEntry): boolean {
+    const t = e.atMs;
+    switch (e.type) {
+      case 'ts-start':
+        this.mark(e, 'task-sequence', 'ts-start', '');
+        return true;
+      case 'ts-wait-boot':
+        this.mark(e, 'task-sequence', 'ts-wait-boot', '');
+        return true;
+      case 'ts-step-start':
+        this.closeStep(t, 'step-interrupted', 'interrupted');
+        this.step = { index: e.index, name: e.name, fromMs: t, resumed: e.resumed };
+        return true;
+      case 'ts-step-end':
+        this.closeStep(
+          t,
+          e.failed ? (e.continued ? 'step-continued' : 'step-failed') : 'step-done',
+          e.failed ? (e.continued ? 'failed, continue on error' : 'FAILED') : 'done',
+        );
+        return true;
+      case 'ts-end':
+        this.mark(e, 'task-sequence', e.outcome === 'success' ? 'ts-success' : 'ts-failed', `ends: ${e.outcome}`);
+        return true;
+      case 'ts-abandoned':
+        if (this.step !== null) this.closeStep(t, 'step-abandoned', `abandoned (${e.cause})`);
+        else this.relabelAbandoned(t, e.cause);
+        this.mark(e, 'task-sequence', 'ts-abandoned', `abandoned (${e.cause})`);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** The interruption that abandons the sequence closed the step a moment ago (same instant): relabel it. */
+  private relabelAbandoned(t: number, cause: string): void {
+    const last = this.spans.findLastIndex((s) => s.component === 'task-sequence');
+    const s = this.spans[last];
+    if (s !== undefined && s.endMs === t && s.state === 'step-interrupted') {
+      this.spans[last] = {
+        ...s,
+        state: 'step-abandoned',
+        detail: s.detail.replace(/interrupted by .*$/, `abandoned (${cause})`),
+      };
+    }
+  }
+
+  private closeStep(atMs: number, state: SpanState, how: string): void {
+    const step = this.step;
     if (step === null) return;
-    spans.push({
+    this.spans.push({
       component: 'task-sequence',
       row: 'Task sequence',
       state,
@@ -301,18 +438,72 @@ export function timelineOf(report: Report): Timeline {
       label: `${step.index + 1}. ${step.name}`,
       detail: `step ${step.index + 1} "${step.name}"${step.resumed ? ' (resumed)' : ''}: ${when(step.fromMs, atMs)}, ${how}`,
     });
-    step = null;
-  };
+    this.step = null;
+  }
 
-  const mark = (
+  /** The marks of checks, policy, provisioning, ccmeval, admin, clock and hazards. */
+  private markEntry(e: TraceEntry): void {
+    switch (e.type) {
+      case 'check': {
+        const kind = e.elapsedSeconds === null ? 'check-no-timestamp' : e.expired ? 'check-expired' : 'check-wait';
+        this.mark(e, 'check-loop', kind, e.expired ? 'expired' : '', {
+          elapsedHours: e.elapsedSeconds === null ? null : e.elapsedSeconds / 3600,
+          maxHours: e.maxMinutes / 60,
+        });
+        break;
+      }
+      case 'policy-retrieval':
+        this.mark(
+          e,
+          'policy',
+          e.processed.length > 0 ? 'policy-processed' : 'policy-retrieved',
+          e.processed.length > 0 ? e.processed.join(', ') : '',
+        );
+        break;
+      case 'policy-skipped':
+        this.mark(e, 'policy', 'policy-skipped', '');
+        break;
+      case 'provisioning-enter':
+        if (!e.newInterval) this.mark(e, 'provisioning', 'reentry', 're-entry');
+        break;
+      case 'provisioning-exit':
+        if (!e.closedInterval) this.mark(e, 'provisioning', 'exit-call', `exit call (${e.reason})`);
+        break;
+      case 'ccmeval':
+        this.mark(e, 'ccmeval', 'ccmeval', e.action === 'healthy' ? '' : e.action.replaceAll('-', ' '));
+        break;
+      case 'admin-wmi':
+        this.mark(e, 'admin', 'admin-wmi', `SetClientProvisioningMode($${e.enable})`);
+        break;
+      case 'health-script':
+        if (e.acted) this.mark(e, 'admin', 'admin-wmi', `health script (${e.action})`);
+        break;
+      case 'registry-edit':
+        this.mark(e, 'admin', 'registry-edit', e.value === null ? `${e.name} deleted` : `${e.name}=${e.value}`);
+        break;
+      case 'ignored':
+        this.mark(e, 'admin', 'ignored', `${e.what} ignored`);
+        break;
+      case 'clock-jump':
+        this.mark(e, 'clock', 'clock-jump', `${e.byMs < 0 ? '-' : '+'}${formatHours(Math.abs(e.byMs))}`);
+        break;
+      case 'hazard':
+        this.mark(e, 'hazards', 'hazard', e.kind);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private mark(
     e: TraceEntry,
     component: Component,
     kind: MarkKind,
     label: string,
     extra: Partial<TimelineMark> = {},
-  ) => {
-    const wallMs = clock.at(e.atMs);
-    marks.push({
+  ): void {
+    const wallMs = this.clock.at(e.atMs);
+    this.marks.push({
       component,
       kind,
       atMs: e.atMs,
@@ -321,143 +512,16 @@ export function timelineOf(report: Report): Timeline {
       detail: `${formatClock(e.atMs)} (${formatWall(wallMs)}): ${describeEntry(e).trim()}`,
       ...extra,
     });
-  };
-
-  for (const e of report.trace) {
-    const t = e.atMs;
-    // The boot after a downtime begins when the downtime ends (no trace entry marks that instant).
-    if (bootAt !== null && bootAt <= t) {
-      device.set('booting', bootAt);
-      bootAt = null;
-    }
-    switch (e.type) {
-      case 'device-down':
-        mark(e, 'device', 'device-down', DOWN_LABEL[e.cause]);
-        bootAt = e.downtimeMs > 0 ? t + e.downtimeMs : null;
-        device.set(e.downtimeMs > 0 ? 'off' : 'booting', t);
-        downCause = e.cause;
-        if (step !== null) closeStep(t, 'step-interrupted', `interrupted by ${e.cause}`);
-        break;
-      case 'device-up':
-        device.set('on', t);
-        bootAt = null;
-        break;
-      case 'service-start':
-        status = 'running';
-        restarting = false;
-        ccm.set(ccmState(), t);
-        break;
-      case 'service-stop':
-        status = 'stopped';
-        restarting = e.restartAtMs !== null;
-        ccm.set(ccmState(), t);
-        loop.set(null, t);
-        break;
-      case 'startup-type':
-        startup = e.startup;
-        ccm.set(ccmState(), t);
-        break;
-      case 'check-loop':
-        loop.set(e.action === 'start' ? 'loop-active' : null, t);
-        break;
-      case 'check': {
-        const kind = e.elapsedSeconds === null ? 'check-no-timestamp' : e.expired ? 'check-expired' : 'check-wait';
-        mark(e, 'check-loop', kind, e.expired ? 'expired' : '', {
-          elapsedHours: e.elapsedSeconds === null ? null : e.elapsedSeconds / 3600,
-          maxHours: e.maxMinutes / 60,
-        });
-        break;
-      }
-      case 'policy-retrieval':
-        mark(
-          e,
-          'policy',
-          e.processed.length > 0 ? 'policy-processed' : 'policy-retrieved',
-          e.processed.length > 0 ? e.processed.join(', ') : '',
-        );
-        break;
-      case 'policy-skipped':
-        mark(e, 'policy', 'policy-skipped', '');
-        break;
-      case 'ts-start':
-        mark(e, 'task-sequence', 'ts-start', '');
-        break;
-      case 'ts-wait-boot':
-        mark(e, 'task-sequence', 'ts-wait-boot', '');
-        break;
-      case 'ts-step-start':
-        closeStep(t, 'step-interrupted', 'interrupted');
-        step = { index: e.index, name: e.name, fromMs: t, resumed: e.resumed };
-        break;
-      case 'ts-step-end':
-        closeStep(
-          t,
-          e.failed ? (e.continued ? 'step-continued' : 'step-failed') : 'step-done',
-          e.failed ? (e.continued ? 'failed, continue on error' : 'FAILED') : 'done',
-        );
-        break;
-      case 'ts-end':
-        mark(e, 'task-sequence', e.outcome === 'success' ? 'ts-success' : 'ts-failed', `ends: ${e.outcome}`);
-        break;
-      case 'ts-abandoned': {
-        if (step !== null) closeStep(t, 'step-abandoned', `abandoned (${e.cause})`);
-        else {
-          // The interruption that abandons the sequence closed the step a moment ago (same instant): relabel it.
-          const last = spans.findLastIndex((s) => s.component === 'task-sequence');
-          const s = spans[last];
-          if (s !== undefined && s.endMs === t && s.state === 'step-interrupted') {
-            spans[last] = {
-              ...s,
-              state: 'step-abandoned',
-              detail: s.detail.replace(/interrupted by .*$/, `abandoned (${e.cause})`),
-            };
-          }
-        }
-        mark(e, 'task-sequence', 'ts-abandoned', `abandoned (${e.cause})`);
-        break;
-      }
-      case 'provisioning-enter':
-        if (!e.newInterval) mark(e, 'provisioning', 'reentry', 're-entry');
-        break;
-      case 'provisioning-exit':
-        if (!e.closedInterval) mark(e, 'provisioning', 'exit-call', `exit call (${e.reason})`);
-        break;
-      case 'ccmeval':
-        mark(e, 'ccmeval', 'ccmeval', e.action === 'healthy' ? '' : e.action.replaceAll('-', ' '));
-        break;
-      case 'admin-wmi':
-        mark(e, 'admin', 'admin-wmi', `SetClientProvisioningMode($${e.enable})`);
-        break;
-      case 'health-script':
-        if (e.acted) mark(e, 'admin', 'admin-wmi', `health script (${e.action})`);
-        break;
-      case 'registry-edit':
-        mark(e, 'admin', 'registry-edit', e.value === null ? `${e.name} deleted` : `${e.name}=${e.value}`);
-        break;
-      case 'ignored':
-        mark(e, 'admin', 'ignored', `${e.what} ignored`);
-        break;
-      case 'clock-jump':
-        mark(e, 'clock', 'clock-jump', `${e.byMs < 0 ? '-' : '+'}${formatHours(Math.abs(e.byMs))}`);
-        break;
-      case 'hazard':
-        mark(e, 'hazards', 'hazard', e.kind);
-        break;
-      case 'deployment-published':
-        break;
-    }
   }
-  if (bootAt !== null && bootAt <= horizonMs) device.set('booting', bootAt);
-  device.end();
-  ccm.end();
-  loop.end();
-  if (step !== null) closeStep(horizonMs, 'step-running', 'still running at the horizon');
+}
 
-  // -- provisioning intervals ------------------------------------------------------------------------------------
-  for (const i of report.provisioning.intervals) {
+/** The provisioning intervals as spans. */
+function intervalSpans(report: Report): TimelineSpan[] {
+  const horizonMs = report.scenario.horizonMs;
+  return report.provisioning.intervals.map((i) => {
     const endMs = i.exitedAtMs ?? horizonMs;
     const exit = i.exitedAtMs === null ? 'still in at the horizon' : `exit: ${i.exitReason}`;
-    spans.push({
+    return {
       component: 'provisioning',
       row: 'Provisioning mode',
       state: 'provisioning',
@@ -466,13 +530,16 @@ export function timelineOf(report: Report): Timeline {
       openAtEnd: i.exitedAtMs === null,
       label: `entered by ${i.enteredBy} · ${exit} · ${formatHours(endMs - i.enteredAtMs)}`,
       detail: `In provisioning mode ${when(i.enteredAtMs, endMs)}; entered by ${i.enteredBy}; ${exit}`,
-    });
-  }
+    };
+  });
+}
 
-  // -- deployments: one row each, from publication to processing --------------------------------------------------
-  report.deployments.forEach((d, index) => {
+/** The deployments: one row each, from publication to processing. */
+function deploymentSpans(report: Report): TimelineSpan[] {
+  const horizonMs = report.scenario.horizonMs;
+  return report.deployments.map((d, index) => {
     const endMs = d.processedAtMs ?? horizonMs;
-    spans.push({
+    return {
       component: 'deployments',
       row: deploymentRow(d.name, index),
       state: d.processedAtMs === null ? 'deploy-unprocessed' : 'deploy-waiting',
@@ -485,12 +552,12 @@ export function timelineOf(report: Report): Timeline {
         d.processedAtMs === null
           ? `Deployment "${d.name}" published at ${formatClock(d.publishedAtMs)}, NOT processed by the horizon`
           : `Deployment "${d.name}" published at ${formatClock(d.publishedAtMs)}, processed at ${formatClock(d.processedAtMs)} (waited ${formatHours(d.waitMs ?? 0)})`,
-    });
+    };
   });
+}
 
-  const deadlines = report.client.timeoutApplies ? deadlinesOf(report, clock) : [];
-
-  spans.sort((a, b) => a.startMs - b.startMs || componentIndex(a.component) - componentIndex(b.component));
+/** The rows in display order: every deployment in `Deployments`' place, components without marks left out. */
+function rowsOf(report: Report, marks: readonly TimelineMark[]): { component: Component; row: string }[] {
   const rows: { component: Component; row: string }[] = [];
   const always: Component[] = ['device', 'ccmexec', 'provisioning', 'task-sequence', 'check-loop', 'policy', 'hazards'];
   for (const c of COMPONENTS) {
@@ -500,7 +567,21 @@ export function timelineOf(report: Report): Timeline {
       rows.push({ component: c.id, row: c.title });
     }
   }
-  return { startMs, horizonMs, spans, marks, deadlines, rows };
+  return rows;
+}
+
+export function timelineOf(report: Report): Timeline {
+  const horizonMs = report.scenario.horizonMs;
+  const startMs = Date.parse(report.scenario.start);
+  const clock = wallClockOf(report);
+  const walk = new TraceWalk(report, clock);
+  for (const e of report.trace) walk.visit(e);
+  walk.end(horizonMs);
+  const spans = [...walk.spans, ...intervalSpans(report), ...deploymentSpans(report)];
+  const marks = walk.marks;
+  const deadlines = report.client.timeoutApplies ? deadlinesOf(report, clock) : [];
+  spans.sort((a, b) => a.startMs - b.startMs || componentIndex(a.component) - componentIndex(b.component));
+  return { startMs, horizonMs, spans, marks, deadlines, rows: rowsOf(report, marks) };
 }
 
 /** The row of the `index`th deployment; the index keeps two deployments of the same name apart. */

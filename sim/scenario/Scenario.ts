@@ -6,7 +6,7 @@
  * back; the model never sees the file format.
  */
 
-/** The five open points of `model.md`, each a switch. */
+/** The five open points of docs/model.md ("Assumptions"), each a switch. */
 export interface Assumptions {
   /** Entering or leaving provisioning mode restarts a running CcmExec. */
   readonly setRestartsService: boolean;
@@ -75,7 +75,7 @@ export interface ClientConfig {
   readonly ccmeval: CcmEvalConfig;
   readonly startup: 'auto' | 'disabled';
   readonly poweredOn: boolean;
-  /** Where the device runs at time 0: the installed OS or Windows PE, the boot image (model.md, Windows PE). */
+  /** Where the device runs at time 0: the installed OS or Windows PE, the boot image (docs/model.md, "Windows PE"). */
   readonly startsIn: Environment;
   readonly registry: RegistryValues;
 }

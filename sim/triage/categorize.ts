@@ -1,8 +1,8 @@
 /**
- * Categories and actions (`../shared/spec/interface.md`, "provsim triage"), decided from the model's runs: the
- * reasons quote what the runs show. Pure.
+ * Categories and actions (README, "Triage: from a CMPivot query to a fix list"; docs/model.md, "Triage"), decided
+ * from the model's runs: the reasons quote what the runs show. Pure.
  */
-import { hasTimeout } from '../model/transition.js';
+import { hasTimeout, TIMEOUT_RELEASE } from '../model/timeout.js';
 import type { DeviceSnapshot } from './snapshot.js';
 import { type Forecast, iso, type PhaseRun } from './forecast.js';
 
@@ -91,7 +91,7 @@ export function categorize(snap: DeviceSnapshot, f: Forecast, o: CategorizeOptio
   }
   if (exits.some((e) => e === null)) {
     if (!hasTimeout(snap.version))
-      reasons.push(`release ${snap.version} has no timeout (the timeout exists from release 1902 on)`);
+      reasons.push(`release ${snap.version} has no timeout (the timeout exists from release ${TIMEOUT_RELEASE} on)`);
     for (const h of hazards(live, ['no-timestamp', 'client-disabled'])) reasons.push(h);
     const horizon = live[0] as PhaseRun;
     reasons.push(

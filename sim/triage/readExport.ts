@@ -1,6 +1,6 @@
 /**
  * Reads inventory exports into one record per device, joined by device name (case-insensitive) across files.
- * Shapes (see `../shared/spec/interface.md`, "provsim triage", and `scenarios/triage/README.md`):
+ * Shapes (see README, "Triage: from a CMPivot query to a fix list", and `scenarios/triage/README.md`):
  * - long (CMPivot `Registry(...)`): `Device,[Key,]Property,Value`, one row per registry value; a `ProductVersion`
  *   property is the client's version (a query on `HKLM:\SOFTWARE\Microsoft\SMS\Mobile Client`);
  * - service (CMPivot `Service | where Name == 'CcmExec'`): `Device,Name,StartMode,State`;

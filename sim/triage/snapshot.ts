@@ -2,6 +2,7 @@
  * A device as the export shows it, every missing value filled with the model's default and listed in `defaulted`.
  * Pure.
  */
+import { DEFAULT_MAX_MINUTES } from '../model/timeout.js';
 import { DEFAULT_CLIENT } from '../scenario/createScenario.js';
 import type { RegistryValues } from '../scenario/Scenario.js';
 import type { DeviceRecord } from './readExport.js';
@@ -37,7 +38,10 @@ export function snapshotOf(record: DeviceRecord, options: SnapshotOptions): Devi
   if (f.ProvisioningEnabledTime !== undefined) registry.ProvisioningEnabledTime = f.ProvisioningEnabledTime.value;
   else defaulted.push('ProvisioningEnabledTime: absent (no timestamp)');
   if (f.ProvisioningMaxMinutes !== undefined) registry.ProvisioningMaxMinutes = f.ProvisioningMaxMinutes.value;
-  else defaulted.push('ProvisioningMaxMinutes: absent, so 2880 minutes (48 hours)');
+  else
+    defaulted.push(
+      `ProvisioningMaxMinutes: absent, so ${DEFAULT_MAX_MINUTES} minutes (${DEFAULT_MAX_MINUTES / 60} hours)`,
+    );
   let version = f.ClientVersion?.value;
   if (version === undefined) {
     version = options.clientVersion ?? DEFAULT_CLIENT.version;

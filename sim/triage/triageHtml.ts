@@ -3,8 +3,8 @@
  * (by `exitBy`, the latest exit), and the device table with a filter (a few lines of inline script: a text box and
  * a category list hide the rows that do not match). Nothing is fetched from the network. Pure.
  */
-import { barChart } from '../fleet/svgChart.js';
-import { escapeHtml, htmlPage, table } from '../report/html/page.js';
+import { barChart } from '../html/svgChart.js';
+import { escapeHtml, htmlPage, table } from '../html/page.js';
 import { CATEGORIES } from './categorize.js';
 import { deviceJson } from './formatTriage.js';
 import type { TriageReport } from './triage.js';

@@ -162,139 +162,209 @@ function listsUpTo(points: number, variants: number, upTo: number): number {
 }
 
 export function exploreExhaustive(options: ExhaustiveOptions): ExhaustiveResult {
-  const started = performance.now();
-  const gridMs = options.gridMs ?? DEFAULT_GRID_MS;
-  const variants = variantsOf(options.kinds);
-  const combos = assumptionCombinations(options.assumptions ?? {}, options.allAssumptions === true);
-  const check: CheckOptions = {
-    ...(options.only === undefined ? {} : { only: options.only }),
-    ...(options.force === undefined ? {} : { force: options.force }),
-  };
-  let scenarios = 0;
-  let runs = 0;
-  let distinct = 0;
-  let stoppedAt = null as string | null;
-  let best = null as Counterexample | null;
+  const search = new ExhaustiveSearch(options);
+  search.run();
+  return search.result();
+}
 
-  const stop = (what: string) => {
-    stoppedAt = what;
-  };
-  const overBudget = (where: string): boolean => {
-    if (stoppedAt !== null) return true;
-    if (options.maxStates !== undefined && distinct >= options.maxStates) {
-      stop(`${distinct} distinct states (--max-states ${options.maxStates}), ${where}`);
-    } else if (options.timeBudgetMs !== undefined && performance.now() - started > options.timeBudgetMs) {
-      stop(`the time budget of ${Math.round(options.timeBudgetMs / 1000)} s, ${where}`);
-    }
-    return stoppedAt !== null;
-  };
+/** One root of the search: a base scenario under one combination of assumptions, its grid and the states seen. */
+interface Root {
+  readonly base: Scenario;
+  readonly combo: Partial<Assumptions>;
+  readonly scenario: Scenario;
+  readonly grid: readonly number[];
+  /** Fingerprint -> the fewest inserted events with which it was reached. */
+  readonly seen: Map<number, number>;
+  readonly maxDepth: number;
+}
 
-  roots: for (const base of options.bases) {
-    for (const combo of combos) {
-      const maxDepth = best === null ? options.depth : best.depth - 1;
-      if (maxDepth < 0) break roots;
-      const root: Scenario = { ...base, assumptions: { ...base.assumptions, ...combo } };
-      const grid: number[] = [];
-      for (let t = 0; t <= root.horizonMs; t += gridMs) grid.push(t);
-      const seen = new Map<number, number>();
-      const scenarioOf = (events: readonly Inserted[]): Scenario => ({
-        ...root,
-        events: [...root.events, ...events.map((e) => ({ ...variants[e.variant], atMs: e.atMs }) as ScenarioEvent)],
-      });
-      /** Runs a node's scenario to its horizon and checks it; a violation becomes the counterexample. */
-      const judge = (run: ForkableRun, events: readonly Inserted[]): boolean => {
-        run.runToHorizon();
-        runs++;
-        const scenario = scenarioOf(events);
-        const verified = {
-          scenario,
-          trace: run.trace,
-          state: run.state,
-          eventCount: run.eventCount,
-          snapshots: run.snapshots,
-        };
-        const violations = checkInvariants(verified, check);
-        options.onReport?.(buildReport(verified, violations));
-        if (runs % 500 === 0)
-          options.onProgress?.({ base: base.name, level: events.length, runs, distinctStates: distinct });
-        if (violations.length === 0) return false;
-        best = { scenario, violations, depth: events.length };
-        return true;
-      };
-      const rebuild = (node: Node): ForkableRun => {
-        const run = ForkableRun.start(root, options.faults);
-        node.events.forEach((e, i) =>
-          run.insert({ ...variants[e.variant], atMs: e.atMs } as ScenarioEvent, root.events.length + i),
-        );
-        run.runBefore(node.cutMs);
-        return run;
-      };
+/**
+ * The breadth-first search over every root, with its tallies. Roots are searched in order; once a counterexample
+ * is found, later roots search only shallower (a shorter counterexample is a better one).
+ */
+class ExhaustiveSearch {
+  private readonly options: ExhaustiveOptions;
+  private readonly started = performance.now();
+  private readonly gridMs: number;
+  private readonly variants: EventVariant[];
+  private readonly combos: Partial<Assumptions>[];
+  private readonly check: CheckOptions;
+  private scenarios = 0;
+  private runs = 0;
+  private distinct = 0;
+  private stoppedAt: string | null = null;
+  private best: Counterexample | null = null;
 
-      // Level 0: the base scenario itself.
-      const start = ForkableRun.start(root, options.faults);
-      seen.set(fingerprint(0, start.state, start.pending()), 0);
-      distinct++;
-      scenarios++;
-      if (judge(start.fork(), [])) continue;
-      let frontier: Node[] = [{ events: [], cutMs: 0 }];
-      for (let level = 0; level < maxDepth && frontier.length > 0; level++) {
-        const next: Node[] = [];
-        for (const node of frontier) {
-          const run = rebuild(node);
-          for (let gi = grid.findIndex((t) => t >= node.cutMs); gi >= 0 && gi < grid.length; gi++) {
-            const t = grid[gi] as number;
-            run.runBefore(t);
-            const left = grid.length - gi;
-            if (t > node.cutMs) {
-              const fp = fingerprint(t, run.state, run.pending());
-              const prev = seen.get(fp);
-              if (prev !== undefined && prev <= level) {
-                // The same state at the same instant, expanded already with no more events used.
-                scenarios += listsUpTo(left, variants.length, maxDepth - level);
-                break;
-              }
-              if (prev === undefined) distinct++;
-              seen.set(fp, level);
-            }
-            for (let v = 0; v < variants.length; v++) {
-              const event = { ...variants[v], atMs: t } as ScenarioEvent;
-              const index = root.events.length + level;
-              const fp = fingerprint(t, run.state, run.pending({ event, index }));
-              const prev = seen.get(fp);
-              scenarios++;
-              if (prev !== undefined && prev <= level + 1) {
-                scenarios += listsUpTo(left, variants.length, maxDepth - level - 1);
-                continue;
-              }
-              if (prev === undefined) distinct++;
-              seen.set(fp, level + 1);
-              const events = [...node.events, { atMs: t, variant: v }];
-              const child = run.fork();
-              child.insert(event, index);
-              if (judge(child, events)) continue roots;
-              if (level + 1 < maxDepth) next.push({ events, cutMs: t });
-              if (overBudget(`at depth ${level + 1} of ${base.name}${describeCombo(combo)}`)) break roots;
-            }
-          }
-        }
-        frontier = next;
+  constructor(options: ExhaustiveOptions) {
+    this.options = options;
+    this.gridMs = options.gridMs ?? DEFAULT_GRID_MS;
+    this.variants = variantsOf(options.kinds);
+    this.combos = assumptionCombinations(options.assumptions ?? {}, options.allAssumptions === true);
+    this.check = {
+      ...(options.only === undefined ? {} : { only: options.only }),
+      ...(options.force === undefined ? {} : { force: options.force }),
+    };
+  }
+
+  run(): void {
+    for (const base of this.options.bases) {
+      for (const combo of this.combos) {
+        const maxDepth = this.best === null ? this.options.depth : this.best.depth - 1;
+        if (maxDepth < 0) return;
+        const outcome = this.searchRoot(base, combo, maxDepth);
+        if (outcome === 'stop') return;
+        // A counterexample below the root ends this base's combinations.
+        if (outcome === 'next-base') break;
       }
     }
   }
-  const verdict = best !== null ? 'violated' : stoppedAt !== null ? 'incomplete' : 'holds';
-  return {
-    verdict,
-    depth: options.depth,
-    scenarios,
-    runs,
-    distinctStates: distinct,
-    roots: options.bases.length * combos.length,
-    gridMs,
-    variants: variants.length,
-    stoppedAt,
-    counterexample: best,
-    elapsedMs: performance.now() - started,
-  };
+
+  result(): ExhaustiveResult {
+    const verdict = this.best !== null ? 'violated' : this.stoppedAt !== null ? 'incomplete' : 'holds';
+    return {
+      verdict,
+      depth: this.options.depth,
+      scenarios: this.scenarios,
+      runs: this.runs,
+      distinctStates: this.distinct,
+      roots: this.options.bases.length * this.combos.length,
+      gridMs: this.gridMs,
+      variants: this.variants.length,
+      stoppedAt: this.stoppedAt,
+      counterexample: this.best,
+      elapsedMs: performance.now() - this.started,
+    };
+  }
+
+  /** Level 0 (the root itself), then each level's frontier expanded into the next. */
+  private searchRoot(
+    base: Scenario,
+    combo: Partial<Assumptions>,
+    maxDepth: number,
+  ): 'next-combo' | 'next-base' | 'stop' {
+    const scenario: Scenario = { ...base, assumptions: { ...base.assumptions, ...combo } };
+    const grid: number[] = [];
+    for (let t = 0; t <= scenario.horizonMs; t += this.gridMs) grid.push(t);
+    const r: Root = { base, combo, scenario, grid, seen: new Map<number, number>(), maxDepth };
+    const start = ForkableRun.start(scenario, this.options.faults);
+    r.seen.set(fingerprint(0, start.state, start.pending()), 0);
+    this.distinct++;
+    this.scenarios++;
+    if (this.judge(r, start.fork(), [])) return 'next-combo';
+    let frontier: Node[] = [{ events: [], cutMs: 0 }];
+    for (let level = 0; level < maxDepth && frontier.length > 0; level++) {
+      const next: Node[] = [];
+      for (const node of frontier) {
+        const outcome = this.expand(r, node, level, next);
+        if (outcome !== 'go') return outcome;
+      }
+      frontier = next;
+    }
+    return 'next-combo';
+  }
+
+  /**
+   * Inserts one more event after `node`'s cut, at each grid point and in each variant, skipping states already
+   * expanded with no more events used; children that may go deeper join `next`.
+   */
+  private expand(r: Root, node: Node, level: number, next: Node[]): 'go' | 'next-base' | 'stop' {
+    const { grid, seen, maxDepth, scenario: root } = r;
+    const variants = this.variants;
+    const run = this.rebuild(r, node);
+    for (let gi = grid.findIndex((t) => t >= node.cutMs); gi >= 0 && gi < grid.length; gi++) {
+      const t = grid[gi] as number;
+      run.runBefore(t);
+      const left = grid.length - gi;
+      if (t > node.cutMs) {
+        const fp = fingerprint(t, run.state, run.pending());
+        const prev = seen.get(fp);
+        if (prev !== undefined && prev <= level) {
+          // The same state at the same instant, expanded already with no more events used.
+          this.scenarios += listsUpTo(left, variants.length, maxDepth - level);
+          break;
+        }
+        if (prev === undefined) this.distinct++;
+        seen.set(fp, level);
+      }
+      for (let v = 0; v < variants.length; v++) {
+        const event = { ...variants[v], atMs: t } as ScenarioEvent;
+        const index = root.events.length + level;
+        const fp = fingerprint(t, run.state, run.pending({ event, index }));
+        const prev = seen.get(fp);
+        this.scenarios++;
+        if (prev !== undefined && prev <= level + 1) {
+          this.scenarios += listsUpTo(left, variants.length, maxDepth - level - 1);
+          continue;
+        }
+        if (prev === undefined) this.distinct++;
+        seen.set(fp, level + 1);
+        const events = [...node.events, { atMs: t, variant: v }];
+        const child = run.fork();
+        child.insert(event, index);
+        if (this.judge(r, child, events)) return 'next-base';
+        if (level + 1 < maxDepth) next.push({ events, cutMs: t });
+        if (this.overBudget(`at depth ${level + 1} of ${r.base.name}${describeCombo(r.combo)}`)) return 'stop';
+      }
+    }
+    return 'go';
+  }
+
+  private scenarioOf(r: Root, events: readonly Inserted[]): Scenario {
+    return {
+      ...r.scenario,
+      events: [
+        ...r.scenario.events,
+        ...events.map((e) => ({ ...this.variants[e.variant], atMs: e.atMs }) as ScenarioEvent),
+      ],
+    };
+  }
+
+  /** Runs a node's scenario to its horizon and checks it; a violation becomes the counterexample. */
+  private judge(r: Root, run: ForkableRun, events: readonly Inserted[]): boolean {
+    run.runToHorizon();
+    this.runs++;
+    const scenario = this.scenarioOf(r, events);
+    const verified = {
+      scenario,
+      trace: run.trace,
+      state: run.state,
+      eventCount: run.eventCount,
+      snapshots: run.snapshots,
+    };
+    const violations = checkInvariants(verified, this.check);
+    this.options.onReport?.(buildReport(verified, violations));
+    if (this.runs % 500 === 0)
+      this.options.onProgress?.({
+        base: r.base.name,
+        level: events.length,
+        runs: this.runs,
+        distinctStates: this.distinct,
+      });
+    if (violations.length === 0) return false;
+    this.best = { scenario, violations, depth: events.length };
+    return true;
+  }
+
+  /** A run of the root with the node's events inserted, up to just before its cut. */
+  private rebuild(r: Root, node: Node): ForkableRun {
+    const run = ForkableRun.start(r.scenario, this.options.faults);
+    node.events.forEach((e, i) =>
+      run.insert({ ...this.variants[e.variant], atMs: e.atMs } as ScenarioEvent, r.scenario.events.length + i),
+    );
+    run.runBefore(node.cutMs);
+    return run;
+  }
+
+  private overBudget(where: string): boolean {
+    if (this.stoppedAt !== null) return true;
+    const { maxStates, timeBudgetMs } = this.options;
+    if (maxStates !== undefined && this.distinct >= maxStates) {
+      this.stoppedAt = `${this.distinct} distinct states (--max-states ${maxStates}), ${where}`;
+    } else if (timeBudgetMs !== undefined && performance.now() - this.started > timeBudgetMs) {
+      this.stoppedAt = `the time budget of ${Math.round(timeBudgetMs / 1000)} s, ${where}`;
+    }
+    return this.stoppedAt !== null;
+  }
 }
 
 function describeCombo(combo: Partial<Assumptions>): string {

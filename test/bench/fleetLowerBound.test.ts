@@ -6,8 +6,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { drawClient, fleetLowerBound, Sfc32 } from '../../sim/bench/fleetLowerBound.js';
-import { clientScenario, phaseOf } from '../../sim/fleet/clientScenario.js';
-import { parseFleet } from '../../sim/fleet/loadFleet.js';
+import { clientScenario, phaseOf } from '../../sim/fleet/simulate/clientScenario.js';
+import { parseFleet } from '../../sim/fleet/load/loadFleet.js';
 
 const dir = join(import.meta.dirname, '../../scenarios/fleets');
 const fleets = readdirSync(dir)

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, scenarioFile, tempDir } from './harness.js';
+import { cli, reportSetFiles, scenarioFile, tempDir } from './harness.js';
 
 const VALID = `name: tiny
 horizon: 3h
@@ -43,7 +43,7 @@ describe('provsim run', () => {
     expect(r.out).toContain('ENTER provisioning mode (task sequence start)');
     expect(r.out).toContain('EXIT provisioning mode: ts-success');
     expect(r.out).toContain('assumptions: setRestartsService=true checkLoop=flow');
-    expect(readdirSync(out).sort()).toEqual(['index.html', 'tiny.html', 'tiny.json', 'tiny.md']);
+    expect(readdirSync(out).sort()).toEqual(reportSetFiles('tiny'));
     const report = JSON.parse(readFileSync(join(out, 'tiny.json'), 'utf8'));
     expect(report.provisioning.intervals).toEqual([
       { enteredAtMs: 600000, exitedAtMs: 4200000, exitReason: 'ts-success', enteredBy: 'task-sequence' },

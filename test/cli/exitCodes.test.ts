@@ -119,7 +119,7 @@ describe('exit 2: bad input, bad usage, an output that cannot be written', () =>
     writeFileSync(files[1] as string, text.slice(0, text.length / 2));
     const r = provsim('merge', ...files, '--out', join(out, 'merged'));
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/shard-2-of-2\.fleet\.json: not a fleet report \(invalid JSON/);
+    expect(r.err).toMatch(/shard-2-of-2\.fleet\.json: not a shard report \(invalid JSON/);
     expect(r.err).not.toMatch(noStack);
     expect(existsSync(join(out, 'merged'))).toBe(false);
   });

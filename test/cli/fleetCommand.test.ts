@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../sim/cli/main.js';
-import { outcomeFromReport } from '../../sim/fleet/ClientOutcome.js';
-import { clientScenario } from '../../sim/fleet/clientScenario.js';
-import { parseFleet } from '../../sim/fleet/loadFleet.js';
-import { simulateClient } from '../../sim/fleet/simulateClient.js';
+import { outcomeFromReport } from '../../sim/fleet/simulate/ClientOutcome.js';
+import { clientScenario } from '../../sim/fleet/simulate/clientScenario.js';
+import { parseFleet } from '../../sim/fleet/load/loadFleet.js';
+import { simulateClient } from '../../sim/fleet/simulate/simulateClient.js';
 import type { Report } from '../../sim/report/Report.js';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -45,7 +45,7 @@ describe('provsim fleet', () => {
     const json = JSON.parse(readFileSync(join(out, 'upgrade-wave.fleet.json'), 'utf8')) as { clients: number };
     expect(json.clients).toBe(1500);
     const html = readFileSync(join(out, 'upgrade-wave.fleet.html'), 'utf8');
-    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toMatch(/^<!doctype html>/i);
     expect(html).toContain('<svg class="chart"');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   });
@@ -179,7 +179,7 @@ describe('provsim tune', () => {
 
 describe('the built provsim fleet', () => {
   const bin = join(root, 'bin/provsim.js');
-  const built = existsSync(join(root, 'dist/fleet/fleetWorker.js'));
+  const built = existsSync(join(root, 'dist/fleet/run/fleetWorker.js'));
 
   it('is built with its worker (npm test builds it first)', () => {
     expect(built).toBe(true);

@@ -28,3 +28,9 @@ export function scenarioFile(text: string, name = 'scenario.yaml', dir = tempDir
   writeFileSync(path, text);
   return path;
 }
+
+/** The files of `run`'s report set for scenarios `names` (each's HTML, JSON and Markdown, the index, the manifest). */
+export function reportSetFiles(...names: string[]): string[] {
+  const reports = names.flatMap((n) => [`${n}.html`, `${n}.json`, `${n}.md`]);
+  return ['.provsim-report-set.json', 'index.html', ...reports].sort();
+}

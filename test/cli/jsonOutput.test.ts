@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { scenarioFile, tempDir } from './harness.js';
+import { reportSetFiles, scenarioFile, tempDir } from './harness.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const SCHEMAS = join(ROOT, 'docs/schemas');
@@ -82,7 +82,7 @@ describe('--format json', () => {
     const r = json('replay', 0, 'replay', 'test/import/fixtures/cut-mid-step-smsts.log', '--out', out);
     expect(r.answer).toMatchObject({ inProvisioningMode: true, leaveReason: 'timeout' });
     const name = (r.report as { scenario: { name: string } }).scenario.name;
-    expect(readdirSync(out).sort()).toEqual(['index.html', `${name}.html`, `${name}.json`, `${name}.md`].sort());
+    expect(readdirSync(out).sort()).toEqual(reportSetFiles(name));
     expect(JSON.parse(readFileSync(join(out, `${name}.json`), 'utf8'))).toEqual(r.report);
   });
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { provsim } from './edges/builtCli.js';
-import { cli, scenarioFile, tempDir } from './harness.js';
+import { cli, reportSetFiles, scenarioFile, tempDir } from './harness.js';
 
 const TINY = `name: tiny
 horizon: 3h
@@ -43,7 +43,7 @@ describe('provsim run: HTML, index, trace, markdown', () => {
     const out = join(tempDir(), 'reports');
     const r = await cli('run', scenarioFile(TINY), '--out', out);
     expect(r.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['index.html', 'tiny.html', 'tiny.json', 'tiny.md']);
+    expect(readdirSync(out).sort()).toEqual(reportSetFiles('tiny'));
     expect(readFileSync(join(out, 'tiny.html'), 'utf8')).toMatch(/<figure id="overview"><svg/);
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('<a href="tiny.html">tiny</a>');
   });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseFleet } from '../../sim/fleet/loadFleet.js';
+import { parseFleet } from '../../sim/fleet/load/loadFleet.js';
 import { remediateHtml } from '../../sim/remediate/formatRemediate.js';
 import { runRemediate } from '../../sim/remediate/runRemediate.js';
 import { parseStrategy, type Strategy } from '../../sim/remediate/Strategy.js';

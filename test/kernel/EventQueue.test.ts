@@ -112,4 +112,14 @@ describe('EventQueue', () => {
     expect(q.cancel(-1)).toBe(false);
     expect(q.cancel(0.5)).toBe(false);
   });
+
+  it('refuses a handle it never gave: a slot not yet used, or a used slot with another sequence number', () => {
+    const q = new EventQueue<string>();
+    const h = q.push(10, 0, 'x'); // slot 0, sequence 0
+    expect(q.cancel(h + 1)).toBe(false); // slot 1, never used
+    expect(q.payloadOf(h + 1)).toBeUndefined();
+    expect(q.cancel(h + 2 ** 22)).toBe(false); // slot 0, sequence 1
+    expect(q.size).toBe(1);
+    expect(q.pop()?.payload).toBe('x');
+  });
 });

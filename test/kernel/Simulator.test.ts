@@ -1,7 +1,7 @@
 import { test as fcTest } from '@fast-check/vitest';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventLimitError, Simulator } from '../../sim/kernel/Simulator.js';
+import { DEFAULT_MAX_EVENTS, EventLimitError, RunawayError, Simulator } from '../../sim/kernel/Simulator.js';
 
 describe('Simulator', () => {
   fcTest.prop([fc.array(fc.integer({ min: 0, max: 1000 }), { maxLength: 100 }), fc.integer({ min: 0, max: 1000 })])(
@@ -105,5 +105,64 @@ describe('Simulator', () => {
       at = now;
     });
     expect(at).toBe(tenYears);
+  });
+});
+
+describe('Simulator budgets and look-ups', () => {
+  const runaway = (options: { maxEvents: number }) => {
+    const sim = new Simulator<string>(options);
+    let handled = 0;
+    sim.schedule(0, 0, 'tick');
+    let error: unknown;
+    try {
+      // A tick every millisecond from 0: the limit is reached at time `limit`, well before this horizon.
+      sim.runUntil(2 * sim.eventLimit, (_, now) => {
+        handled++;
+        sim.schedule(now + 1, 0, 'tick');
+      });
+    } catch (e) {
+      error = e;
+    }
+    return { sim, handled, error };
+  };
+
+  it('fires exactly maxEvents events, then stops at the next one with the whole message', () => {
+    const { sim, handled, error } = runaway({ maxEvents: 100 });
+    expect(handled).toBe(100);
+    expect(sim.eventCount).toBe(100);
+    expect(error).toBeInstanceOf(EventLimitError);
+    expect(error).toBeInstanceOf(RunawayError);
+    expect(error).toMatchObject({
+      name: 'EventLimitError',
+      limit: 100,
+      atMs: 100,
+      message:
+        'Aborting after 100 events at simulation time 100 ms, assuming a runaway scenario (an interval too short ' +
+        'for the horizon, or a repeat storm); raise the limit with --max-events.',
+    });
+  });
+
+  it('takes DEFAULT_MAX_EVENTS as its limit when given none', () => {
+    // (Running 500,000 events here would cost every kernel mutant of `npm run mutate` seconds.)
+    expect(new Simulator<string>().eventLimit).toBe(DEFAULT_MAX_EVENTS);
+    expect(new Simulator<string>({}).eventLimit).toBe(DEFAULT_MAX_EVENTS);
+    expect(new Simulator<string>({ maxEvents: 7 }).eventLimit).toBe(7);
+  });
+
+  it('names a runaway error by its class', () => {
+    expect(new RunawayError('too many', 5, 7)).toMatchObject({
+      name: 'RunawayError',
+      message: 'too many',
+      limit: 5,
+      atMs: 7,
+    });
+  });
+
+  it("tells a pending timer's time, priority and payload, and nothing once it has fired", () => {
+    const sim = new Simulator<string>();
+    const h = sim.schedule(30, 4, 'x');
+    expect([sim.timeOf(h), sim.priorityOf(h), sim.payloadOf(h)]).toEqual([30, 4, 'x']);
+    sim.runUntil(30, () => {});
+    expect([sim.timeOf(h), sim.priorityOf(h), sim.payloadOf(h)]).toEqual([NaN, NaN, undefined]);
   });
 });

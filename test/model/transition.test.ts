@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runModel } from '../../sim/model/runModel.js';
-import type { ModelFaults } from '../../sim/model/transition.js';
+import { initialState, type ModelFaults } from '../../sim/model/transition.js';
 import type { TraceEntry } from '../../sim/model/types.js';
 import { buildReport, type Report } from '../../sim/report/Report.js';
 import { createScenario, type ScenarioOptions } from '../../sim/scenario/createScenario.js';
@@ -130,6 +130,9 @@ describe('an in-place upgrade that succeeds', () => {
     expect(at(r, 'service-start')).toEqual([0, 105 * M, 107 * M, 137 * M + 10 * S]);
     expect(at(r, 'device-down')).toEqual([105 * M]);
     expect(at(r, 'ts-step-start')).toEqual([10 * M, 30 * M, 107 * M]);
+    // The restart that the entry at 30m began is cancelled by the disable: its start never comes (not even to be
+    // refused).
+    expect(r.trace.filter((e) => e.type === 'ignored')).toEqual([]);
   });
 
   it('processes the deployment right after the exit', () => {
@@ -224,6 +227,9 @@ describe('interruptions', () => {
     });
     expect(r.taskSequence).toMatchObject({ outcome: 'abandoned', abandonedAtMs: 40 * M });
     expect(r.trace.filter((e) => e.type === 'ignored').map((e) => e.atMs)).toEqual([50 * M]);
+    expect(r.trace.filter((e) => e.type === 'ts-abandoned')).toEqual([
+      { atMs: 40 * M, type: 'ts-abandoned', cause: 'ts-crash', stepIndex: 1 },
+    ]);
   });
 
   it('starts a sequence due while the device is off at the end of the boot', () => {
@@ -461,6 +467,12 @@ describe('the ordering of simultaneous events', () => {
     // CcmExec starts at 0: ticks at 1h, 2h, ...
     const r = simulate({ horizonMs: 3 * H, events: [{ type: 'deployment', atMs: 2 * H, name: 'D' }] });
     expect(r.deployments[0]?.processedAtMs).toBe(2 * H);
+    expect(r.trace.filter((e) => e.type === 'policy-retrieval').map((e) => [e.atMs, e.cause, e.processed])).toEqual([
+      [0, 'service-start', []],
+      [H, 'tick', []],
+      [2 * H, 'tick', ['D']],
+      [3 * H, 'tick', []],
+    ]);
   });
 
   it('skips the policy tick that falls at the instant of the timeout', () => {
@@ -638,6 +650,11 @@ describe('CcmExec and the task-sequence steps', () => {
       [24 * H, 24 * 3600],
       [25 * H, 25 * 3600],
     ]);
+    // The step end finds CcmExec auto already: it changes no startup type.
+    expect(entries(r, 'startup-type').map((e) => [e.atMs, e.startup, e.cause])).toEqual([
+      [0, 'disabled', 'task-sequence step'],
+      [24 * H, 'auto', 'ccmeval'],
+    ]);
     expect(kinds(r)).toEqual([]);
   });
 });
@@ -712,6 +729,24 @@ describe('the check loop after an exit', () => {
       [4 * H, 3600],
       [5 * H, 7200],
       [6 * H, 10800],
+    ]);
+  });
+
+  it('keeps the next check where it is on a re-entry while the loop runs under continuous', () => {
+    // setRestartsService false, checkLoop continuous. $true at 30m: loop, first check at 1h30m. $true again at 1h
+    // (timestamp reset to 1h): the loop goes on, no new one; checks at 1h30m and 2h30m (elapsed 30m and 1h30m).
+    const r = simulate({
+      horizonMs: 3 * H,
+      assumptions: { setRestartsService: false, checkLoop: 'continuous' },
+      events: [
+        { type: 'admin-wmi', atMs: 30 * M, enable: true },
+        { type: 'admin-wmi', atMs: H, enable: true },
+      ],
+    });
+    expect(entries(r, 'check-loop').map((e) => [e.atMs, e.action, e.firstAtMs])).toEqual([[30 * M, 'start', 90 * M]]);
+    expect(r.checks.map((c) => [c.atMs, c.elapsedSeconds])).toEqual([
+      [90 * M, 1800],
+      [150 * M, 5400],
     ]);
   });
 });
@@ -1173,7 +1208,9 @@ describe('SetClientProvisioningMode while CcmExec is stopped (assumption wmiWhil
     const r = stopped('fails');
     expect(r.provisioning.intervals).toEqual([]);
     expect(r.final.registry.ProvisioningMode).toBe('false');
-    expect(r.trace.filter((e) => e.type === 'ignored' && e.what === 'SetClientProvisioningMode')).toHaveLength(1);
+    expect(
+      r.trace.filter((e) => e.type === 'ignored').map((e) => [e.atMs, e.what, 'reason' in e ? e.reason : null]),
+    ).toEqual([[H, 'SetClientProvisioningMode', 'CcmExec is not running (wmiWhileStopped: fails)']]);
   });
 
   it('works the same either way while CcmExec runs', () => {
@@ -1185,5 +1222,307 @@ describe('SetClientProvisioningMode while CcmExec is stopped (assumption wmiWhil
       });
     expect(running('fails').trace).toEqual(running('works').trace);
     expect(running('fails').provisioning.intervals).toHaveLength(1);
+  });
+});
+
+describe('the state the model starts from', () => {
+  it('starts from the defaults: device on or off as configured, nothing running, nothing raised', () => {
+    const off = initialState(createScenario({ client: { poweredOn: false } }));
+    expect(off).toStrictEqual({
+      device: 'off',
+      environment: 'os',
+      registry: { ProvisioningMode: 'false', SystemTaskExcludes: '' },
+      service: { startup: 'auto', status: 'stopped', maxMinutesAtStart: 2880 },
+      effectiveMode: false,
+      checkLoopActive: false,
+      clockOffsetMs: 0,
+      lastEntryMs: null,
+      taskSequence: {
+        status: 'none',
+        stepIndex: 0,
+        inStep: false,
+        awaitingBoot: false,
+        holdsDisabled: false,
+        entered: false,
+        startedAtMs: null,
+        endedAtMs: null,
+      },
+      deployments: [],
+      raised: { clientDisabled: false, noTimestamp: false, inconsistent: false, exceeded: false },
+    });
+    expect(initialState(createScenario()).device).toBe('on');
+  });
+
+  it('is on after the boot of a device off at time 0, and starts no disabled CcmExec then', () => {
+    const run = runModel(createScenario({ horizonMs: H, client: { poweredOn: false, startup: 'disabled' } }));
+    expect(run.state.device).toBe('on');
+    expect(run.trace.filter((e) => e.type === 'ignored' || e.type === 'service-start')).toEqual([]);
+  });
+
+  it('records the timestamp a client preset in provisioning mode was entered with', () => {
+    const r = simulate({
+      horizonMs: H,
+      client: { registry: { ProvisioningMode: 'true', ProvisioningEnabledTime: START_S - 60 } },
+    });
+    expect(entries(r, 'provisioning-enter').map((e) => [e.atMs, e.cause, e.newInterval, e.timestampSeconds])).toEqual([
+      [0, 'initial', true, START_S - 60],
+    ]);
+  });
+});
+
+describe('deleted registry values', () => {
+  it('reads a deleted SystemTaskExcludes as empty: no inconsistency at the next start', () => {
+    const r = simulate({
+      horizonMs: H,
+      events: [
+        { type: 'registry-delete', atMs: 10 * M, name: 'SystemTaskExcludes' },
+        { type: 'service-restart', atMs: 20 * M },
+      ],
+    });
+    expect(r.hazards).toEqual([]);
+    expect(Object.keys(r.final.registry)).toEqual(['ProvisioningMode']);
+  });
+
+  it('reads a deleted ProvisioningMode as "" in the inconsistent-registry hazard', () => {
+    // Entered at 0 (back at 10s), the sequence crashed at 10m; ProvisioningMode deleted at 20m; the restart at 30m
+    // brings CcmExec back at 30m10s out of the mode, with the five tasks still excluded.
+    const r = simulate({
+      horizonMs: H,
+      taskSequence: { startAtMs: 0, steps: [{ name: 'Upgrade', durationMs: H }] },
+      events: [
+        crash(10 * M),
+        { type: 'registry-delete', atMs: 20 * M, name: 'ProvisioningMode' },
+        { type: 'service-restart', atMs: 30 * M },
+      ],
+    });
+    expect(r.provisioning.intervals).toEqual([
+      { enteredAtMs: 0, exitedAtMs: 30 * M + 10 * S, exitReason: 'registry-edit', enteredBy: 'task-sequence' },
+    ]);
+    expect(r.hazards.map((h) => [h.kind, h.atMs, h.detail])).toEqual([
+      [
+        'inconsistent-registry',
+        30 * M + 10 * S,
+        'ProvisioningMode is "" but SystemTaskExcludes still holds "SchedulerStartup;SchedulerShutdown;SchedulerLogon;SchedulerLogoff;ClientRegistrationStartup"',
+      ],
+    ]);
+  });
+});
+
+describe('scripted events at the instant of a timer', () => {
+  // Preset in the mode, stamped at the start, max 60m: checks at 0, 1h, 2h; the one at 2h expires.
+  const preset = {
+    registry: { ProvisioningMode: 'true', ProvisioningEnabledTime: START_S, ProvisioningMaxMinutes: 60 },
+  };
+
+  it('moves the wall clock before a check at the same instant', () => {
+    // A jump of +30m at 1h: the check at 1h reads elapsed 5400 > 3600 and expires.
+    const r = simulate({ horizonMs: 3 * H, client: preset, events: [{ type: 'clock-jump', atMs: H, byMs: 30 * M }] });
+    expect(r.checks.map((c) => [c.atMs, c.elapsedSeconds, c.expired])).toEqual([
+      [0, 0, false],
+      [H, 5400, true],
+    ]);
+  });
+
+  it('deletes a registry value before a CcmExec start at the same instant', () => {
+    // Restart at 30m; ProvisioningMode deleted at 30m10s, the instant CcmExec comes back: it reads no mode.
+    const r = simulate({
+      horizonMs: H,
+      client: preset,
+      events: [
+        { type: 'service-restart', atMs: 30 * M },
+        { type: 'registry-delete', atMs: 30 * M + 10 * S, name: 'ProvisioningMode' },
+      ],
+    });
+    expect(r.provisioning.intervals).toEqual([
+      { enteredAtMs: 0, exitedAtMs: 30 * M + 10 * S, exitReason: 'registry-edit', enteredBy: 'initial' },
+    ]);
+  });
+});
+
+describe('the timeout without setRestartsService', () => {
+  it('still restarts CcmExec: the timeout always does', () => {
+    const r = simulate({
+      horizonMs: 3 * H,
+      assumptions: { setRestartsService: false },
+      client: { registry: { ProvisioningMode: 'true', ProvisioningEnabledTime: START_S, ProvisioningMaxMinutes: 60 } },
+    });
+    expect(stops(r)).toEqual([[2 * H, 'timeout', 2 * H + 10 * S]]);
+  });
+});
+
+describe('the check loop under checkLoop: continuous', () => {
+  const continuous = { setRestartsService: false, checkLoop: 'continuous' } as const;
+  const preset = { registry: { ProvisioningMode: 'true', ProvisioningEnabledTime: START_S } };
+
+  it('begins no second loop on a re-entry while the loop CcmExec began at its start runs', () => {
+    // Loop from 0 (checks at 0, 1h, 2h); $true at 30m moves the timestamp to 30m but begins nothing.
+    const r = simulate({
+      horizonMs: 2 * H,
+      assumptions: continuous,
+      client: preset,
+      events: [{ type: 'admin-wmi', atMs: 30 * M, enable: true }],
+    });
+    expect(entries(r, 'check-loop').map((e) => [e.atMs, e.action, e.firstAtMs])).toEqual([[0, 'start', 0]]);
+    expect(r.checks.map((c) => [c.atMs, c.elapsedSeconds])).toEqual([
+      [0, 0],
+      [H, 1800],
+      [2 * H, 5400],
+    ]);
+  });
+
+  it('ends the loop at a CcmExec stop, so a later entry begins one; a stop cancels its check too', () => {
+    // Loop from 0. $false at 20m (no restart). Restart at 30m: the stop ends the loop and cancels the check due at
+    // 1h; back at 30m10s out of the mode. $true at 40m: a loop, first check at 1h40m. Restart at 50m: the stop
+    // cancels that check; back at 50m10s in the mode: a loop with a check at once (elapsed 610), then 1h50m10s.
+    const r = simulate({
+      horizonMs: 2 * H,
+      assumptions: continuous,
+      client: preset,
+      events: [
+        { type: 'admin-wmi', atMs: 20 * M, enable: false },
+        { type: 'service-restart', atMs: 30 * M },
+        { type: 'admin-wmi', atMs: 40 * M, enable: true },
+        { type: 'service-restart', atMs: 50 * M },
+      ],
+    });
+    expect(entries(r, 'check-loop').map((e) => [e.atMs, e.action, e.firstAtMs])).toEqual([
+      [0, 'start', 0],
+      [40 * M, 'start', 100 * M],
+      [50 * M + 10 * S, 'start', 50 * M + 10 * S],
+    ]);
+    expect(r.checks.map((c) => [c.atMs, c.elapsedSeconds])).toEqual([
+      [0, 0],
+      [50 * M + 10 * S, 610],
+      [110 * M + 10 * S, 4210],
+    ]);
+  });
+});
+
+describe('the exceeded-timeout bound under maxMinutesRead: service-start', () => {
+  it('moves when a CcmExec start reads a new ProvisioningMaxMinutes', () => {
+    // $true at 0: back at 10s with max 2880 (bound 49h). The clock is set back 10h at 30m, so checks see a negative
+    // elapsed time. Max set to 60 at 1h is not read until the restart at 2h: back at 2h0m10s with max 60, the bound
+    // (60m + 60m after the entry) has passed: flagged at once. The checks (every hour from 2h0m10s) expire when
+    // elapsed = t - 10h is more than 3600 s: at 11h0m10s.
+    const r = simulate({
+      horizonMs: 12 * H,
+      assumptions: { maxMinutesRead: 'service-start' },
+      events: [
+        { type: 'admin-wmi', atMs: 0, enable: true },
+        { type: 'clock-jump', atMs: 30 * M, byMs: -10 * H },
+        { type: 'registry-set', atMs: H, name: 'ProvisioningMaxMinutes', value: 60 },
+        { type: 'service-restart', atMs: 2 * H },
+      ],
+    });
+    expect(r.hazards.map((h) => [h.kind, h.atMs])).toEqual([['exceeded-timeout', 2 * H + 10 * S]]);
+    expect(r.provisioning.intervals).toEqual([
+      { enteredAtMs: 0, exitedAtMs: 11 * H + 10 * S, exitReason: 'timeout', enteredBy: 'manual' },
+    ]);
+  });
+});
+
+describe('interruptions and the end of the sequence', () => {
+  it('drops the end of a step that would have come during the outage', () => {
+    // One 0-30m, Two 30m-1h30m; power lost at 1h20m for 30m, boot 2m: up at 1h52m; Two again until 2h52m, Three
+    // until 3h02m.
+    const r = simulate({
+      horizonMs: 4 * H,
+      taskSequence: {
+        startAtMs: 0,
+        steps: [
+          { name: 'One', durationMs: 30 * M },
+          { name: 'Two', durationMs: 60 * M },
+          { name: 'Three', durationMs: 10 * M },
+        ],
+      },
+      events: [powerLoss(80 * M, 30 * M)],
+    });
+    expect(entries(r, 'ts-step-start').map((e) => [e.atMs, e.name, e.resumed])).toEqual([
+      [0, 'One', false],
+      [30 * M, 'Two', false],
+      [112 * M, 'Two', true],
+      [172 * M, 'Three', false],
+    ]);
+    expect(at(r, 'ts-step-end')).toEqual([30 * M, 172 * M, 182 * M]);
+  });
+
+  it('resumes nothing after a boot that follows the end of the sequence', () => {
+    const r = simulate({
+      horizonMs: 2 * H,
+      taskSequence: { startAtMs: 0, steps: [{ name: 'A', durationMs: 10 * M }] },
+      events: [powerLoss(H, 5 * M)],
+    });
+    expect(at(r, 'ts-step-start')).toEqual([0]);
+    expect(r.taskSequence).toMatchObject({ outcome: 'success', endedAtMs: 10 * M });
+  });
+
+  it('raises client-disabled once for a client configured disabled, whether or not a sequence runs', () => {
+    const r = simulate({
+      horizonMs: 2 * H,
+      client: { startup: 'disabled' },
+      taskSequence: { startAtMs: 30 * M, steps: [{ name: 'Apps', durationMs: 30 * M }] },
+    });
+    expect(r.hazards.map((h) => [h.kind, h.atMs])).toEqual([['client-disabled', 0]]);
+  });
+});
+
+describe('timers that a stop or an exit cancels (the events a run fires)', () => {
+  // Few timers: policy every 100h, no ccmeval. Each test counts the events the kernel fires, by hand.
+  const quiet = { policyIntervalMs: 100 * H, ccmeval: { enabled: false } };
+  const count = (options: ScenarioOptions) => simulate({ horizonMs: 3 * H, ...options }).eventCount;
+
+  it('cancels the exceeded-timeout watchdog at an exit', () => {
+    // init, $true at 10m (watchdog due at 10m + 1m + 60m + 1 ms), $false at 20m: 3 events.
+    const options = {
+      client: { ...quiet, registry: { ProvisioningMaxMinutes: 1 } },
+      assumptions: { setRestartsService: false },
+    };
+    expect(
+      count({
+        ...options,
+        events: [
+          { type: 'admin-wmi', atMs: 10 * M, enable: true },
+          { type: 'admin-wmi', atMs: 20 * M, enable: false },
+        ],
+      }),
+    ).toBe(3);
+    // init, $true at 10m, "false" written at 15m, restart at 20m, start at 20m10s out of the mode: 5 events.
+    expect(
+      count({
+        ...options,
+        events: [
+          { type: 'admin-wmi', atMs: 10 * M, enable: true },
+          { type: 'registry-set', atMs: 15 * M, name: 'ProvisioningMode', value: 'false' },
+          { type: 'service-restart', atMs: 20 * M },
+        ],
+      }),
+    ).toBe(5);
+  });
+
+  it('cancels the policy timer when CcmExec stops', () => {
+    // Policy every hour: init, power lost at 30m for 2h, the end of the boot at 2h32m (the next tick at 3h32m): 3
+    // events. The tick due at 1h, while CcmExec is stopped, never comes.
+    expect(count({ client: { ccmeval: { enabled: false } }, events: [powerLoss(30 * M, 2 * H)] })).toBe(3);
+  });
+
+  it('cancels a restart under way when the device goes down or ccmeval starts CcmExec first', () => {
+    // init, restart at 30m, power lost at 30m5s with no downtime and a 1 s boot (up at 30m6s): 4 events; the start
+    // due at 30m10s never comes.
+    expect(
+      count({
+        client: { ...quiet, bootTimeMs: S },
+        events: [{ type: 'service-restart', atMs: 30 * M }, powerLoss(30 * M + 5 * S, 0)],
+      }),
+    ).toBe(4);
+    // init, restart at 30m, ccmeval at 30m5s starts CcmExec: 3 events.
+    expect(
+      count({
+        client: quiet,
+        events: [
+          { type: 'service-restart', atMs: 30 * M },
+          { type: 'ccmeval', atMs: 30 * M + 5 * S },
+        ],
+      }),
+    ).toBe(3);
   });
 });

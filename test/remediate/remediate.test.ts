@@ -7,10 +7,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type ClientOutcome, outcomeFromReport } from '../../sim/fleet/ClientOutcome.js';
-import type { Fleet } from '../../sim/fleet/Fleet.js';
-import { parseFleet } from '../../sim/fleet/loadFleet.js';
-import { fastPathOf, simulateClient } from '../../sim/fleet/simulateClient.js';
+import { type ClientOutcome, outcomeFromReport } from '../../sim/fleet/simulate/ClientOutcome.js';
+import type { Fleet } from '../../sim/fleet/load/Fleet.js';
+import { parseFleet } from '../../sim/fleet/load/loadFleet.js';
+import { fastPathOf, simulateClient } from '../../sim/fleet/simulate/simulateClient.js';
 import { runModel } from '../../sim/model/runModel.js';
 import { hasTimeout } from '../../sim/model/transition.js';
 import {

@@ -5,7 +5,7 @@
  */
 import { formatClock } from '../../time/Duration.js';
 import type { Comparison, Variant } from '../compare.js';
-import { escapeHtml as h, htmlPage, table } from './page.js';
+import { escapeHtml as h, htmlPage, table } from '../../html/page.js';
 import { renderSvg } from './renderSvg.js';
 import { timelineChartSpec } from './timelineChart.js';
 import { CHART_WIDTH } from './formatHtml.js';

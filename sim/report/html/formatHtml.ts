@@ -20,7 +20,7 @@ import {
   type Timeline,
   timelineOf,
 } from '../timelineOf.js';
-import { escapeHtml, htmlPage, table } from './page.js';
+import { escapeHtml, htmlPage, table } from '../../html/page.js';
 import { DEADLINE_COLOR, MARK_COLORS, PROVISIONING_SHADE, STATE_COLORS } from './palette.js';
 import { renderSvg } from './renderSvg.js';
 import { type ChartOptions, timelineChartSpec, windowText } from './timelineChart.js';

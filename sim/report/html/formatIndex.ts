@@ -5,7 +5,7 @@
 import { formatHours } from '../../time/Duration.js';
 import { expectationsText, hazardKindsOf, outcomeOf } from '../outcome.js';
 import type { Report } from '../Report.js';
-import { escapeHtml as h, htmlPage, table } from './page.js';
+import { escapeHtml as h, htmlPage, table } from '../../html/page.js';
 
 export interface IndexEntry {
   readonly report: Report;

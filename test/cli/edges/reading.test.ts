@@ -3,7 +3,7 @@
  * YAML trap, numbers past 2^53 refused, and the wall clock kept inside the years the registry and the logs express.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { expectOneLineError, provsim, tempDir, VALID, writeFile } from './builtCli.js';
@@ -34,6 +34,46 @@ describe('only regular files are read', () => {
     const file = writeFile(dir, `huge-${command}.yaml`, `name: huge\ndescription: "${'x'.repeat(limit)}"\n`);
     const r = provsim([command, file, '--out', tempDir()]);
     expectOneLineError(r, new RegExp(`huge-${command}\\.yaml: \\d+ bytes, more than the 1 MiB allowed for a ${noun}`));
+  });
+});
+
+describe('every command that reads a file checks it first', () => {
+  const huge = (name: string): string => {
+    const file = writeFile(tempDir(), name, '');
+    truncateSync(file, 64 * 1024 * 1024 + 1);
+    return file;
+  };
+  const tooLarge = (name: string, noun: string) =>
+    new RegExp(`${name.replace('.', '\\.')}: 67108865 bytes, more than the 64 MiB allowed for an? ${noun}`);
+
+  test.each([
+    ['merge', 'shard report', 'x.fleet.json', []],
+    ['triage', 'inventory export', 'export.csv', ['--as-of', '2026-03-04T09:00:00Z']],
+  ])('%s refuses a file over its 64 MiB limit without reading it', (command, noun, name, extra) => {
+    expectOneLineError(provsim([command, huge(name), ...extra]), tooLarge(name, noun));
+  });
+
+  test('import refuses a log over its 64 MiB limit (a line per log, then that nothing usable remains)', () => {
+    const r = provsim(['import', huge('smsts.log')]);
+    expect(r.code).toBe(2);
+    const lines = r.err.trimEnd().split('\n');
+    expect(lines[0]).toMatch(tooLarge('smsts.log', 'log file'));
+    expect(lines.slice(1)).toStrictEqual(['provsim: nothing usable remains: none of the files could be read']);
+  });
+
+  test('triage refuses a FIFO among its exports, and a device', () => {
+    const folder = join(dir, 'exports-with-fifo');
+    mkdirSync(folder);
+    execFileSync('mkfifo', [join(folder, 'x.csv')]);
+    const asOf = ['--as-of', '2026-03-04T09:00:00Z'];
+    expectOneLineError(
+      provsim(['triage', folder, ...asOf], { timeoutMs: 20_000 }),
+      /x\.csv: a named pipe \(FIFO\), not a regular file; give an inventory export/,
+    );
+    expectOneLineError(
+      provsim(['triage', '/dev/zero', ...asOf], { timeoutMs: 20_000 }),
+      /\/dev\/zero: a character device, not a regular file/,
+    );
   });
 });
 

@@ -2,11 +2,36 @@
  * Runaway runs stop on a budget that bounds memory as well as events, with the same one-line message under a
  * 1 GiB heap; large inputs are refused before they are expanded, each limit named in the message.
  */
-import { describe, test } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, test } from 'vitest';
 import { expectOneLineError, provsim, tempDir, writeFile } from './builtCli.js';
 
 const dir = tempDir();
 const SMALL_HEAP = { NODE_OPTIONS: '--max-old-space-size=1024' };
+
+/**
+ * Runs the built command under a 1 GiB heap with a probe preloaded (`--import`) that writes the process's peak
+ * resident set size (`process.resourceUsage().maxRSS`, in KiB) to a file as it exits; returns the outcome and
+ * the peak in bytes (null when the process died before it could write it, as after V8's out-of-memory abort).
+ */
+function withPeakRss(args: readonly string[]): { r: ReturnType<typeof provsim>; peakBytes: number | null } {
+  const probe = writeFile(
+    tempDir(),
+    'rss-probe.mjs',
+    "import { writeFileSync } from 'node:fs';\n" +
+      "process.on('exit', () => writeFileSync(process.env.PROVSIM_RSS_FILE, String(process.resourceUsage().maxRSS)));\n",
+  );
+  const rssFile = join(tempDir(), 'max-rss');
+  const r = provsim(args, {
+    env: {
+      NODE_OPTIONS: `--max-old-space-size=1024 --import=${pathToFileURL(probe).href}`,
+      PROVSIM_RSS_FILE: rssFile,
+    },
+  });
+  return { r, peakBytes: existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) * 1024 : null };
+}
 
 describe('runaway runs', () => {
   test('a 1 ms check interval over a year stops on the trace budget under a 1 GiB heap', () => {
@@ -21,6 +46,19 @@ describe('runaway runs', () => {
       r,
       /ms-checks\.yaml: Aborting at simulation time \d+ ms after keeping 250000 trace entries in memory.*--max-trace/,
     );
+  });
+
+  test('the default budget stops a runaway scenario with its peak resident memory under 1 GiB', () => {
+    const file = writeFile(
+      dir,
+      'rss.yaml',
+      'name: rss\nhorizon: 365d\nclient:\n  checkInterval: 1ms\n  registry: { ProvisioningMaxMinutes: 4294967295 }\nevents:\n  - { at: 1m, type: admin-wmi, enable: true }\n',
+    );
+    const { r, peakBytes } = withPeakRss(['run', file, '--out', tempDir()]);
+    expectOneLineError(r, /rss\.yaml: Aborting at simulation time \d+ ms after keeping 250000 trace entries/);
+    expect(peakBytes).not.toBeNull();
+    expect(peakBytes as number).toBeGreaterThan(0);
+    expect(peakBytes as number).toBeLessThan(1024 ** 3);
   });
 
   test('a thousand-year horizon stops on the budget too', () => {

@@ -4,7 +4,7 @@
  * closed or failing standard output ends the process without a stack trace.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { BIN, expectOneLineError, provsim, tempDir, VALID, writeFile } from './builtCli.js';
@@ -44,12 +44,21 @@ describe('output paths are checked before anything runs', () => {
     expectOneLineError(provsim(['check', scenario, '--junit', dir]), /--junit .*: a folder, where a file is needed/);
   });
 
-  test('fleet, tune and merge check --out too', () => {
+  test('fleet, tune, remediate and triage check --out too', () => {
     const fleet = writeFile(dir, 'f.fleet.yaml', 'name: f\nclients: 5\nhorizon: 2d\n');
     expectOneLineError(provsim(['fleet', fleet, '--out', '/dev/null']), /--out \/dev\/null: a device, where a folder/);
     expectOneLineError(
       provsim(['tune', fleet, '--max-minutes', '60', '--out', file]),
       /a file, where a folder is needed/,
+    );
+    expectOneLineError(
+      provsim(['remediate', fleet, '--strategy', 'wait', '--out', '/proc/x']),
+      /--out \/proc\/x: \/proc is on the proc pseudo-filesystem/,
+    );
+    const exported = writeFile(dir, 'export.csv', 'ComputerName,ProvisioningMode\nPC1,true\n');
+    expectOneLineError(
+      provsim(['triage', exported, '--as-of', '2026-03-04T09:00:00Z', '--out', file]),
+      /--out .*a-file: a file, where a folder is needed/,
     );
   });
 });
@@ -145,5 +154,52 @@ describe('a report set is all or nothing', () => {
     const r = provsim(['run', scenario, '--out', out]);
     expectOneLineError(r, /cannot write .*edge-valid\.html: a folder is in the way/);
     expect(readdirSync(out).sort()).toStrictEqual(['edge-valid.html', 'keep.txt']);
+  });
+});
+
+describe('a report set replaces the earlier one in its folder', () => {
+  const other = writeFile(dir, 'other.yaml', VALID.replace('edge-valid', 'other-scenario'));
+
+  test('a later run leaves no report of the earlier set mixed in, and keeps what provsim did not write', () => {
+    const out = join(tempDir(), 'reports');
+    expect(provsim(['run', other, '--logs', '--trace', '--out', out]).code).toBe(0);
+    expect(readdirSync(out)).toContain('other-scenario.json');
+    writeFileSync(join(out, 'README.md'), 'mine');
+    expect(provsim(['run', scenario, '--out', out]).code).toBe(0);
+    expect(readdirSync(out).sort()).toStrictEqual([
+      '.provsim-report-set.json',
+      'README.md',
+      'edge-valid.html',
+      'edge-valid.json',
+      'edge-valid.md',
+      'index.html',
+    ]);
+    const manifest = JSON.parse(readFileSync(join(out, '.provsim-report-set.json'), 'utf8')) as { files: string[] };
+    expect(manifest.files).toStrictEqual(['edge-valid.html', 'edge-valid.json', 'edge-valid.md', 'index.html']);
+  });
+
+  test('replay --out replaces the set too; a failed run leaves the earlier set whole', () => {
+    const out = join(tempDir(), 'reports');
+    expect(provsim(['run', other, '--out', out]).code).toBe(0);
+    const before = readdirSync(out).sort();
+    const bad = writeFile(dir, 'bad.yaml', 'name: Bad Name\n');
+    expect(provsim(['run', other, bad, '--out', out]).code).toBe(2);
+    expect(readdirSync(out).sort()).toStrictEqual(before);
+    expect(provsim(['replay', aLog, '--out', out]).code).toBe(0);
+    expect(readdirSync(out).some((f) => f.startsWith('other-scenario'))).toBe(false);
+    expect(readdirSync(out)).toContain('index.html');
+  });
+
+  test('a manifest never makes provsim remove a file outside the folder or one it did not list', () => {
+    const root = tempDir();
+    const out = join(root, 'reports');
+    mkdirSync(out);
+    writeFileSync(join(root, 'precious.txt'), 'x');
+    writeFileSync(join(out, 'mine.txt'), 'x');
+    const manifest = { kind: 'provsim-report-set', files: ['../precious.txt', `${root}/precious.txt`, 'gone.json'] };
+    writeFileSync(join(out, '.provsim-report-set.json'), JSON.stringify(manifest));
+    expect(provsim(['run', scenario, '--out', out]).code).toBe(0);
+    expect(existsSync(join(root, 'precious.txt'))).toBe(true);
+    expect(existsSync(join(out, 'mine.txt'))).toBe(true);
   });
 });

@@ -1,0 +1,31 @@
+/**
+ * `provsim merge` at the edge: reads the shard files (regular files within the shard size limit, UTF-8 JSON) and
+ * hands them to `sim/shard`, which verifies each and the set; any refusal is an `InputError`: one line naming the
+ * file, exit 2, nothing written.
+ */
+import { mergeShards, type Merged, ShardError, type ShardFile } from '../shard/mergeShards.js';
+import { InputError } from './InputError.js';
+import { readInputText } from './readInput.js';
+
+function readShardFile(file: string): ShardFile {
+  const text = readInputText(file, 'shard');
+  try {
+    return { file, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    const where = /at position \d+/.exec((error as Error).message)?.[0];
+    throw new InputError(
+      `${file}: not a shard report (invalid JSON${where === undefined ? '' : ` ${where}`}: truncated or edited?)`,
+    );
+  }
+}
+
+/** The verified, merged report of the shard files. */
+export function mergeShardFiles(files: readonly string[]): Merged {
+  const shards = files.map(readShardFile);
+  try {
+    return mergeShards(shards);
+  } catch (error) {
+    if (error instanceof ShardError) throw new InputError(error.message);
+    throw error;
+  }
+}

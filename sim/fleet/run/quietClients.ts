@@ -1,0 +1,130 @@
+/**
+ * The quiet clients of a fleet drawn straight into numbers: the closed form of `simulateClient.ts` for the clients
+ * `clientScenario` would make quiet (not stuck from before, no task sequence starting within the horizon), with no
+ * `Scenario`, no event list and no per-client list of publications, added to the summary as it goes. A fleet's
+ * publications are the same for every client up to its phase, so they are listed once per fleet; the draws come
+ * from one reseeded generator (`Sfc32`, the bits of `createRandom`), the outages go to buffers reused from client to
+ * client. Every other client gets `false` from `tryAdd` and takes the general path (`clientScenario`,
+ * `simulateClient`).
+ *
+ * This mirrors `clientScenario` draw for draw and shares `closedForm`'s core (`quietRetrievals`, `Retrievals`); `test/fleet/run/quietClients.test.ts`
+ * holds its summaries to those of the general path, client by client, on every bundled fleet.
+ */
+import type { Fleet, Interruptions } from '../load/Fleet.js';
+import { fleetPublications, type FleetSummary } from '../summary/FleetSummary.js';
+import { taskSequenceFor } from '../simulate/clientScenario.js';
+import { clientSeed, fmix32, pickIndex, sampleDuration, Sfc32 } from '../simulate/sample.js';
+import { ccmevalRuns, quietRetrievals, Retrievals } from '../simulate/simulateClient.js';
+
+const HOUR = 3_600_000;
+
+/** Rounds down to whole seconds (as `clientScenario`). */
+const seconds = (ms: number): number => Math.floor(ms / 1000) * 1000;
+
+export class QuietClients {
+  private readonly rng = new Sfc32();
+  /** The fleet's publications (fleet time) in the order the model processes them, and their deployment entries. */
+  private readonly pubAt: Float64Array;
+  private readonly pubEntry: Int32Array;
+  /** Each outage's start and its downtime (client time), for the client at hand. */
+  private outageAt = new Float64Array(64);
+  private outageDown = new Float64Array(64);
+  private readonly retrievals = new Retrievals();
+  /** Each publication's wait, for the client at hand. */
+  private readonly waits: Float64Array;
+
+  constructor(readonly fleet: Fleet) {
+    const pubs = fleetPublications(fleet);
+    this.pubAt = Float64Array.from(pubs, (p) => p.at);
+    this.pubEntry = Int32Array.from(pubs, (p) => p.entry);
+    this.waits = new Float64Array(pubs.length);
+  }
+
+  /** Adds client `index` to `summary` if it is quiet, and says whether it did. */
+  tryAdd(index: number, summary: FleetSummary): boolean {
+    const { fleet, rng } = this;
+    const c = fleet.client;
+    const H = fleet.horizonMs;
+    const seed = clientSeed(fleet.seed, index);
+    // The client's own stream, as clientScenario draws it.
+    rng.seed(seed);
+    const phase = seconds(rng.nextFloat() * c.policyIntervalMs);
+    const release = pickIndex(fleet.releases, rng);
+    const max = pickIndex(fleet.maxMinutes, rng);
+    const ccmevalFirst = seconds(rng.nextFloat() * c.ccmeval.everyMs);
+    if (fleet.initiallyStuck !== null && rng.nextFloat() < fleet.initiallyStuck.share) return false;
+    const kind = taskSequenceFor(fleet, rng.nextFloat());
+    if (kind !== null) {
+      // The task sequence's stream: its start is its first draw.
+      rng.seed(fmix32(seed ^ 0x1b873593));
+      const to = kind.startWindow.toMs ?? H;
+      if (seconds(kind.startWindow.fromMs + rng.nextFloat() * (to - kind.startWindow.fromMs)) <= H) return false;
+    }
+    const count = this.drawOutages(seed, phase);
+    // closedForm (simulateClient.ts) on numbers: its events are init, the publications, the outages, boots and
+    // policy ticks, and the ccmeval runs.
+    const horizonMs = H + phase;
+    this.retrievals.reset();
+    const outages = { atMs: this.outageAt, downtimeMs: this.outageDown, count };
+    const eventCount =
+      1 +
+      this.pubAt.length +
+      quietRetrievals(outages, horizonMs, c, this.retrievals) +
+      ccmevalRuns(c.ccmeval, ccmevalFirst, horizonMs);
+    summary.addQuiet(release, max, eventCount);
+    this.retrievals.waitsInto(this.pubAt, phase, this.waits);
+    this.addWaits(summary);
+    return true;
+  }
+
+  /** The interruptions' stream, as `drawInterruptions` draws it, into the outage buffers; returns their number. */
+  private drawOutages(seed: number, phase: number): number {
+    const { fleet, rng } = this;
+    const power = fleet.powerLoss?.perHour ?? 0;
+    const total = power + (fleet.reboot?.perHour ?? 0);
+    if (total <= 0) return 0;
+    rng.seed(fmix32(seed ^ 0xcc9e2d51));
+    const meanMs = HOUR / total;
+    let n = 0;
+    for (let t = -Math.log(1 - rng.nextFloat()) * meanMs; t < fleet.horizonMs;) {
+      const spec = (rng.nextFloat() * total < power ? fleet.powerLoss : fleet.reboot) as Interruptions;
+      const downtimeMs = sampleDuration(spec.downtime, rng);
+      rng.nextFloat(); // unrecoverable: a power loss and a restart are alike to a quiet client
+      if (n === this.outageAt.length) this.growOutages();
+      this.outageAt[n] = seconds(t) + phase;
+      this.outageDown[n] = downtimeMs;
+      n++;
+      t += -Math.log(1 - rng.nextFloat()) * meanMs;
+    }
+    return n;
+  }
+
+  private growOutages(): void {
+    const at = new Float64Array(this.outageAt.length * 2);
+    const down = new Float64Array(this.outageAt.length * 2);
+    at.set(this.outageAt);
+    down.set(this.outageDown);
+    this.outageAt = at;
+    this.outageDown = down;
+  }
+
+  /** Adds each publication's wait to its deployment's latency, equal waits of a deployment in a row at once. */
+  private addWaits(summary: FleetSummary): void {
+    const { waits, pubEntry } = this;
+    let entry = -1;
+    let wait = Number.NaN;
+    let times = 0;
+    for (let k = 0; k < waits.length; k++) {
+      const w = waits[k] as number;
+      const e = pubEntry[k] as number;
+      if (e === entry && (w === wait || (Number.isNaN(w) && Number.isNaN(wait)))) times++;
+      else {
+        if (times > 0) summary.addLatency(entry, Number.isNaN(wait) ? null : wait, times);
+        entry = e;
+        wait = w;
+        times = 1;
+      }
+    }
+    if (times > 0) summary.addLatency(entry, Number.isNaN(wait) ? null : wait, times);
+  }
+}
