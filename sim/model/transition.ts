@@ -549,7 +549,7 @@ class Step {
     s.registry.ProvisioningMode = 'true';
     s.registry.SystemTaskExcludes = PROVISIONING_EXCLUDES;
     s.effectiveMode = true;
-    s.raised.inconsistent = false;
+    // (The registry is consistent again: `monitor` ends the inconsistent-registry episode after this transition.)
     // 2. [fr][en] `enter-timestamp-from-1902`, `reentry-resets-timestamp`: the timestamp, Unix seconds, UTC, reset
     //    at every entry.
     let timestampSeconds: number | null = null;
@@ -659,24 +659,22 @@ class Step {
     return maxMinutesInForce(this.s, this.config.assumptions) * 60_000 + this.config.client.checkIntervalMs;
   }
 
+  /**
+   * The watchdog fires only past its bound, in the mode, with no flag raised: it is scheduled only then, cancelled at
+   * every exit, and scheduled again at every entry and at every change of the bound (never before the bound).
+   */
   private watchdog(): void {
-    const s = this.s;
-    if (!s.effectiveMode || s.lastEntryMs === null || s.raised.exceeded) return;
-    if (this.now - s.lastEntryMs > this.exceededBoundMs()) {
-      s.raised.exceeded = true;
-      this.hazard(
-        'exceeded-timeout',
-        `in provisioning mode for more than ProvisioningMaxMinutes (${maxMinutesInForce(s, this.config.assumptions)}) + checkInterval since the last entry`,
-      );
-    } else {
-      this.scheduleWatchdog();
-    }
+    this.s.raised.exceeded = true;
+    this.hazard(
+      'exceeded-timeout',
+      `in provisioning mode for more than ProvisioningMaxMinutes (${maxMinutesInForce(this.s, this.config.assumptions)}) + checkInterval since the last entry`,
+    );
   }
 
   // -- policy --------------------------------------------------------------------------------------------------
 
+  /** A tick of the policy timer, which runs while CcmExec runs (every stop cancels it). */
   private policyTick(): void {
-    if (this.s.service.status !== 'running') return;
     this.schedule('policy', this.now + this.config.client.policyIntervalMs, Priority.policy, { type: 'policy-tick' });
     // [fr][en] `tick-skipped-in-mode`: in provisioning mode "the client doesn't process policy from the site";
     // [spec] `tick-retrieves-policy` out of it.
@@ -684,11 +682,14 @@ class Step {
     else this.retrievePolicy('tick');
   }
 
-  /** [spec] `deployment-processed-once`: each deployment published at or before now is processed, exactly once. */
+  /**
+   * [spec] `deployment-processed-once`: each deployment published at or before now is processed, exactly once (a
+   * deployment joins the state at its publication, so every one in it is published).
+   */
   private retrievePolicy(cause: 'service-start' | 'exit' | 'tick'): void {
     const processed: string[] = [];
     for (const d of this.s.deployments) {
-      if (d.processedAtMs === null && d.publishedAtMs <= this.now) {
+      if (d.processedAtMs === null) {
         d.processedAtMs = this.now;
         processed.push(d.name);
       }
@@ -920,8 +921,9 @@ class Step {
   monitor(): void {
     const s = this.s;
     const ts = s.taskSequence;
-    // [spec] `hazard-client-disabled`: CcmExec disabled while no task-sequence step holds it disabled.
-    const disabled = s.service.startup === 'disabled' && !(ts.status === 'running' && ts.holdsDisabled);
+    // [spec] `hazard-client-disabled`: CcmExec disabled while no task-sequence step holds it disabled (a step holds
+    // it only while the sequence runs: an end or an abandon lets go).
+    const disabled = s.service.startup === 'disabled' && !ts.holdsDisabled;
     if (disabled && !s.raised.clientDisabled) {
       this.hazard(
         'client-disabled',

@@ -100,3 +100,65 @@ describe('health-script', () => {
     expect(healthy.hazards).toEqual([]);
   });
 });
+
+describe('health-script in the trace', () => {
+  const runs = (o: ScenarioOptions) =>
+    runModel(createScenario(o))
+      .trace.filter((e) => e.type === 'health-script' || e.type === 'registry-edit')
+      .map((e) => ({ ...e }));
+
+  it('says why the script did nothing, or that it acted, and writes "false"', () => {
+    // Power lost at 10m for 30m (up at 42m): the script at 20m finds the device off. Then: a window run with no
+    // timestamp, one within the window, a force run that acts, and a run on a client already out.
+    expect(
+      runs({
+        horizonMs: 3 * H,
+        client: stuck(null),
+        events: [
+          { type: 'power-loss', atMs: 10 * M, downtimeMs: 30 * M, recoverable: true },
+          script(20 * M, 'force'),
+          script(H, 'window'),
+          script(H + M, 'registry-only'),
+          script(2 * H, 'force'),
+        ],
+      }),
+    ).toEqual([
+      { atMs: 20 * M, type: 'health-script', action: 'force', acted: false, reason: 'the device is off' },
+      {
+        atMs: H,
+        type: 'health-script',
+        action: 'window',
+        acted: false,
+        reason: 'no ProvisioningEnabledTime: the window cannot be checked',
+      },
+      {
+        atMs: H + M,
+        type: 'health-script',
+        action: 'registry-only',
+        acted: true,
+        reason: 'the registry says provisioning mode',
+      },
+      { atMs: H + M, type: 'registry-edit', name: 'ProvisioningMode', value: 'false' },
+      {
+        atMs: 2 * H,
+        type: 'health-script',
+        action: 'force',
+        acted: false,
+        reason: 'the registry does not say provisioning mode',
+      },
+    ]);
+  });
+
+  it('does nothing in Windows PE, where the installed OS is not running', () => {
+    const trace = runs({ horizonMs: 2 * H, client: { ...stuck(H), startsIn: 'winpe' }, events: [script(H, 'force')] });
+    expect(trace).toEqual([
+      {
+        atMs: H,
+        type: 'health-script',
+        action: 'force',
+        acted: false,
+        reason: "the device runs Windows PE, where the installed OS's client does not exist",
+      },
+    ]);
+  });
+});

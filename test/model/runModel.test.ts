@@ -3,7 +3,8 @@
  * defaults as in transition.test.ts (start 2026-01-01, boot 2m, service restart 10s).
  */
 import { describe, expect, it } from 'vitest';
-import { ModelRunner, runModel } from '../../sim/model/runModel.js';
+import { RunawayError } from '../../sim/kernel/index.js';
+import { ModelRunner, runModel, TraceLimitError } from '../../sim/model/runModel.js';
 import { createScenario } from '../../sim/scenario/createScenario.js';
 
 const S = 1000;
@@ -66,5 +67,32 @@ describe('runModel', () => {
     expect(runner.eventCount).toBeGreaterThan(0);
     const result = runner.finish();
     expect(result.state.taskSequence.startedAtMs).toBe(H);
+  });
+});
+
+describe('the trace budget', () => {
+  it('keeps maxTraceEntries entries and stops at the next one, naming the limit', () => {
+    const scenario = createScenario({ horizonMs: 3 * H });
+    const n = runModel(scenario).trace.length;
+    expect(runModel(scenario, { maxTraceEntries: n }).trace).toHaveLength(n);
+    const last = runModel(scenario).trace.at(-1)?.atMs;
+    const stop = () => runModel(scenario, { maxTraceEntries: n - 1 });
+    expect(stop).toThrow(TraceLimitError);
+    expect(stop).toThrow(RunawayError);
+    let error: unknown;
+    try {
+      stop();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({
+      name: 'TraceLimitError',
+      limit: n - 1,
+      atMs: last,
+      message:
+        `Aborting at simulation time ${last} ms after keeping ${n - 1} trace entries in memory, assuming a runaway ` +
+        'scenario (an interval too short for the horizon, or a repeat storm); raise the limit with --max-trace.',
+    });
+    expect(new TraceLimitError(5, 7, 'state snapshots').message).toMatch(/after keeping 5 state snapshots in memory/);
   });
 });

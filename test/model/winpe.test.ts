@@ -54,9 +54,10 @@ function wipeAndLoad(events: ScenarioEvent[] = [], steps = WIPE_AND_LOAD): Repor
 }
 
 describe('a wipe-and-load that succeeds (winpe-restart-target, winpe-no-client)', () => {
-  const r = wipeAndLoad();
+  const run = (): Report => wipeAndLoad();
 
   it('enters at the client install step and leaves at the end in the installed OS', () => {
+    const r = run();
     expect(r.provisioning.intervals).toEqual([
       { enteredAtMs: 38 * M, exitedAtMs: 2 * H + 5 * M, exitReason: 'ts-success', enteredBy: 'task-sequence-step' },
     ]);
@@ -65,6 +66,7 @@ describe('a wipe-and-load that succeeds (winpe-restart-target, winpe-no-client)'
   });
 
   it('runs no CcmExec from the restart into Windows PE until the OS boots', () => {
+    const r = run();
     // 0: at boot; 55m: the OS boot; 2h05m10s: after the exit's restart.
     expect(at(r, 'service-start')).toEqual([0, 55 * M, 2 * H + 5 * M + 10 * S]);
     expect(at(r, 'service-stop')).toEqual([6 * M, 2 * H + 5 * M]);
@@ -79,6 +81,7 @@ describe('a wipe-and-load that succeeds (winpe-restart-target, winpe-no-client)'
   });
 
   it('retrieves no policy in Windows PE: the deployment waits for the exit', () => {
+    const r = run();
     // Retrievals: 0 (CcmExec start); the policy timer stops with CcmExec at 6m, before its first tick; in the OS
     // from 55m CcmExec is in provisioning mode (ticks skipped); the exit's restart retrieves at 2h05m10s.
     expect(r.deployments[0]?.processedAtMs).toBe(2 * H + 5 * M + 10 * S);
@@ -90,14 +93,16 @@ describe('a power loss in Windows PE before the client is installed (winpe-inter
   // Power lost at 20m in "Apply operating system", 5m down: Windows PE boots again, up at 27m, and the step resumes
   // from its start: 27m-47m; drivers 47m-55m; Setup 55m-1h10m (enters at 55m), the OS is up at 1h12m; apps
   // 1h12m-1h52m; updates 1h52m-2h22m: exit at 2h22m.
-  const r = wipeAndLoad([
-    { type: 'power-loss', atMs: 20 * M, downtimeMs: 5 * M, recoverable: true },
-    { type: 'ccmeval', atMs: 30 * M },
-    { type: 'admin-wmi', atMs: 31 * M, enable: false },
-    { type: 'service-restart', atMs: 32 * M },
-  ]);
+  const run = (): Report =>
+    wipeAndLoad([
+      { type: 'power-loss', atMs: 20 * M, downtimeMs: 5 * M, recoverable: true },
+      { type: 'ccmeval', atMs: 30 * M },
+      { type: 'admin-wmi', atMs: 31 * M, enable: false },
+      { type: 'service-restart', atMs: 32 * M },
+    ]);
 
   it('boots Windows PE again and resumes the interrupted step there', () => {
+    const r = run();
     // `resumed` marks a step started when a boot ends (after each planned restart, and after the power loss).
     expect(at(r, 'device-up')).toEqual([8 * M, 27 * M, 72 * M]);
     expect(
@@ -115,6 +120,7 @@ describe('a power loss in Windows PE before the client is installed (winpe-inter
   });
 
   it('runs nothing of the client until the OS boots', () => {
+    const r = run();
     expect(at(r, 'service-start')).toEqual([0, 72 * M, 142 * M + 10 * S]);
     expect(at(r, 'check')[0]).toBe(72 * M);
     const ignored = r.trace.filter((e) => e.type === 'ignored').map((e) => [e.atMs, e.type === 'ignored' && e.what]);
@@ -126,6 +132,7 @@ describe('a power loss in Windows PE before the client is installed (winpe-inter
   });
 
   it('enters at the client install step and leaves at the end in the OS', () => {
+    const r = run();
     expect(r.provisioning.intervals).toEqual([
       { enteredAtMs: 55 * M, exitedAtMs: 142 * M, exitReason: 'ts-success', enteredBy: 'task-sequence-step' },
     ]);
@@ -241,5 +248,54 @@ describe('a device that starts in Windows PE (winpe-starts-in, winpe-client-abse
     expect(at(r, 'device-up')).toEqual([12 * M]);
     expect(at(r, 'service-start')).toEqual([]);
     expect(at(r, 'environment')).toEqual([0]);
+  });
+});
+
+describe('Windows PE in the trace', () => {
+  const environments = (r: Report) =>
+    r.trace.filter((e) => e.type === 'environment').map((e) => ({ ...e }) as TraceEntry);
+
+  it('records each change of environment with its cause, and no entry for a restart that keeps it', () => {
+    // Starts in Windows PE; A 0-10m restarts into the OS (up at 12m); B 12m-22m restarts into the OS again.
+    const r = simulate({
+      horizonMs: H,
+      client: { startsIn: 'winpe' },
+      taskSequence: {
+        startAtMs: 0,
+        steps: [
+          { name: 'A', durationMs: 10 * M, restart: 'os' },
+          { name: 'B', durationMs: 10 * M, restart: 'os' },
+        ],
+      },
+    });
+    expect(environments(r)).toEqual([
+      { atMs: 0, type: 'environment', environment: 'winpe', cause: 'initial' },
+      { atMs: 10 * M, type: 'environment', environment: 'os', cause: 'planned-restart' },
+    ]);
+  });
+
+  it('leaves a client configured disabled as it is after a disabling step in Windows PE', () => {
+    // Setup (disablesClient) 0-10m in Windows PE changes no startup type, so its end enables nothing.
+    const r = simulate({
+      horizonMs: H,
+      client: { startsIn: 'winpe', startup: 'disabled' },
+      taskSequence: { startAtMs: 0, steps: [{ name: 'Setup', durationMs: 10 * M, disablesClient: true }] },
+    });
+    expect(r.trace.filter((e) => e.type === 'startup-type')).toEqual([]);
+    expect(r.final.service).toEqual({ startup: 'disabled', status: 'stopped' });
+  });
+
+  it('says why a sequence that ended in Windows PE left the client in provisioning mode', () => {
+    const r = simulate({
+      horizonMs: H,
+      client: { startsIn: 'winpe' },
+      taskSequence: { startAtMs: 0, steps: [{ name: 'A', durationMs: 10 * M }] },
+    });
+    expect(r.hazards.filter((h) => h.kind === 'ended-in-winpe').map((h) => [h.atMs, h.detail])).toEqual([
+      [
+        10 * M,
+        "the task sequence ended (success) in Windows PE, where the installed OS's client does not exist; nothing took the client out of provisioning mode",
+      ],
+    ]);
   });
 });
