@@ -1,7 +1,8 @@
 /**
  * Whole `provsim` processes for `npm run bench`, each timed from outside (node's start, module loading and report
  * writing included), the median of several: `provsim --help`, `run` of a year-long stuck scenario (and the size of
- * its reports), `run` over a folder of many scenarios with every report, and `explore`.
+ * its reports), `run` over a folder of many scenarios with every report, and `explore`; the last two with
+ * `--workers 1` and `--workers 2` in alternating processes.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -94,27 +95,47 @@ export interface FolderRun extends ProcessTiming {
   readonly scenariosPerSecond: number;
 }
 
-export function benchFolderRun(count: number, runs: number): FolderRun {
+/** The same command with `--workers 1` and `--workers 2`, in alternating processes. */
+export interface PairedWorkers {
+  readonly one: FolderRun;
+  readonly two: FolderRun;
+  /** How many times faster two threads are than one (medians). */
+  readonly speedup: number;
+}
+
+function paired(command: string, args: readonly string[], count: number, runs: number): PairedWorkers {
+  const one: number[] = [];
+  const two: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    one.push(...timeProvsim([...args, '--workers', '1'], 1).allSeconds);
+    two.push(...timeProvsim([...args, '--workers', '2'], 1).allSeconds);
+  }
+  const of = (seconds: number[], workers: number): FolderRun => ({
+    command: `${command} --workers ${workers}`,
+    allSeconds: seconds,
+    medianSeconds: round2(median(seconds)),
+    scenarios: count,
+    scenariosPerSecond: Math.round(count / median(seconds)),
+  });
+  return { one: of(one, 1), two: of(two, 2), speedup: round2(median(one) / median(two)) };
+}
+
+export function benchFolderRun(count: number, runs: number): PairedWorkers {
   const dir = mkdtempSync(join(tmpdir(), 'provsim-bench-'));
   try {
     scenarioFolder(join(dir, 'in'), count);
-    const timing = timeProvsim(['run', join(dir, 'in'), '--out', join(dir, 'out')], runs);
-    return {
-      ...timing,
-      command: `provsim run FOLDER-OF-${count} --out DIR`,
-      scenarios: count,
-      scenariosPerSecond: Math.round(count / timing.medianSeconds),
-    };
+    const args = ['run', join(dir, 'in'), '--out', join(dir, 'out')];
+    return paired(`provsim run FOLDER-OF-${count} --out DIR`, args, count, runs);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export function benchExplore(count: number, runs: number): FolderRun {
+export function benchExplore(count: number, runs: number): PairedWorkers {
   const dir = mkdtempSync(join(tmpdir(), 'provsim-bench-'));
   try {
-    const timing = timeProvsim(['explore', '--runs', String(count), '--seed', '1', '--out', dir], runs);
-    return { ...timing, scenarios: count, scenariosPerSecond: Math.round(count / timing.medianSeconds) };
+    const args = ['explore', '--runs', String(count), '--seed', '1', '--out', dir];
+    return paired(`provsim explore --runs ${count} --seed 1`, args, count, runs);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

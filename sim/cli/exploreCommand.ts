@@ -213,6 +213,7 @@ function runsOf(args: ExploreArgs): { start: number; runs: number; shard: Explor
       : process.env.PROVSIM_RUNS !== undefined
         ? positiveInteger(process.env.PROVSIM_RUNS, 'PROVSIM_RUNS')
         : 1000;
+  // [provsim] A path with shrink steps (`P:Q`) is refused: explore shrinks with its own shrinker, and prints run numbers.
   let start: number;
   try {
     start = firstRun(args.path);

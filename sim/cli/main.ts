@@ -100,7 +100,7 @@ async function registerCommands(cli: Argv, wanted: CommandGroup | undefined, con
       if (!done.has(entry.group)) register(cli, context);
       done.add(entry.group);
     } else {
-      // Reached only when an option's value names a command before the command itself (`--out fleet run x`).
+      // [provsim] Reached only when an option's value names a command before the command itself (`--out fleet run x`).
       cli.command({
         command: entry.command,
         describe: entry.describe,

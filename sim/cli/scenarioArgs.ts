@@ -78,6 +78,10 @@ export function runAll(scenarios: readonly Scenario[], args: BudgetArgs): Report
   });
 }
 
+/** The last report's JSON text, kept: `run --format json` of one scenario writes it to a file, then prints it. */
+let last: { readonly report: Report; readonly text: string } | null = null;
+
 export function reportJson(report: Report): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  if (last?.report !== report) last = { report, text: `${JSON.stringify(report, null, 2)}\n` };
+  return last.text;
 }

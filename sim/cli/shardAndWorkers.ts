@@ -5,6 +5,7 @@
  * arguments (the commands pass the process's).
  */
 import { availableParallelism, loadavg } from 'node:os';
+import { MAX_SHARDS } from '../shard/shardSet.js';
 import { InputError } from './InputError.js';
 import { parseIntegerOption } from './options.js';
 
@@ -17,8 +18,6 @@ export const SHARD_INDEX_VARIABLES = [
 ] as const;
 /** The shard-count variables, read when `--shards` is not given. */
 export const SHARD_COUNT_VARIABLES = ['BATCH_TASK_COUNT', 'CLOUD_RUN_TASK_COUNT'] as const;
-
-const MAX_SHARDS = 100_000;
 
 export interface Shard {
   /** 1-based, as in `--shard 2/4`. */

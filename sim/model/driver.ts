@@ -14,7 +14,7 @@
 import { Simulator, type SimulatorOptions, type TimerHandle } from '../kernel/index.js';
 import type { ScenarioEvent } from '../scenario/Scenario.js';
 import { isPeriodic, type PeriodicKey, periodicPriority } from './queries.js';
-import { initialState, type ModelConfig, transition } from './transition.js';
+import { initialState, type ModelConfig, transition, transitionInPlace } from './transition.js';
 import {
   type ClientState,
   type ModelEvent,
@@ -84,21 +84,42 @@ export interface DriverHooks {
   readonly onPeriodic?: (key: PeriodicKey, nowMs: number) => boolean;
 }
 
+export interface DriverOptions extends SimulatorOptions {
+  /**
+   * Transitions change the state object itself (`transitionInPlace`) instead of a copy: for an owner that keeps no
+   * earlier state (the fleet's skipping path). `state` is then the same object throughout the run.
+   */
+  readonly inPlace?: boolean;
+}
+
+/** Every timer key, in a fixed order. */
+export const TIMER_KEYS: readonly TimerKey[] = [
+  'boot',
+  'service-start',
+  'ts',
+  'policy',
+  'check',
+  'ccmeval',
+  'watchdog',
+];
+
 export class ModelDriver {
   private readonly sim: Simulator<Payload>;
   private readonly timers = new Map<TimerKey, TimerHandle<Payload>>();
   /** The pending occurrence of each scripted event, by its index. */
   private readonly scripted = new Map<number, TimerHandle<Payload>>();
   private current: ClientState;
+  private readonly step: typeof transition;
 
   constructor(
     readonly config: ModelConfig,
     /** Scripted occurrences after this instant are not scheduled. */
     private readonly horizonMs: number,
     private readonly hooks: DriverHooks,
-    options: SimulatorOptions = {},
+    options: DriverOptions = {},
   ) {
     this.sim = new Simulator<Payload>(options);
+    this.step = options.inPlace === true ? transitionInPlace : transition;
     this.current = initialState(config);
     this.sim.schedule(0, Priority.first, { kind: 'model', key: null, event: { type: 'init' } });
   }
@@ -142,11 +163,6 @@ export class ModelDriver {
     let next = Number.POSITIVE_INFINITY;
     for (const handle of this.scripted.values()) next = Math.min(next, this.sim.timeOf(handle));
     return next;
-  }
-
-  /** The pending timers, as key and due time. */
-  *pendingTimers(): Generator<readonly [TimerKey, number]> {
-    for (const [key, handle] of this.timers) yield [key, this.sim.timeOf(handle)];
   }
 
   /** When timer `key` is due (undefined: not pending). */
@@ -197,7 +213,7 @@ export class ModelDriver {
   }
 
   private apply(event: ModelEvent, nowMs: number): void {
-    const next = transition(this.config, this.current, event, nowMs);
+    const next = this.step(this.config, this.current, event, nowMs);
     this.current = next.state;
     for (const effect of next.effects) {
       const pending = this.timers.get(effect.key);

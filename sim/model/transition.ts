@@ -159,9 +159,32 @@ function cloneState(s: ClientState): ClientState {
 }
 
 export function transition(config: ModelConfig, state: ClientState, event: ModelEvent, nowMs: number): Transition {
+  return step(config, state, cloneState(state), event, nowMs);
+}
+
+/**
+ * `transition` on `state` itself instead of a copy: the same effects and trace, and `state` becomes the new state.
+ * For a driver that keeps no earlier state (the fleet's skipping path), where the copy is most of the cost.
+ */
+export function transitionInPlace(
+  config: ModelConfig,
+  state: ClientState,
+  event: ModelEvent,
+  nowMs: number,
+): Transition {
+  return step(config, state, state, event, nowMs);
+}
+
+function step(
+  config: ModelConfig,
+  state: ClientState,
+  working: ClientState,
+  event: ModelEvent,
+  nowMs: number,
+): Transition {
   // At `init` nothing was in force before: a client preset in provisioning mode starts under its deadline.
   const before = event.type === 'init' ? null : deadlineInForce(state, config.client.version, config.assumptions);
-  const step = new Step(config, cloneState(state), nowMs, before);
+  const step = new Step(config, working, nowMs, before);
   step.handle(event);
   step.monitor();
   step.noteDeadline();

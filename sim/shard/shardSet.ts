@@ -17,6 +17,9 @@ export class ShardError extends Error {
   }
 }
 
+/** The most shards a run is cut into (`--shard I/N`). */
+export const MAX_SHARDS = 100_000;
+
 /** The schema version of the shard reports this provsim writes and reads. */
 export const SHARD_SCHEMA_VERSION = 1;
 
@@ -37,7 +40,13 @@ export interface ShardHeader {
 
 /** A shard header's shape; `extra` adds the fields of one kind. */
 export function shardHeaderShape(extra: Readonly<Record<string, Shape>> = {}): Shape {
-  return object({ index: integer(1), count: integer(1), fromClient: count, toClient: count, ...extra });
+  return object({
+    index: integer(1, MAX_SHARDS),
+    count: integer(1, MAX_SHARDS),
+    fromClient: count,
+    toClient: count,
+    ...extra,
+  });
 }
 
 /** A file and the JSON value read from it. */

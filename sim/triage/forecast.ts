@@ -25,7 +25,7 @@
  * runs show, so the model, not this argument, decides every value (`D` only chooses which phases to run).
  */
 import { runModel, type RunResult } from '../model/runModel.js';
-import { deadlineWallMs, hasTimeout, maxMinutesOf } from '../model/timeout.js';
+import { deadlineWallMs, firstExpiredWallMs, hasTimeout, maxMinutesOf } from '../model/timeout.js';
 import { isRegistryInconsistent, registrySaysProvisioning } from '../model/transition.js';
 import { createScenario, DEFAULT_CLIENT } from '../scenario/createScenario.js';
 import type { Assumptions, Scenario } from '../scenario/Scenario.js';
@@ -70,8 +70,8 @@ export function forecast(snap: DeviceSnapshot, options: ForecastOptions): Foreca
   const timeout = hasTimeout(snap.version);
   const max = maxMinutesOf(snap.registry);
   const deadlineMs = timeout && stamp !== undefined ? deadlineWallMs(stamp, max) : null;
-  // `check-timeout-strictly-more`: elapsed counts whole seconds, so the first check that expires is a second later.
-  const D = deadlineMs === null ? null : deadlineMs + 1000;
+  // `check-timeout-strictly-more`: the first wall-clock instant at which a check finds the timeout expired.
+  const D = timeout && stamp !== undefined ? firstExpiredWallMs(stamp, max) : null;
   const endMs = Math.min(asOfMs + FORECAST_LIMIT_MS, Math.max(asOfMs + 7 * DAY, (D ?? 0) + I + everyMs + DAY));
   const base = { snap, options, endMs };
   let phase: string;

@@ -1,5 +1,6 @@
 /**
- * Every command that reads a file never crashes on any file: random bytes, random YAML, and valid files mutated
+ * Every command that reads a file (`run`, `validate`, `check`, `explore --replay`, `fleet`, `remediate`, `import`,
+ * `replay`, `triage`, `merge`) never crashes on any file: random bytes, random YAML, and valid files mutated
  * (scenarios, fleets, smsts.log, shard reports, triage exports) end in a valid run (exit 0 or 1) or in a clean
  * refusal: exit 2, a first line starting `provsim: ` (one line in all but for a scenario's list of problems, one
  * line per problem), no stack trace, and nothing written where `--out` points. The commands run in this process
@@ -244,6 +245,14 @@ async function validate(content: string | Uint8Array): Promise<void> {
   expectClean(await provsim(['validate', fileOf(content, 'fuzz.yaml')]), null, false);
 }
 
+async function check(content: string | Uint8Array): Promise<void> {
+  expectClean(await provsim(['check', fileOf(content, 'fuzz.yaml'), ...SCENARIO_LIMITS]), null, false);
+}
+
+async function exploreReplay(content: string | Uint8Array): Promise<void> {
+  expectClean(await provsim(['explore', '--replay', fileOf(content, 'fuzz.yaml')]), null, false);
+}
+
 async function fleet(content: string | Uint8Array): Promise<void> {
   const out = outPath();
   const file = fileOf(content, 'fuzz.fleet.yaml');
@@ -301,6 +310,11 @@ describe('scenario files: run and validate', () => {
   fcTest.prop([randomYaml(SCENARIO_KEYS)], options(40))(
     'run and validate take random YAML cleanly',
     both(run, validate),
+  );
+
+  fcTest.prop([fc.oneof(bytes, randomYaml(SCENARIO_KEYS))], options(20))(
+    'check and explore --replay take random bytes and random YAML cleanly',
+    both(check, exploreReplay),
   );
 
   fcTest.prop([scenarioArbitrary({ assumptions: 'any', maxEvents: 8 }), mutations], options(100))(

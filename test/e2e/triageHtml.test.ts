@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseTimeZone, UTC } from '../../sim/report/cmtrace/TimeZone.js';
+import { parseTimeZone, UTC } from '../../sim/time/TimeZone.js';
 import { triage, type TriageReport } from '../../sim/triage/triage.js';
 import { formatTriageHtml } from '../../sim/triage/triageHtml.js';
 import { launchChromium, type OpenedPage, openFile } from './browser.js';

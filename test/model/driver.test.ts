@@ -41,10 +41,7 @@ describe('ModelDriver', () => {
     driver.runUntil(0);
     expect(driver.timerMs('policy')).toBe(H);
     expect(driver.timerMs('check')).toBeUndefined();
-    expect([...driver.pendingTimers()]).toEqual([
-      ['policy', H],
-      ['ccmeval', D],
-    ]);
+    expect(driver.timerMs('ccmeval')).toBe(D);
     driver.runUntil(H);
     expect(driver.nextScriptedMs()).toBe(2 * H);
     driver.runUntil(3 * H);

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scriptedOccurrences } from '../../sim/model/driver.js';
+import { ModelDriver, scriptedOccurrences } from '../../sim/model/driver.js';
 import {
   isPeriodic,
   isRoutineTick,
@@ -17,8 +17,8 @@ import {
 } from '../../sim/model/queries.js';
 import { ModelRunner, runModel } from '../../sim/model/runModel.js';
 import { firstExpiredWallMs } from '../../sim/model/timeout.js';
-import { initialState } from '../../sim/model/transition.js';
-import { type ClientState, Priority } from '../../sim/model/types.js';
+import { finish, initialState } from '../../sim/model/transition.js';
+import { type ClientState, Priority, type TraceEntry } from '../../sim/model/types.js';
 import { createScenario } from '../../sim/scenario/createScenario.js';
 import { parseScenario } from '../../sim/scenario/loadScenario.js';
 import type { Scenario } from '../../sim/scenario/Scenario.js';
@@ -223,5 +223,24 @@ describe('scriptedOccurrences', () => {
     ]);
     const noDeployments = scriptedOccurrences(s.events, s.horizonMs, (e) => e.type !== 'deployment');
     expect(noDeployments.map((o) => o.atMs / H)).toEqual([2, 5, 5, 8]);
+  });
+});
+
+describe('ModelDriver', () => {
+  it("gives runModel's trace and state with transitions in place, on every bundled scenario", () => {
+    const folder = join(import.meta.dirname, '../../scenarios');
+    for (const f of readdirSync(folder).filter((name) => name.endsWith('.yaml'))) {
+      const s = parseScenario(readFileSync(join(folder, f), 'utf8'), f);
+      const trace: TraceEntry[] = [];
+      const driver = new ModelDriver(s, s.horizonMs, { onTransition: (t) => trace.push(...t) }, { inPlace: true });
+      s.events.forEach((event, index) => driver.scheduleScripted(event, index));
+      const first = driver.state;
+      driver.runUntil(s.horizonMs);
+      expect(driver.state).toBe(first);
+      const reference = runModel(s);
+      expect(trace.length, f).toBe(reference.trace.length - finish(reference.state, s.horizonMs).length);
+      expect(trace, f).toEqual(reference.trace.slice(0, trace.length));
+      expect(driver.state, f).toEqual(reference.state);
+    }
   });
 });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { CATEGORIES } from '../../sim/triage/categorize.js';
 import { triage } from '../../sim/triage/triage.js';
-import { parseTimeZone, UTC } from '../../sim/report/cmtrace/TimeZone.js';
+import { parseTimeZone, UTC } from '../../sim/time/TimeZone.js';
 import {
   AS_OF_MS,
   cmpivotExports,

@@ -1,6 +1,6 @@
 /** The export readers: CSV dialects, dates as PowerShell writes them, client builds, joins across files. */
 import { describe, expect, it } from 'vitest';
-import { parseTimeZone, UTC } from '../../sim/report/cmtrace/TimeZone.js';
+import { parseTimeZone, UTC } from '../../sim/time/TimeZone.js';
 import { readCsv } from '../../sim/triage/readCsv.js';
 import { parseDateFormat, readDate } from '../../sim/triage/readDate.js';
 import { readExports } from '../../sim/triage/readExport.js';

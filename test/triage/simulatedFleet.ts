@@ -8,7 +8,7 @@ import { BUILDS } from '../../sim/import/importSmstsLogs.js';
 import { ModelRunner } from '../../sim/model/runModel.js';
 import type { ClientState, TraceEntry } from '../../sim/model/types.js';
 import { PROVISIONING_EXCLUDES } from '../../sim/model/transition.js';
-import { parseTimeZone } from '../../sim/report/cmtrace/TimeZone.js';
+import { parseTimeZone } from '../../sim/time/TimeZone.js';
 import { createScenario, DEFAULT_CLIENT, type ScenarioOptions } from '../../sim/scenario/createScenario.js';
 import type { Scenario } from '../../sim/scenario/Scenario.js';
 import type { Category } from '../../sim/triage/categorize.js';

@@ -4,21 +4,24 @@
  *
  * Two branches:
  * - **closed form** (`quiet` clients: no task sequence, never in provisioning mode, in the installed OS from time 0,
- *   only deployments, power losses and restarts). Nothing they do changes anything but when policy is retrieved, so the outcome is computed without
- *   running the model: CcmExec runs from time 0 and from the end of each outage to the next one; it retrieves policy
+ *   only deployments, power losses and restarts). Nothing they do changes anything but when policy is retrieved,
+ *   so the outcome is computed without running the model: CcmExec runs from time 0 and from the end of each outage to the next one; it retrieves policy
  *   at each start after a boot and every `policyInterval` after a start; a deployment waits for the first retrieval
- *   at or after its publication. Event counts follow from the same periods.
+ *   at or after its publication. Event counts follow from the same periods. Its core (`quietRetrievals`,
+ *   `Retrievals`) works on numbers: a fleet run takes its quiet clients straight from the draws, with no scenario
+ *   (`sim/fleet/run/quietClients.ts`), and this function for any other caller.
  * - **skipping** (every other client): the model's own driver loop (`sim/model/driver.ts`, the one `runModel`
  *   runs on), except that a tick the model calls routine (`isRoutineTick` in `sim/model/queries.ts`: policy ticks
  *   with nothing to retrieve or skipped in provisioning mode, healthy ccmeval runs and those skipped while off or in
  *   Windows PE, checks that cannot expire yet, `nextExpiringCheck`) is counted instead of fired, and the periodic
  *   timers are moved past every routine tick up to the next event that can change something. Such a tick changes no
  *   state and emits only routine trace entries, so skipping it changes nothing but the trace, whose routine entries
- *   are counted exactly (policy cycles skipped, events).
+ *   are counted exactly (policy cycles skipped, events). It runs the transitions in place (`transitionInPlace`):
+ *   nothing here keeps an earlier state.
  *
  * Determinism: the same scenario gives the same outcome (the driver's order is the kernel's).
  */
-import { ModelDriver, scriptedOccurrences } from '../../model/driver.js';
+import { ModelDriver, scriptedOccurrences, TIMER_KEYS } from '../../model/driver.js';
 import { isPeriodic, isRoutineTick, nextExpiringCheck, type PeriodicKey, periodOf } from '../../model/queries.js';
 import { finish, isRegistryInconsistent, registrySaysProvisioning } from '../../model/transition.js';
 import type { ClientState, TraceEntry } from '../../model/types.js';
@@ -264,6 +267,10 @@ function closedForm(scenario: Scenario): ClientOutcome {
 
 const notDeployment = (e: ScenarioEvent): boolean => e.type !== 'deployment';
 
+/** The periodic timers in the order the skipping path moves them. */
+const PERIODIC_KEYS: readonly PeriodicKey[] = ['policy', 'ccmeval', 'check'];
+const CHECK_BIT = 1 << PERIODIC_KEYS.indexOf('check');
+
 function skipping(scenario: Scenario): ClientOutcome {
   const run = new SkippingRun(scenario);
   run.driver.runUntil(scenario.horizonMs);
@@ -287,10 +294,15 @@ class SkippingRun {
   private abandonedAtMs: number | null = null;
 
   constructor(private readonly scenario: Scenario) {
-    this.driver = new ModelDriver(scenario, scenario.horizonMs, {
-      onTransition: (trace, event) => this.read(trace, event.type === 'init'),
-      onPeriodic: (key, nowMs) => this.onPeriodic(key, nowMs),
-    });
+    this.driver = new ModelDriver(
+      scenario,
+      scenario.horizonMs,
+      {
+        onTransition: (trace, event) => this.read(trace, event.type === 'init'),
+        onPeriodic: (key, nowMs) => this.onPeriodic(key, nowMs),
+      },
+      { inPlace: true },
+    );
     scenario.events.forEach((event, index) => {
       if (notDeployment(event)) this.driver.scheduleScripted(event, index);
     });
@@ -346,16 +358,20 @@ class SkippingRun {
     const { driver, scenario } = this;
     const state = driver.state;
     let bound = Math.min(scenario.horizonMs + 1, driver.nextScriptedMs());
-    const skippable: PeriodicKey[] = [];
-    for (const [key, atMs] of driver.pendingTimers()) {
-      if (isPeriodic(key) && isRoutineTick(scenario, state, key, atMs)) skippable.push(key);
+    // The periodic timers that are routine now (by their index in PERIODIC_KEYS); every other timer bounds.
+    let routine = 0;
+    for (const key of TIMER_KEYS) {
+      const atMs = driver.timerMs(key);
+      if (atMs === undefined) continue;
+      if (isPeriodic(key) && isRoutineTick(scenario, state, key, atMs)) routine |= 1 << PERIODIC_KEYS.indexOf(key);
       else bound = Math.min(bound, atMs);
     }
-    const checkAt = driver.timerMs('check');
-    if (checkAt !== undefined && skippable.includes('check')) {
-      bound = Math.min(bound, nextExpiringCheck(scenario, state, checkAt));
+    if ((routine & CHECK_BIT) !== 0) {
+      bound = Math.min(bound, nextExpiringCheck(scenario, state, driver.timerMs('check') as number));
     }
-    for (const key of skippable) {
+    for (let i = 0; i < PERIODIC_KEYS.length; i++) {
+      if ((routine & (1 << i)) === 0) continue;
+      const key = PERIODIC_KEYS[i] as PeriodicKey;
       const atMs = driver.timerMs(key) as number;
       if (atMs >= bound) continue;
       const period = periodOf(scenario.client, key);

@@ -118,6 +118,11 @@ describe('merge verifies fleet shards', () => {
     ],
     ['a field it never writes', (r: Json) => (r.summary.extra = 1), /summary\.extra: not a field of this report/],
     [
+      'a shard count past the limit',
+      (r: Json) => ((r.shard as { count: number }).count = 1e15),
+      /shard\.count: expected a whole number from 1 to 100000, got number 1000000000000000/,
+    ],
+    [
       'a name that is a path',
       (r: Json) => ((r.fleet as { name: string }).name = '../x'),
       /fleet\.name: expected a string matching/,
