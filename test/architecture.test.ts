@@ -105,9 +105,6 @@ const FLEET_ROOMS: Record<string, readonly string[]> = {
   tune: ['load', 'summary', 'report', 'run'],
 };
 
-/** Re-exports left at the old places of the time helpers, for branches written before the move. */
-const MOVED = new Set(['scenario/Duration.ts', 'report/cmtrace/TimeZone.ts']);
-
 describe('the import graph of sim/', () => {
   const graph = importGraph();
 
@@ -183,7 +180,6 @@ describe('the import graph of sim/', () => {
     const fromElsewhere = [...graph].flatMap(([file, targets]) =>
       targets
         .filter((t) => /(^|\/)(Duration|TimeZone|formatWall)\.ts$/.test(t) && !t.startsWith('time/'))
-        .filter(() => !MOVED.has(file))
         .map((t) => `${file} -> ${t}`),
     );
     expect(fromElsewhere).toEqual([]);
