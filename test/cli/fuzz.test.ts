@@ -3,8 +3,9 @@
  * `replay`, `triage`, `merge`) never crashes on any file: random bytes, random YAML, and valid files mutated
  * (scenarios, fleets, smsts.log, shard reports, triage exports) end in a valid run (exit 0 or 1) or in a clean
  * refusal: exit 2, a first line starting `provsim: ` (one line in all but for a scenario's list of problems, one
- * line per problem), no stack trace, and nothing written where `--out` points. The commands run in this process
- * through `main`, the code the built command runs; time and memory are bounded by the commands' own limits (the
+ * line per problem), no stack trace, and nothing written where `--out` points. One case in `BUILT_EVERY` runs the
+ * built command (`bin/provsim.js`) in a child process, as a user runs it; the others run in this process through
+ * `main`, the code the built command runs (a child per case would make the test too slow for CI). Time and memory are bounded by the commands' own limits (the
  * file size limits, `--max-events`, `--max-trace`, `--clients`, `--days`), not by a timed assertion. The run counts
  * scale with `PROVSIM_RUNS`; a failure prints its seed and path (`PROVSIM_SEED` replays it).
  */
@@ -20,6 +21,7 @@ import { scenarioToYaml } from '../../sim/scenario/loadScenario.js';
 import { bodyOf, digestOf } from '../../sim/shard/digest.js';
 import { scenarioArbitrary } from '../../sim/verify/arbitraries.js';
 import { scaledRuns } from '../runs.js';
+import { provsim as built } from './edges/builtCli.js';
 
 const seed = Number(process.env.PROVSIM_SEED ?? 20261122);
 // A property's time grows with its run count, so its ceiling does too (a ceiling, never a timed assertion).
@@ -33,8 +35,16 @@ interface Ran {
   readonly err: string;
 }
 
-/** Runs `provsim ...args` in this process. */
+/** One call in this many goes through the built command in a child process; the others run in this process. */
+const BUILT_EVERY = 5;
+let calls = 0;
+
+/** Runs `provsim ...args`: in this process, or (one call in `BUILT_EVERY`) as the built command in a child. */
 async function provsim(args: readonly string[]): Promise<Ran> {
+  if (++calls % BUILT_EVERY === 0) {
+    const r = built(args);
+    return { code: r.code ?? -1, err: r.err };
+  }
   let err = '';
   const code = await main(args, { out: () => {}, err: (t) => (err += t) });
   return { code, err };
