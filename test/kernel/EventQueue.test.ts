@@ -103,6 +103,39 @@ describe('EventQueue', () => {
     pushCancelAndDrain,
   );
 
+  // Examples the property above draws too rarely: entries a folded key would order wrongly. Each pair has keys
+  // that tie once folded (time * 2^24 + priority) with the wrong priority first, so only unfolding keeps the order.
+  it.each([
+    [
+      'a far time (past 2^29 ms), the top priority before the next millisecond',
+      [
+        [2 ** 40, 2 ** 24 - 1],
+        [2 ** 40 + 1, 0],
+      ],
+    ],
+    [
+      'a priority of 2^24 or more, after folded entries',
+      [
+        [100, 0],
+        [1000, 2 ** 24],
+        [1, 2 ** 24],
+        [2, 0],
+      ],
+    ],
+    [
+      'a negative priority',
+      [
+        [1, 2 ** 24 - 1],
+        [2, -1],
+      ],
+    ],
+  ])('keeps (time, priority, insertion) order with %s', (_, pairs) => {
+    pushCancelAndDrain(
+      pairs.map(([time, priority]) => ({ time: time as number, priority: priority as number })),
+      [],
+    );
+  });
+
   it("tells a pending entry's time, priority and payload by its handle, and nothing once it is gone", () => {
     const q = new EventQueue<string>();
     const h = q.push(40, 7, 'x');
