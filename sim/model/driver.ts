@@ -36,12 +36,12 @@ export interface Occurrence {
 }
 
 /** When occurrence `k` (0 the first) of a scripted event happens. */
-function occurrenceMs(event: ScenarioEvent, k: number): number {
+export function occurrenceMs(event: ScenarioEvent, k: number): number {
   return event.atMs + k * (event.repeat?.everyMs ?? 0);
 }
 
 /** A scripted event's priority: its band, plus its place in the file so that ties within a band keep file order. */
-function priorityOfScripted(event: ScenarioEvent, index: number): number {
+export function priorityOfScripted(event: ScenarioEvent, index: number): number {
   return scriptedPriority(event.type) + index;
 }
 

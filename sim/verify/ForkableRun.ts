@@ -12,15 +12,9 @@
  * fires everything strictly before `t`, so an event inserted at `t` still meets the internal timers due at `t` in
  * band order.
  */
+import { occurrenceMs, priorityOfScripted } from '../model/driver.js';
 import { finish, initialState, type ModelConfig, type ModelFaults, transition } from '../model/transition.js';
-import {
-  type ClientState,
-  type ModelEvent,
-  Priority,
-  scriptedPriority,
-  type TimerKey,
-  type TraceEntry,
-} from '../model/types.js';
+import { type ClientState, type ModelEvent, Priority, type TimerKey, type TraceEntry } from '../model/types.js';
 import type { Scenario, ScenarioEvent } from '../scenario/Scenario.js';
 import type { Snapshot } from './invariants.js';
 
@@ -138,7 +132,7 @@ export class ForkableRun {
       sorted.push({
         kind: 'scripted',
         atMs: event.atMs,
-        priority: scriptedPriority(event.type) + index,
+        priority: priorityOfScripted(event, index),
         seq: this.seq + 1,
         event,
         index,
@@ -158,9 +152,9 @@ export class ForkableRun {
   }
 
   private scheduleScripted(event: ScenarioEvent, index: number, occurrence: number): void {
-    const atMs = event.atMs + occurrence * (event.repeat?.everyMs ?? 0);
+    const atMs = occurrenceMs(event, occurrence);
     if (atMs > this.scenario.horizonMs) return;
-    const priority = scriptedPriority(event.type) + index;
+    const priority = priorityOfScripted(event, index);
     this.push({ kind: 'scripted', atMs, priority, seq: ++this.seq, event, index, occurrence });
   }
 
