@@ -12,10 +12,10 @@ function readShardFile(file: string): ShardFile {
   try {
     return { file, value: JSON.parse(text) as unknown };
   } catch (error) {
-    const where = /at position \d+/.exec((error as Error).message)?.[0];
-    throw new InputError(
-      `${file}: not a shard report (invalid JSON${where === undefined ? '' : ` ${where}`}: truncated or edited?)`,
-    );
+    // V8 names a position for most syntax errors but not for an input that simply ends ("Unexpected end of JSON
+    // input"); that position is the end of the text, so the message names one either way.
+    const position = /at position (\d+)/.exec((error as Error).message)?.[1] ?? String(text.length);
+    throw new InputError(`${file}: not a shard report (invalid JSON at position ${position}: truncated or edited?)`);
   }
 }
 

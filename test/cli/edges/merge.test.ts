@@ -141,6 +141,14 @@ describe('merge verifies fleet shards', () => {
     );
   });
 
+  test('a shard cut where JSON ends early still names a position: the end of the file', () => {
+    // V8 gives no position for "Unexpected end of JSON input"; the message must not depend on where the cut falls.
+    refuses(
+      [writeFile(tempDir(), 'cut.shard-1-of-1.fleet.json', '{"kind": ')],
+      /cut\.shard-1-of-1\.fleet\.json: not a shard report \(invalid JSON at position 9: truncated/,
+    );
+  });
+
   test('a shard of another run (another seed) is refused', () => {
     const foreign = fleetShards([...SMALL, '--seed', '7'], 3);
     refuses([shards[0] as string, foreign[1] as string, shards[2] as string], /a shard of another fleet run than/);
