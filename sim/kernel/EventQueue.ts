@@ -5,7 +5,7 @@
  * Layout, for speed (struct of arrays, no object per pending entry and none per push): the heap is one
  * `Float64Array` holding, in heap order, each entry's ordering key beside the number of the slot that holds the
  * rest of it. The key folds the priority into the time, `timeMs * PRIORITY_SPAN + priority`, whenever that number
- * is exact (see `keyOf`), so that nearly every comparison of two entries is one comparison of two numbers; an entry
+ * is exact (`push` tells that by two masks), so that nearly every comparison of two entries is one comparison of two numbers; an entry
  * whose key would not be exact (a time from 2^29 ms, about 6.2 days, on; a priority outside [0, 2^24) or not whole)
  * turns folding off for the rest of the queue's life: every key becomes the time alone, and equal times are ordered
  * by the priority read from the slots (`tieBefore`). Either way the order is the same. Each slot's time, priority and sequence sit side by side in
@@ -45,6 +45,9 @@ const MAX_SEQ = 2 ** 31;
 const PRIORITY_SPAN = 2 ** 24;
 /** Times folded into the key: below this, `timeMs * PRIORITY_SPAN + priority` is exact. */
 const FOLD_LIMIT_MS = 2 ** 53 / PRIORITY_SPAN;
+/** `x & mask === x` exactly when x is a whole number in [0, FOLD_LIMIT_MS), resp. [0, PRIORITY_SPAN). */
+const FOLD_TIME_MASK = FOLD_LIMIT_MS - 1;
+const FOLD_PRIORITY_MASK = PRIORITY_SPAN - 1;
 
 /** What a slot's payload cell holds once its entry has left the heap, and while a cancelled entry waits in it. */
 const FREE: unique symbol = Symbol('free slot');
@@ -82,9 +85,12 @@ export class EventQueue<T> {
   }
 
   push(timeMs: number, priority: number, payload: T): QueueHandle<T> {
-    if (!Number.isSafeInteger(timeMs)) {
-      throw new RangeError(`event time must be an integer number of milliseconds, got ${timeMs}`);
-    }
+    let key: number;
+    // One mask each tells a whole time in [0, FOLD_LIMIT_MS) and a whole priority in [0, PRIORITY_SPAN): the key
+    // folds them exactly. Anything else (checked in `unfoldedKey`) is a time alone.
+    if ((timeMs & FOLD_TIME_MASK) === timeMs && (priority & FOLD_PRIORITY_MASK) === priority && this.folded) {
+      key = timeMs * PRIORITY_SPAN + priority;
+    } else key = this.unfoldedKey(timeMs);
     const seq = this.nextSeq++;
     if (seq >= MAX_SEQ) throw new RangeError(`an event queue takes at most ${MAX_SEQ} pushes; use a new one`);
     let slot: number;
@@ -102,16 +108,18 @@ export class EventQueue<T> {
       this.keys = grown(this.keys);
       this.slots = grown(this.slots);
     }
-    let key: number;
-    if (this.folded && foldable(timeMs, priority)) {
-      key = timeMs * PRIORITY_SPAN + priority;
-    } else {
-      if (this.folded) this.unfold();
-      key = timeMs;
-    }
     this.siftUp(this.used++, key, slot);
     this.live++;
     return slot + SLOT_SPAN * seq;
+  }
+
+  /** The key of an entry that cannot be folded: checks its time, and turns folding off for good. */
+  private unfoldedKey(timeMs: number): number {
+    if (!Number.isSafeInteger(timeMs)) {
+      throw new RangeError(`event time must be an integer number of milliseconds, got ${timeMs}`);
+    }
+    if (this.folded) this.unfold();
+    return timeMs;
   }
 
   /** The time of a pending entry (NaN when the handle's entry is no longer pending). */
@@ -312,12 +320,6 @@ export class EventQueue<T> {
     keys[i] = k;
     slots[i] = id;
   }
-}
-
-function foldable(timeMs: number, priority: number): boolean {
-  return (
-    timeMs >= 0 && timeMs < FOLD_LIMIT_MS && priority >= 0 && priority < PRIORITY_SPAN && Number.isInteger(priority)
-  );
 }
 
 function grown<A extends Float64Array | Int32Array>(a: A): A {
