@@ -5,22 +5,25 @@
  * Layout, for speed (struct of arrays, no object per pending entry and none per push): the heap is one
  * `Float64Array` holding, in heap order, each entry's ordering key beside the number of the slot that holds the
  * rest of it. The key folds the priority into the time, `timeMs * PRIORITY_SPAN + priority`, whenever that number
- * is exact (`push` tells that by two masks), so that nearly every comparison of two entries is one comparison of two numbers; an entry
- * whose key would not be exact (a time from 2^29 ms, about 6.2 days, on; a priority outside [0, 2^24) or not whole)
- * turns folding off for the rest of the queue's life: every key becomes the time alone, and equal times are ordered
- * by the priority read from the slots (`tieBefore`). Either way the order is the same. Each slot's time, priority and sequence sit side by side in
- * another `Float64Array` (read only when two keys are equal, for cancellation and for `pop`'s entry: a step reads the time
- * off the key) and its payload in a plain array, whose cell also marks a free slot and a cancelled entry. A sift moves two numbers per level and no object reference.
+ * is exact (`push` tells that by two masks), so that nearly every comparison of two entries is one comparison of
+ * two numbers; an entry whose key would not be exact (a time from 2^29 ms, about 6.2 days, on; a priority outside
+ * [0, 2^24) or not whole) turns folding off for the rest of the queue's life: every key becomes the time alone,
+ * and equal times are ordered by the priority read from the slots (`tieBefore`). Either way the order is the same.
+ * Each slot's time, priority and sequence sit side by side in another `Float64Array` (read only when two keys are
+ * equal, for cancellation and for `pop`'s entry: a step reads the time off the key) and its payload in a plain
+ * array, whose cell also marks a free slot and a cancelled entry. A sift moves two numbers per level and no object
+ * reference.
  *
  * A handle is a number: the slot plus `SLOT_SPAN` times the entry's sequence number. `push` allocates nothing;
  * `cancel` finds the slot from the handle, and the sequence number tells the handle's entry from a later one that
  * reused the slot. Cancellation is lazy: a cancelled entry stays in the heap until it reaches the top, where it is
- * dropped unseen (or until dead entries outnumber live ones, when the heap is rebuilt).
+ * dropped unseen (or until the heap is rebuilt: when more than 64 cancelled entries outnumber the live ones, and
+ * when folding is turned off). `held` counts what the heap holds.
  *
  * Gotchas: a cancelled or already-popped handle cancels nothing and `cancel` returns false; the sequence number
  * is global to the queue, so two entries pushed with equal time and priority come out in push order. A queue holds
  * at most `SLOT_SPAN` (4,194,304) pending entries and takes at most 2^31 pushes in its life (handles must stay exact
- * integers); past either, `push` throws a RangeError that says so.
+ * integers); past either, `push` throws a RangeError that says so (`EventQueueLimits` lowers both, for tests).
  */
 
 export interface QueueEntry<T> {
@@ -43,11 +46,13 @@ const SLOT_SPAN = 2 ** 22;
 const MAX_SEQ = 2 ** 31;
 /** Priorities folded into the key: whole numbers in [0, PRIORITY_SPAN). */
 const PRIORITY_SPAN = 2 ** 24;
-/** Times folded into the key: below this, `timeMs * PRIORITY_SPAN + priority` is exact. */
-const FOLD_LIMIT_MS = 2 ** 53 / PRIORITY_SPAN;
-/** `x & mask === x` exactly when x is a whole number in [0, FOLD_LIMIT_MS), resp. [0, PRIORITY_SPAN). */
-const FOLD_TIME_MASK = FOLD_LIMIT_MS - 1;
-const FOLD_PRIORITY_MASK = PRIORITY_SPAN - 1;
+/**
+ * `(x & mask) === x` exactly when x is a whole number in [0, mask]: times below 2^29 ms (2^53 / PRIORITY_SPAN, so
+ * that `timeMs * PRIORITY_SPAN + priority` is exact) and priorities in [0, PRIORITY_SPAN) fold. (Literals: a
+ * module-level computation would not be re-evaluated for its mutants by `npm run mutate`.)
+ */
+const FOLD_TIME_MASK = 0x1fffffff;
+const FOLD_PRIORITY_MASK = 0xffffff;
 
 /** What a slot's payload cell holds once its entry has left the heap, and while a cancelled entry waits in it. */
 const FREE: unique symbol = Symbol('free slot');
@@ -56,6 +61,14 @@ type Cell<T> = T | typeof FREE | typeof CANCELLED;
 
 /** What `popPayloadUntil` returns when no entry is due. */
 export const NOTHING_DUE: unique symbol = Symbol('nothing due');
+
+/** Lower capacity limits than the real ones, so that tests can reach them (the defaults are the real limits). */
+export interface EventQueueLimits {
+  /** Pending entries at most (default, and at most, 2^22). */
+  readonly maxPending?: number;
+  /** Pushes in the queue's life at most (default, and at most, 2^31). */
+  readonly maxPushes?: number;
+}
 
 export class EventQueue<T> {
   // The heap, in heap order: each entry's key, and the slot that holds the rest of it.
@@ -79,23 +92,43 @@ export class EventQueue<T> {
    * pushed; from then on every key is the time alone, and equal times are ordered by the priority in `meta`).
    */
   private folded = true;
+  private readonly maxPending: number;
+  private readonly maxPushes: number;
+
+  constructor({ maxPending = SLOT_SPAN, maxPushes = MAX_SEQ }: EventQueueLimits = {}) {
+    this.maxPending = maxPending;
+    this.maxPushes = maxPushes;
+  }
 
   get size(): number {
     return this.live;
   }
 
+  /**
+   * Entries the heap holds: the pending ones and the cancelled ones not yet dropped (at most about twice the pending
+   * ones, and 64 more: what the queue's memory grows with).
+   */
+  get held(): number {
+    return this.used;
+  }
+
   push(timeMs: number, priority: number, payload: T): QueueHandle<T> {
     let key: number;
-    // One mask each tells a whole time in [0, FOLD_LIMIT_MS) and a whole priority in [0, PRIORITY_SPAN): the key
+    // One mask each tells a whole time in [0, 2^29) and a whole priority in [0, PRIORITY_SPAN): the key
     // folds them exactly. Anything else (checked in `unfoldedKey`) is a time alone.
     if ((timeMs & FOLD_TIME_MASK) === timeMs && (priority & FOLD_PRIORITY_MASK) === priority && this.folded) {
       key = timeMs * PRIORITY_SPAN + priority;
     } else key = this.unfoldedKey(timeMs);
     const seq = this.nextSeq++;
-    if (seq >= MAX_SEQ) throw new RangeError(`an event queue takes at most ${MAX_SEQ} pushes; use a new one`);
+    if (seq >= this.maxPushes) {
+      throw new RangeError(`an event queue takes at most ${this.maxPushes} pushes; use a new one`);
+    }
     let slot: number;
     if (this.freeCount > 0) slot = this.free[--this.freeCount] as number;
     else {
+      if (this.slotCount === this.maxPending) {
+        throw new RangeError(`an event queue holds at most ${this.maxPending} pending entries`);
+      }
       if (this.slotCount === this.free.length) this.growSlots();
       slot = this.slotCount++;
     }
@@ -136,8 +169,8 @@ export class EventQueue<T> {
 
   /** The payload of a pending entry (undefined when the handle's entry is no longer pending). */
   payloadOf(handle: QueueHandle<T>): T | undefined {
-    const slot = this.pendingSlot(handle);
-    return slot < 0 ? undefined : (this.cells[slot] as T);
+    // Slot -1 (no longer pending) has no cell: undefined.
+    return this.cells[this.pendingSlot(handle)] as T | undefined;
   }
 
   /** Removes and returns the first entry (by time, priority, insertion), or `undefined` when none is pending. */
@@ -152,7 +185,7 @@ export class EventQueue<T> {
    * returns its payload (its time is then `lastTimeMs`), else returns `NOTHING_DUE`.
    */
   popPayloadUntil(untilMs: number): T | typeof NOTHING_DUE {
-    if (this.used > this.live) this.dropCancelled();
+    this.dropCancelled();
     if (this.used === 0) return NOTHING_DUE;
     const timeMs = this.topTime();
     if (timeMs > untilMs) return NOTHING_DUE;
@@ -174,15 +207,16 @@ export class EventQueue<T> {
     this.cells[slot] = CANCELLED;
     this.live--;
     // Cancelled entries wait for the top; rebuild when they outnumber live ones, so memory stays within twice.
-    if (this.used - this.live > 64 && this.used - this.live > this.live) this.compact();
+    if (this.used - this.live > 64 && this.used - this.live > this.live) this.rebuild();
     return true;
   }
 
   /** The slot of a handle's entry if it is still pending, else -1. */
   private pendingSlot(handle: QueueHandle<T>): number {
-    if (!Number.isSafeInteger(handle) || handle < 0) return -1;
     const slot = handle % SLOT_SPAN;
-    // The sequence number tells a reused slot from the handle's own entry.
+    // The sequence number tells a reused slot from the handle's own entry. A handle the queue never gave fails
+    // here too: a negative or fractional one has a negative or fractional slot, which reads no number from `meta`;
+    // a negative one with a whole slot part, or one past 2^53, has a sequence number no entry has.
     if (slot >= this.slotCount || this.meta[3 * slot + 2] !== (handle - slot) / SLOT_SPAN) return -1;
     const cell = this.cells[slot];
     return cell === FREE || cell === CANCELLED ? -1 : slot;
@@ -213,8 +247,8 @@ export class EventQueue<T> {
 
   /** Drops cancelled entries from the top. */
   private dropCancelled(): void {
-    // `used === live`: nothing cancelled waits in the heap (the usual case), so the top's slot need not be read.
-    while (this.used > this.live && this.cells[this.slots[0] as number] === CANCELLED) {
+    // An empty heap needs no test: its stale top slot is not in the heap, so its cell is FREE (or never written).
+    while (this.cells[this.slots[0] as number] === CANCELLED) {
       this.live++; // removeTop counts a live entry out; this one was counted out when cancelled
       this.removeTop();
     }
@@ -226,34 +260,31 @@ export class EventQueue<T> {
     this.cells[slot] = FREE;
     this.free[this.freeCount++] = slot;
     this.live--;
+    // The last entry moves down from the top (when it was the top, the heap is empty and it stays where it is).
     const last = --this.used;
-    if (last > 0) this.siftDown(0, this.keys[last] as number, this.slots[last] as number);
+    this.siftDown(0, this.keys[last] as number, this.slots[last] as number);
   }
 
   private growSlots(): void {
-    if (this.free.length >= SLOT_SPAN) {
-      throw new RangeError(`an event queue holds at most ${SLOT_SPAN} pending entries`);
-    }
     this.meta = grown(this.meta);
     this.free = grown(this.free);
   }
 
-  /** From now on keys are times alone: rebuilds the heap with them (the order of entries is unchanged). */
+  /**
+   * From now on keys are times alone: rebuilds the heap with them (the order of entries is unchanged; cancelled
+   * entries are dropped on the way).
+   */
   private unfold(): void {
     this.folded = false;
-    this.rebuild(false);
+    this.rebuild();
   }
 
   /** Rebuilds the heap from its live entries (any heap of the same entries pops in the same order). */
-  private compact(): void {
-    this.rebuild(true);
-  }
-
-  private rebuild(dropCancelled: boolean): void {
+  private rebuild(): void {
     const keep: number[] = [];
     for (let i = 0; i < this.used; i++) {
       const slot = this.slots[i] as number;
-      if (!dropCancelled || this.cells[slot] !== CANCELLED) keep.push(slot);
+      if (this.cells[slot] !== CANCELLED) keep.push(slot);
       else {
         this.cells[slot] = FREE;
         this.free[this.freeCount++] = slot;
@@ -274,7 +305,7 @@ export class EventQueue<T> {
     const meta = this.meta;
     const pa = meta[3 * a + 1] as number;
     const pb = meta[3 * b + 1] as number;
-    return pa !== pb ? pa < pb : (meta[3 * a + 2] as number) < (meta[3 * b + 2] as number);
+    return pa < pb || (pa === pb && (meta[3 * a + 2] as number) < (meta[3 * b + 2] as number));
   }
 
   /** Places the entry (key `k`, slot `id`) at heap position `i` or above, moving later parents down. */

@@ -120,7 +120,7 @@ export class Simulator<T> {
     ) {
       this.fire(queue.lastTimeMs, payload, handler);
     }
-    if (untilMs > this.nowMs) this.nowMs = untilMs;
+    this.nowMs = Math.max(this.nowMs, untilMs);
   }
 
   private fire(atMs: number, payload: T, handler: (payload: T, nowMs: number) => void): void {

@@ -129,6 +129,13 @@ describe('EventQueue', () => {
         [2, -1],
       ],
     ],
+    [
+      'a negative priority first, then a priority of 2^24 at an earlier time (neither may fold)',
+      [
+        [2, -1],
+        [1, 2 ** 24],
+      ],
+    ],
   ])('keeps (time, priority, insertion) order with %s', (_, pairs) => {
     pushCancelAndDrain(
       pairs.map(([time, priority]) => ({ time: time as number, priority: priority as number })),
@@ -144,6 +151,45 @@ describe('EventQueue', () => {
     expect([q.timeOf(h), q.priorityOf(h), q.payloadOf(h)]).toEqual([NaN, NaN, undefined]);
     expect(q.cancel(-1)).toBe(false);
     expect(q.cancel(0.5)).toBe(false);
+    const live = q.push(50, 1, 'y'); // slot 0 again, sequence 1
+    // Handles near the live one that the queue never gave: negative, fractional, past 2^53, not a number.
+    for (const bad of [-live, live - 2 ** 23, live + 0.5, live + 2 ** 53, NaN, Infinity]) {
+      expect([q.timeOf(bad), q.payloadOf(bad), q.cancel(bad)]).toEqual([NaN, undefined, false]);
+    }
+    expect(q.payloadOf(live)).toBe('y');
+  });
+
+  it('refuses the push past its pending limit, and takes one again once an entry has left', () => {
+    const q = new EventQueue<number>({ maxPending: 20 }); // past the first 16 slots, so the slots grow once
+    for (let i = 0; i < 20; i++) q.push(i, 0, i);
+    expect(() => q.push(99, 0, 99)).toThrow(new RangeError('an event queue holds at most 20 pending entries'));
+    expect(q.size).toBe(20);
+    expect(q.pop()?.payload).toBe(0);
+    q.push(99, 0, 99);
+    expect(drain(q)).toEqual([...Array.from({ length: 19 }, (_, i) => i + 1), 99]);
+  });
+
+  it('refuses the push past its limit of pushes, popped entries counted', () => {
+    const q = new EventQueue<number>({ maxPushes: 3 });
+    q.push(1, 0, 1);
+    expect(q.pop()?.payload).toBe(1);
+    q.push(2, 0, 2);
+    q.push(3, 0, 3);
+    expect(() => q.push(4, 0, 4)).toThrow(new RangeError('an event queue takes at most 3 pushes; use a new one'));
+    expect(drain(q)).toEqual([2, 3]);
+  });
+
+  it('drops the cancelled entries when a far time turns folding off, and only then', () => {
+    const q = new EventQueue<number>();
+    const hs = Array.from({ length: 10 }, (_, i) => q.push(i, 0, i));
+    for (const h of hs.slice(0, 3)) q.cancel(h);
+    expect(q.held).toBe(10); // cancelled entries wait in the heap
+    q.push(2 ** 40, 0, 40); // not foldable: the heap is rebuilt with times alone, without the cancelled three
+    expect(q.held).toBe(8);
+    for (const h of hs.slice(3, 5)) q.cancel(h);
+    q.push(2 ** 41, 0, 41); // folding is already off: no rebuild
+    expect([q.held, q.size]).toEqual([9, 7]);
+    expect(drain(q)).toEqual([5, 6, 7, 8, 9, 40, 41]);
   });
 
   it('refuses a handle it never gave: a slot not yet used, or a used slot with another sequence number', () => {

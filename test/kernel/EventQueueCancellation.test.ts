@@ -68,11 +68,29 @@ describe('EventQueue cancellation', () => {
     expect(q.pop()?.payload).toBe('a');
     const b = q.push(7, 0, 'b'); // takes the slot `a` had
     expect(b).not.toBe(a);
+    expect(b % 2 ** 22).toBe(a % 2 ** 22);
     expect(q.payloadOf(a)).toBeUndefined();
     expect(q.payloadOf(b)).toBe('b');
     expect(q.cancel(a)).toBe(false);
     expect(q.pop()?.payload).toBe('b');
     expect(q.cancel(b)).toBe(false);
+  });
+
+  it('rebuilds the heap when more than 64 cancelled entries outnumber the live ones', () => {
+    const q = new EventQueue<number>();
+    const hs = Array.from({ length: 200 }, (_, i) => q.push(i, 0, i));
+    const heldAfter = (cancels: number) => {
+      for (let i = 0; i < cancels; i++) q.cancel(hs.shift() as QueueHandle<number>);
+      return q.held;
+    };
+    expect(heldAfter(100)).toBe(200); // 100 cancelled, 100 live: not more
+    expect(heldAfter(1)).toBe(99); // 101 cancelled, 99 live: rebuilt with the 99
+    expect(heldAfter(64)).toBe(99); // 64 cancelled, 35 live: not more than 64
+    expect(heldAfter(1)).toBe(34); // 65 cancelled, 34 live: rebuilt
+    expect(heldAfter(34)).toBe(34); // 34 cancelled, none live: not more than 64
+    expect(q.size).toBe(0);
+    expect(q.pop()).toBeUndefined();
+    expect(q.held).toBe(0);
   });
 
   it('keeps memory bounded when most entries are cancelled', () => {
