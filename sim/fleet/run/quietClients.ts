@@ -23,21 +23,14 @@ const seconds = (ms: number): number => Math.floor(ms / 1000) * 1000;
 
 export class QuietClients {
   private readonly rng = new Sfc32();
-  /** The fleet's publications (fleet time) in the order the model processes them, and their deployment entries. */
-  private readonly pubAt: Float64Array;
-  private readonly pubEntry: Int32Array;
   /** Each outage's start and its downtime (client time), for the client at hand. */
   private outageAt = new Float64Array(64);
   private outageDown = new Float64Array(64);
   private readonly retrievals = new Retrievals();
-  /** Each publication's wait, for the client at hand. */
-  private readonly waits: Float64Array;
+  private readonly publications: FleetPublications;
 
   constructor(readonly fleet: Fleet) {
-    const pubs = fleetPublications(fleet);
-    this.pubAt = Float64Array.from(pubs, (p) => p.at);
-    this.pubEntry = Int32Array.from(pubs, (p) => p.entry);
-    this.waits = new Float64Array(pubs.length);
+    this.publications = new FleetPublications(fleet);
   }
 
   /** Adds client `index` to `summary` if it is quiet, and says whether it did. */
@@ -68,12 +61,11 @@ export class QuietClients {
     const outages = { atMs: this.outageAt, downtimeMs: this.outageDown, count };
     const eventCount =
       1 +
-      this.pubAt.length +
+      this.publications.count +
       quietRetrievals(outages, horizonMs, c, this.retrievals) +
       ccmevalRuns(c.ccmeval, ccmevalFirst, horizonMs);
     summary.addQuiet(release, max, eventCount);
-    this.retrievals.waitsInto(this.pubAt, phase, this.waits);
-    this.addWaits(summary);
+    this.publications.addWaits(this.retrievals, phase, summary);
     return true;
   }
 
@@ -107,10 +99,36 @@ export class QuietClients {
     this.outageAt = at;
     this.outageDown = down;
   }
+}
 
-  /** Adds each publication's wait to its deployment's latency, equal waits of a deployment in a row at once. */
-  private addWaits(summary: FleetSummary): void {
-    const { waits, pubEntry } = this;
+/**
+ * A fleet's publications, listed once (fleet time, in the order every client's model processes them, and their
+ * deployment entries), and the waits of one client's publications added to a summary from its retrievals.
+ */
+export class FleetPublications {
+  private readonly at: Float64Array;
+  private readonly entry: Int32Array;
+  /** Each publication's wait, for the client at hand. */
+  private readonly waits: Float64Array;
+
+  constructor(fleet: Fleet) {
+    const pubs = fleetPublications(fleet);
+    this.at = Float64Array.from(pubs, (p) => p.at);
+    this.entry = Int32Array.from(pubs, (p) => p.entry);
+    this.waits = new Float64Array(pubs.length);
+  }
+
+  get count(): number {
+    return this.at.length;
+  }
+
+  /**
+   * Adds the waits of a client whose scenario starts `phase` before the fleet and retrieves policy at `retrievals`
+   * to each deployment's latency, equal waits of a deployment in a row at once.
+   */
+  addWaits(retrievals: Retrievals, phase: number, summary: FleetSummary): void {
+    const { waits, entry: pubEntry } = this;
+    retrievals.waitsInto(this.at, phase, waits);
     let entry = -1;
     let wait = Number.NaN;
     let times = 0;

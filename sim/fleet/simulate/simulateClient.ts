@@ -141,7 +141,9 @@ export class Retrievals {
   waits(published: readonly number[]): (number | null)[] {
     const out = new Float64Array(published.length);
     this.waitsInto(published, 0, out);
-    return Array.from(out, (w) => (Number.isNaN(w) ? null : w));
+    const waits: (number | null)[] = new Array<number | null>(out.length);
+    for (let k = 0; k < out.length; k++) waits[k] = Number.isNaN(out[k]) ? null : (out[k] as number);
+    return waits;
   }
 }
 
@@ -272,10 +274,30 @@ const PERIODIC_KEYS: readonly PeriodicKey[] = ['policy', 'ccmeval', 'check'];
 const CHECK_BIT = 1 << PERIODIC_KEYS.indexOf('check');
 
 function skipping(scenario: Scenario): ClientOutcome {
-  const run = new SkippingRun(scenario);
+  const run = new SkippingRun(scenario, new Retrievals());
   run.driver.runUntil(scenario.horizonMs);
-  return run.outcome();
+  const published = publications(scenario);
+  return run.outcome(run.retrievals.waits(published), published.length);
 }
+
+/**
+ * The skipping path for a caller that reads the deployment waits itself (the fleet's run, whose publications are
+ * the same for every client up to its phase): the outcome with no `deploymentWaits` (an empty list), the client's
+ * retrievals left in `retrievals` (reset first: one object serves client after client) for
+ * `Retrievals.waitsInto`. `publicationCount` is how many publications the scenario has (they count as events).
+ */
+export function skippingRetrievals(
+  scenario: Scenario,
+  retrievals: Retrievals,
+  publicationCount: number,
+): ClientOutcome {
+  retrievals.reset();
+  const run = new SkippingRun(scenario, retrievals);
+  run.driver.runUntil(scenario.horizonMs);
+  return run.outcome(NO_WAITS, publicationCount);
+}
+
+const NO_WAITS: readonly (number | null)[] = Object.freeze([]);
 
 /**
  * One client on the model's driver loop without its deployments (their processing times are read off the
@@ -284,7 +306,6 @@ function skipping(scenario: Scenario): ClientOutcome {
  */
 class SkippingRun {
   readonly driver: ModelDriver;
-  private readonly retrievals = new Retrievals();
   /** Ticks moved past (never fired): events the model would have fired. */
   private skipped = 0;
   // The outcome, read from the trace as it is produced.
@@ -293,7 +314,11 @@ class SkippingRun {
   private policyCyclesSkipped = 0;
   private abandonedAtMs: number | null = null;
 
-  constructor(private readonly scenario: Scenario) {
+  constructor(
+    private readonly scenario: Scenario,
+    /** Where the client's retrievals go (empty). */
+    readonly retrievals: Retrievals,
+  ) {
     this.driver = new ModelDriver(
       scenario,
       scenario.horizonMs,
@@ -382,7 +407,8 @@ class SkippingRun {
     }
   }
 
-  outcome(): ClientOutcome {
+  /** The outcome, once the driver has run to the horizon, with the deployment waits given and their number. */
+  outcome(deploymentWaits: readonly (number | null)[], publicationCount: number): ClientOutcome {
     const { driver, scenario, intervals } = this;
     const { horizonMs } = scenario;
     this.read(finish(driver.state, horizonMs), false);
@@ -395,7 +421,6 @@ class SkippingRun {
     };
     let totalMs = 0;
     for (const i of intervals) totalMs += (i.exitedAtMs ?? horizonMs) - i.enteredAtMs;
-    const published = publications(scenario);
     return {
       intervals,
       totalMs,
@@ -403,8 +428,8 @@ class SkippingRun {
       policyCyclesSkipped: this.policyCyclesSkipped,
       hazards: this.hazards,
       taskSequence,
-      deploymentWaits: this.retrievals.waits(published),
-      eventCount: driver.eventCount + this.skipped + published.length,
+      deploymentWaits,
+      eventCount: driver.eventCount + this.skipped + publicationCount,
     };
   }
 }
