@@ -108,14 +108,11 @@ export class QuietClients {
 export class FleetPublications {
   private readonly at: Float64Array;
   private readonly entry: Int32Array;
-  /** Each publication's wait, for the client at hand. */
-  private readonly waits: Float64Array;
 
   constructor(fleet: Fleet) {
     const pubs = fleetPublications(fleet);
     this.at = Float64Array.from(pubs, (p) => p.at);
     this.entry = Int32Array.from(pubs, (p) => p.entry);
-    this.waits = new Float64Array(pubs.length);
   }
 
   get count(): number {
@@ -124,25 +121,9 @@ export class FleetPublications {
 
   /**
    * Adds the waits of a client whose scenario starts `phase` before the fleet and retrieves policy at `retrievals`
-   * to each deployment's latency, equal waits of a deployment in a row at once.
+   * to each deployment's latency.
    */
   addWaits(retrievals: Retrievals, phase: number, summary: FleetSummary): void {
-    const { waits, entry: pubEntry } = this;
-    retrievals.waitsInto(this.at, phase, waits);
-    let entry = -1;
-    let wait = Number.NaN;
-    let times = 0;
-    for (let k = 0; k < waits.length; k++) {
-      const w = waits[k] as number;
-      const e = pubEntry[k] as number;
-      if (e === entry && (w === wait || (Number.isNaN(w) && Number.isNaN(wait)))) times++;
-      else {
-        if (times > 0) summary.addLatency(entry, Number.isNaN(wait) ? null : wait, times);
-        entry = e;
-        wait = w;
-        times = 1;
-      }
-    }
-    if (times > 0) summary.addLatency(entry, Number.isNaN(wait) ? null : wait, times);
+    retrievals.addWaits(this.at, this.entry, phase, summary);
   }
 }

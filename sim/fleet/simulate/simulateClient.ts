@@ -97,6 +97,8 @@ function publications(scenario: Scenario): number[] {
 export class Retrievals {
   private runs = new Float64Array(48);
   private length = 0;
+  /** Where `waitAt` resumes its search (an index into `runs`). */
+  private cursor = 0;
 
   reset(): void {
     this.length = 0;
@@ -115,26 +117,56 @@ export class Retrievals {
   }
 
   /**
+   * The wait of a publication at `at` (-1: never processed), the publications asked for in time order after
+   * `cursor = 0`: the first retrieval at or after it.
+   */
+  private waitAt(at: number): number {
+    const runs = this.runs;
+    for (let i = this.cursor; i < this.length; i += 3) {
+      const from = runs[i] as number;
+      const step = runs[i + 1] as number;
+      if (from + ((runs[i + 2] as number) - 1) * step >= at) {
+        this.cursor = i;
+        return (from >= at ? from : from + Math.ceil((at - from) / step) * step) - at;
+      }
+    }
+    this.cursor = this.length;
+    return -1;
+  }
+
+  /**
    * Into `out[k]`, the wait of the publication at `published[k] + shift` (NaN: never processed); the publications
    * are in time order.
    */
   waitsInto(published: ArrayLike<number>, shift: number, out: Float64Array): void {
-    const runs = this.runs;
-    let i = 0;
+    this.cursor = 0;
     for (let k = 0; k < published.length; k++) {
-      const at = (published[k] as number) + shift;
-      let wait = Number.NaN;
-      while (i < this.length) {
-        const from = runs[i] as number;
-        const step = runs[i + 1] as number;
-        if (from + ((runs[i + 2] as number) - 1) * step >= at) {
-          wait = (from >= at ? from : from + Math.ceil((at - from) / step) * step) - at;
-          break;
-        }
-        i += 3;
-      }
-      out[k] = wait;
+      const wait = this.waitAt((published[k] as number) + shift);
+      out[k] = wait < 0 ? Number.NaN : wait;
     }
+  }
+
+  /**
+   * Adds the wait of the publication at `published[k] + shift` to the latency of deployment `entries[k]`
+   * (`LatencySink.addLatency`), equal waits of one deployment in a row at once; the publications are in time order.
+   */
+  addWaits(published: ArrayLike<number>, entries: ArrayLike<number>, shift: number, sink: LatencySink): void {
+    this.cursor = 0;
+    let entry = -1;
+    let wait = -1;
+    let times = 0;
+    for (let k = 0; k < published.length; k++) {
+      const w = this.waitAt((published[k] as number) + shift);
+      const e = entries[k] as number;
+      if (e === entry && w === wait) times++;
+      else {
+        if (times > 0) sink.addLatency(entry, wait < 0 ? null : wait, times);
+        entry = e;
+        wait = w;
+        times = 1;
+      }
+    }
+    if (times > 0) sink.addLatency(entry, wait < 0 ? null : wait, times);
   }
 
   /** Each publication's wait (`null`: never processed); `published` is in time order. */
@@ -145,6 +177,11 @@ export class Retrievals {
     for (let k = 0; k < out.length; k++) waits[k] = Number.isNaN(out[k]) ? null : (out[k] as number);
     return waits;
   }
+}
+
+/** Where `Retrievals.addWaits` adds waits: `times` publications of deployment `entry` that waited `wait` (null: never processed). */
+export interface LatencySink {
+  addLatency(entry: number, wait: number | null, times: number): void;
 }
 
 /** A client's outages (power losses and restarts) in the kernel's order: when each starts, and its downtime. */
