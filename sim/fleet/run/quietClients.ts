@@ -11,7 +11,7 @@
  * holds its summaries to those of the general path, client by client, on every bundled fleet.
  */
 import type { Fleet, Interruptions } from '../load/Fleet.js';
-import { fleetPublications, type FleetSummary } from '../summary/FleetSummary.js';
+import type { FleetSummary } from '../summary/FleetSummary.js';
 import { taskSequenceFor } from '../simulate/clientScenario.js';
 import { clientSeed, fmix32, pickIndex, sampleDuration, Sfc32 } from '../simulate/sample.js';
 import { ccmevalRuns, quietRetrievals, Retrievals } from '../simulate/simulateClient.js';
@@ -102,21 +102,27 @@ export class QuietClients {
 }
 
 /**
- * A fleet's publications, listed once (fleet time, in the order every client's model processes them, and their
- * deployment entries), and the waits of one client's publications added to a summary from its retrievals.
+ * A fleet's publications, listed once: each deployment as a series (its first publication, fleet time, its period
+ * and how many fall within the horizon), and the waits of one client's publications added to a summary from its
+ * retrievals, series by series.
  */
 export class FleetPublications {
-  private readonly at: Float64Array;
-  private readonly entry: Int32Array;
+  private readonly firstMs: Float64Array;
+  private readonly everyMs: Float64Array;
+  private readonly counts: Int32Array;
+  /** How many publications in all (each counts as an event of every client's model). */
+  readonly count: number;
 
   constructor(fleet: Fleet) {
-    const pubs = fleetPublications(fleet);
-    this.at = Float64Array.from(pubs, (p) => p.at);
-    this.entry = Int32Array.from(pubs, (p) => p.entry);
-  }
-
-  get count(): number {
-    return this.at.length;
+    const H = fleet.horizonMs;
+    const d = fleet.deployments;
+    this.firstMs = Float64Array.from(d, (x) => x.atMs);
+    this.everyMs = Float64Array.from(d, (x) => x.everyMs ?? 0);
+    // As fleetPublications lists them: nothing after the horizon, a periodic one up to it.
+    this.counts = Int32Array.from(d, (x) =>
+      x.atMs > H ? 0 : x.everyMs === null ? 1 : Math.floor((H - x.atMs) / x.everyMs) + 1,
+    );
+    this.count = this.counts.reduce((a, b) => a + b, 0);
   }
 
   /**
@@ -124,6 +130,11 @@ export class FleetPublications {
    * to each deployment's latency.
    */
   addWaits(retrievals: Retrievals, phase: number, summary: FleetSummary): void {
-    retrievals.addWaits(this.at, this.entry, phase, summary);
+    for (let e = 0; e < this.counts.length; e++) {
+      const count = this.counts[e] as number;
+      if (count > 0) {
+        retrievals.addSeriesWaits(e, (this.firstMs[e] as number) + phase, this.everyMs[e] as number, count, summary);
+      }
+    }
   }
 }

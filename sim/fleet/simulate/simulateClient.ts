@@ -147,26 +147,39 @@ export class Retrievals {
   }
 
   /**
-   * Adds the wait of the publication at `published[k] + shift` to the latency of deployment `entries[k]`
-   * (`LatencySink.addLatency`), equal waits of one deployment in a row at once; the publications are in time order.
+   * Adds the waits of `count` publications of deployment `entry`, at `firstMs + k * everyMs` (k from 0, in time
+   * order), to `sink`: what `waitsInto` finds for them, a run of retrievals at a time where it can. When `everyMs` is a
+   * multiple of a run's step, the publications after the run's first retrieval and up to its last wait alike (each
+   * is as far from the next retrieval), so they are added at once; the others one by one.
    */
-  addWaits(published: ArrayLike<number>, entries: ArrayLike<number>, shift: number, sink: LatencySink): void {
-    this.cursor = 0;
-    let entry = -1;
-    let wait = -1;
-    let times = 0;
-    for (let k = 0; k < published.length; k++) {
-      const w = this.waitAt((published[k] as number) + shift);
-      const e = entries[k] as number;
-      if (e === entry && w === wait) times++;
-      else {
-        if (times > 0) sink.addLatency(entry, wait < 0 ? null : wait, times);
-        entry = e;
-        wait = w;
-        times = 1;
+  addSeriesWaits(entry: number, firstMs: number, everyMs: number, count: number, sink: LatencySink): void {
+    const runs = this.runs;
+    let i = 0;
+    let k = 0;
+    while (k < count) {
+      const at = firstMs + k * everyMs;
+      while (i < this.length && (runs[i] as number) + ((runs[i + 2] as number) - 1) * (runs[i + 1] as number) < at) {
+        i += 3;
       }
+      if (i >= this.length) {
+        sink.addLatency(entry, null, count - k);
+        return;
+      }
+      const from = runs[i] as number;
+      const step = runs[i + 1] as number;
+      if (from >= at) {
+        sink.addLatency(entry, from - at, 1);
+        k++;
+        continue;
+      }
+      // `at` is after the run's first retrieval and at or before its last (so `step` > 0).
+      const wait = from + Math.ceil((at - from) / step) * step - at;
+      const last = from + ((runs[i + 2] as number) - 1) * step;
+      const times =
+        everyMs > 0 && everyMs % step === 0 ? Math.min(count - k, Math.floor((last - at) / everyMs) + 1) : 1;
+      sink.addLatency(entry, wait, times);
+      k += times;
     }
-    if (times > 0) sink.addLatency(entry, wait < 0 ? null : wait, times);
   }
 
   /** Each publication's wait (`null`: never processed); `published` is in time order. */
@@ -179,7 +192,7 @@ export class Retrievals {
   }
 }
 
-/** Where `Retrievals.addWaits` adds waits: `times` publications of deployment `entry` that waited `wait` (null: never processed). */
+/** Where `Retrievals.addSeriesWaits` adds waits: `times` publications of deployment `entry` that waited `wait` (null: never processed). */
 export interface LatencySink {
   addLatency(entry: number, wait: number | null, times: number): void;
 }
