@@ -17,7 +17,7 @@ import type { Report } from '../report/Report.js';
 import { formatChromeTrace } from '../report/traceEvents.js';
 import { closest } from '../scenario/closest.js';
 import { ASSUMPTION_VALUES, type Assumptions, type Scenario } from '../scenario/Scenario.js';
-import { renderHtmlPages } from './htmlThreads.js';
+import { startHtmlPages } from './htmlThreads.js';
 import { UsageError } from './InputError.js';
 import { parseAssume } from './overrides.js';
 import { reportJson } from './scenarioArgs.js';
@@ -77,24 +77,58 @@ export async function writeRunReports(
   reports: readonly Report[],
   options: { trace: boolean; threads?: number },
 ) {
+  const set = startRunReports(out, reports.length, options);
+  for (const r of reports) set.add(r);
+  await set.finish();
+}
+
+/** A report set written as its reports are made: see `startRunReports`. */
+export interface RunReports {
+  /** Writes the report's JSON and Markdown (and trace) now, and queues its HTML page. */
+  add(report: Report): void;
+  /** Lets the pages rendered on other threads in: call it between reports. */
+  breathe(): Promise<void>;
+  /** Renders the remaining pages, writes `index.html` and replaces the previous report set. */
+  finish(): Promise<void>;
+  /** Stops the HTML workers (when making the reports failed). */
+  stop(): void;
+}
+
+/**
+ * `writeRunReports` for `expected` reports given one at a time: the HTML workers start now and render each page
+ * while the caller makes the next reports. The files are those of `writeRunReports` with the same reports.
+ */
+export function startRunReports(
+  out: string,
+  expected: number,
+  options: { trace: boolean; threads?: number },
+): RunReports {
   const entries: IndexEntry[] = [];
-  for (const r of reports) {
-    const name = r.scenario.name;
-    const files: Record<string, string> = { html: `${name}.html`, json: `${name}.json`, md: `${name}.md` };
-    writeAtomic(join(out, files.json as string), reportJson(r));
-    writeAtomic(join(out, files.md as string), formatMarkdown(r));
-    if (options.trace) {
-      files.trace = `${name}.trace.json`;
-      writeAtomic(join(out, files.trace), formatChromeTrace(r));
-    }
-    entries.push({ report: r, files });
-  }
-  await renderHtmlPages(reports, options.threads ?? 1, (i, html) =>
+  const pages = startHtmlPages(expected, options.threads ?? 1, (i, html) =>
     writeAtomic(join(out, entries[i]?.files.html as string), html),
   );
-  writeAtomic(join(out, 'index.html'), formatIndex(entries));
-  // The set replaces the previous one as a whole (its logs included): no earlier report stays mixed in.
-  replaceReportSet(out);
+  return {
+    add: (r) => {
+      const name = r.scenario.name;
+      const files: Record<string, string> = { html: `${name}.html`, json: `${name}.json`, md: `${name}.md` };
+      writeAtomic(join(out, files.json as string), reportJson(r));
+      writeAtomic(join(out, files.md as string), formatMarkdown(r));
+      if (options.trace) {
+        files.trace = `${name}.trace.json`;
+        writeAtomic(join(out, files.trace), formatChromeTrace(r));
+      }
+      entries.push({ report: r, files });
+      pages.add(r);
+    },
+    breathe: () => pages.breathe(),
+    finish: async () => {
+      await pages.finish();
+      writeAtomic(join(out, 'index.html'), formatIndex(entries));
+      // The set replaces the previous one as a whole (its logs included): no earlier report stays mixed in.
+      replaceReportSet(out);
+    },
+    stop: () => pages.stop(),
+  };
 }
 
 /** Standard output of `run` for the formats this module owns (`html`, `markdown`). */
