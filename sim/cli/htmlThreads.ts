@@ -3,8 +3,8 @@
  * as they are made (`HtmlPages.add`), so the workers render while this thread still runs the scenarios behind
  * them; this thread renders too once it has added the last (`finish`). Rendering is pure (`formatHtml`: the same
  * report gives the same bytes), so the pages are those of one thread, whatever the number of threads; each page is
- * handed to `onPage` in this thread, inside the caller's asynchronous context (so `writeAtomic` stages it with the
- * command's other files).
+ * handed to `onPage` in this thread from `finish` on (nothing is written while scenarios may still fail), inside
+ * the caller's asynchronous context (so `writeAtomic` stages it with the command's other files).
  *
  * Workers run the compiled module `htmlWorker.js` beside this one; when this module runs from TypeScript sources
  * (in the tests) there is none, and every page is rendered in this thread.
@@ -39,9 +39,12 @@ export function htmlThreadsFor(count: number, threads: number): number {
 export interface HtmlPages {
   /** Queues the page of the next report (its index is the number of reports added before it). */
   add(report: Report): void;
-  /** Lets the workers' pages in (and hands them to `onPage`), and gives the workers the reports added since. */
+  /** Gives the workers the reports added since, and lets their pages in (kept until `finish`). */
   breathe(): Promise<void>;
-  /** Renders the pages no worker has taken, in this thread, and waits for every page. Then stops the workers. */
+  /**
+   * Hands the pages rendered so far to `onPage`, renders the pages no worker has taken in this thread, and waits
+   * for every page. Then stops the workers.
+   */
   finish(): Promise<void>;
   /** Stops the workers at once (after a failure). */
   stop(): void;
@@ -84,7 +87,6 @@ export function startHtmlPages(
     if (pool.size === 0) return;
     pool.feed();
     await nextTurn();
-    flush();
   };
   return {
     add: (report) => {
@@ -94,6 +96,7 @@ export function startHtmlPages(
     finish: async () => {
       try {
         pool.feed();
+        flush();
         for (let i = take(); i !== undefined; i = take()) {
           pages.set(i, await formatHtml(reports[i] as Report));
           await breathe();

@@ -82,21 +82,26 @@ export async function writeRunReports(
   await set.finish();
 }
 
-/** A report set written as its reports are made: see `startRunReports`. */
+/** A report set whose pages are rendered as its reports are made: see `startRunReports`. */
 export interface RunReports {
-  /** Writes the report's JSON and Markdown (and trace) now, and queues its HTML page. */
+  /** Queues the report's HTML page (for a worker thread, at once). */
   add(report: Report): void;
-  /** Lets the pages rendered on other threads in: call it between reports. */
+  /** Gives the workers the reports added since: call it between reports. */
   breathe(): Promise<void>;
-  /** Renders the remaining pages, writes `index.html` and replaces the previous report set. */
+  /**
+   * Writes every file: each report's JSON and Markdown (and trace), the HTML pages (rendering those no worker has
+   * rendered yet), `index.html`; then replaces the previous report set.
+   */
   finish(): Promise<void>;
-  /** Stops the HTML workers (when making the reports failed). */
+  /** Stops the HTML workers (when making the reports failed: nothing has been written). */
   stop(): void;
 }
 
 /**
  * `writeRunReports` for `expected` reports given one at a time: the HTML workers start now and render each page
- * while the caller makes the next reports. The files are those of `writeRunReports` with the same reports.
+ * while the caller makes the next reports. Nothing is written before `finish` (a later scenario may still be bad
+ * input, and then no file may appear); the pages rendered meanwhile wait in memory. The files are those of
+ * `writeRunReports` with the same reports.
  */
 export function startRunReports(
   out: string,
@@ -111,17 +116,18 @@ export function startRunReports(
     add: (r) => {
       const name = r.scenario.name;
       const files: Record<string, string> = { html: `${name}.html`, json: `${name}.json`, md: `${name}.md` };
-      writeAtomic(join(out, files.json as string), reportJson(r));
-      writeAtomic(join(out, files.md as string), formatMarkdown(r));
-      if (options.trace) {
-        files.trace = `${name}.trace.json`;
-        writeAtomic(join(out, files.trace), formatChromeTrace(r));
-      }
+      if (options.trace) files.trace = `${name}.trace.json`;
       entries.push({ report: r, files });
       pages.add(r);
     },
     breathe: () => pages.breathe(),
     finish: async () => {
+      for (const { report: r, files } of entries) {
+        writeAtomic(join(out, files.json as string), reportJson(r));
+        writeAtomic(join(out, files.md as string), formatMarkdown(r));
+        if (files.trace !== undefined) writeAtomic(join(out, files.trace), formatChromeTrace(r));
+        await pages.breathe();
+      }
       await pages.finish();
       writeAtomic(join(out, 'index.html'), formatIndex(entries));
       // The set replaces the previous one as a whole (its logs included): no earlier report stays mixed in.

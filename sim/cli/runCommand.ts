@@ -39,7 +39,7 @@ export function registerRun<T>(cli: Argv<T>, { io, setCode, colour }: CommandCon
       reportOutputs.checkRunFormat(args.format, scenarios.length, args.out);
       const threads = workersOption(args.workers);
       const budget = budgetOf(args);
-      // Each report is written as soon as it is made, and its HTML page rendered on a worker thread meanwhile.
+      // Each report's HTML page is rendered on a worker thread while this thread runs the next scenarios.
       const set = reportOutputs.startRunReports(args.out, scenarios.length, { trace: args.trace, threads });
       const reports: Report[] = [];
       try {
