@@ -9,7 +9,8 @@
  *
  * Environment: `BENCH_RUNS` (default 3) runs per median; `BENCH_QUICK=1` shrinks the largest workloads (fewer
  * clients, scenarios and explore runs; every row says the size it used) for a quick look on a busy machine;
- * `BENCH_ONLY=kernel,fleet,process,commands` runs only those groups of rows; `BENCH_CLOCK=cpu` times the in-process
+ * `BENCH_ONLY=kernel,fleet,process,commands` runs only those groups of rows; `BENCH_SIZES=workers=10000000`
+ * sets sizes one by one (timers, events, fleet, legacy, workers, folder, explore) over the quick or full ones; `BENCH_CLOCK=cpu` times the in-process
  * comparisons (kernel, fleet against the tight loop) in CPU time instead of wall time, for a machine under load.
  */
 import { cpus, loadavg } from 'node:os';
@@ -26,7 +27,7 @@ const QUICK = process.env.BENCH_QUICK === '1';
 const FLEETS = new URL('../../scenarios/fleets/', import.meta.url).pathname;
 const fleetFile = (name: string) => join(FLEETS, `${name}.fleet.yaml`);
 
-const SIZES = QUICK
+const BASE_SIZES = QUICK
   ? {
       timers: 100_000,
       events: 1_000_000,
@@ -45,6 +46,22 @@ const SIZES = QUICK
       folder: 1_000,
       explore: 10_000,
     };
+
+/** `BENCH_SIZES=workers=10000000,folder=1000`: sizes set one by one over the quick or full ones. */
+function sizesOf(spec: string | undefined): typeof BASE_SIZES {
+  const sizes: Record<string, number> = { ...BASE_SIZES };
+  for (const item of (spec ?? '').split(',').filter((x) => x !== '')) {
+    const [name, value] = item.split('=');
+    if (name === undefined || !(name in sizes) || !/^[1-9][0-9]*$/.test(value ?? '')) {
+      throw new Error(
+        `BENCH_SIZES: "${item}" is not <size>=<positive integer>; sizes: ${Object.keys(sizes).join(', ')}`,
+      );
+    }
+    sizes[name] = Number(value);
+  }
+  return sizes as typeof BASE_SIZES;
+}
+const SIZES = sizesOf(process.env.BENCH_SIZES);
 
 interface Row {
   readonly what: string;

@@ -202,6 +202,16 @@ describe('scriptedOccurrences', () => {
     });
     expect(scriptedOccurrences(s.events, s.horizonMs).map((o) => o.atMs / H)).toEqual([1, 2, 4]);
     expect(scriptedOccurrences(s.events.slice(0, 1), s.horizonMs).map((o) => o.atMs / H)).toEqual([2, 4]);
+    // Every adjacent pair out of order (no pair in order to set the sort off by mistake).
+    const reversed = createScenario({
+      horizonMs: 4 * H,
+      events: [
+        { type: 'deployment', atMs: 3 * H, name: 'c' },
+        { type: 'deployment', atMs: 2 * H, name: 'b' },
+        { type: 'deployment', atMs: H, name: 'a' },
+      ],
+    });
+    expect(scriptedOccurrences(reversed.events, reversed.horizonMs).map((o) => o.atMs / H)).toEqual([1, 2, 3]);
   });
 
   it('expands repeat up to the horizon, in time then priority (band, then file order)', () => {

@@ -1064,6 +1064,35 @@ describe('the faults a test can plant (ModelFaults)', () => {
     ]);
   });
 
+  it('judges the elapsed time in seconds against max in minutes with checkAtOrAfterMax', () => {
+    // Stamped 30 min before the start: elapsed 1800 s at 0 is under 60 min, 5400 s at 1h is over.
+    const stampedEarlier = createScenario({
+      horizonMs: 3 * H,
+      client: {
+        registry: { ProvisioningMode: 'true', ProvisioningEnabledTime: START_S - 1800, ProvisioningMaxMinutes: 60 },
+      },
+    });
+    const r = buildReport(runModel(stampedEarlier, { faults: { checkAtOrAfterMax: true } }));
+    expect(r.checks.map((c) => [c.atMs, c.elapsedSeconds, c.expired])).toEqual([
+      [0, 1800, false],
+      [H, 5400, true],
+    ]);
+  });
+
+  it('with skipCheckAtStart, a stop of CcmExec cancels the first check', () => {
+    // The device goes down at 30m for an hour: CcmExec stops then, so no check runs at 1h while the device is off;
+    // after the boot CcmExec starts and the loop's first check is one interval later.
+    const down = {
+      ...preset,
+      horizonMs: 4 * H,
+      events: [{ type: 'reboot' as const, atMs: 30 * M, downtimeMs: H, recoverable: true }],
+    };
+    const r = buildReport(runModel(down, { faults: { skipCheckAtStart: true } }));
+    const startAt = entries(r, 'check-loop').map((e) => e.atMs);
+    expect(startAt).toHaveLength(2);
+    expect(r.checks.map((c) => c.atMs)).toEqual([(startAt[1] as number) + H]);
+  });
+
   it('skips the evaluation at CcmExec start with skipCheckAtStart', () => {
     const r = buildReport(runModel(preset, { faults: { skipCheckAtStart: true } }));
     expect(entries(r, 'check-loop').map((e) => [e.atMs, e.action, e.firstAtMs])).toEqual([[0, 'start', H]]);

@@ -129,6 +129,20 @@ export function recommendationText(t: TuneReport): string {
   );
 }
 
+/** The columns of the trade-off table, text and HTML alike: the ProvisioningMaxMinutes label, then `tuneRowCells`. */
+export const TUNE_COLUMNS: readonly string[] = [
+  'ProvisioningMaxMinutes',
+  'premature exits',
+  'of task sequences',
+  'stuck client-h',
+  'beyond timeout',
+  'stuck at end',
+  'timeout exits',
+  'time in mode p99',
+  'latency p50',
+  'latency p99',
+];
+
 /** The figures of one row of the trade-off table, after its ProvisioningMaxMinutes label (text and HTML alike). */
 export function tuneRowCells(r: TuneReport['rows'][number]): string[] {
   return [
@@ -145,18 +159,7 @@ export function tuneRowCells(r: TuneReport['rows'][number]): string[] {
 }
 
 export function formatTuneText(t: TuneReport): string {
-  const header = [
-    'ProvisioningMaxMinutes',
-    'premature exits',
-    'of task seqs',
-    'stuck client-h',
-    'beyond timeout',
-    'stuck at end',
-    'timeout exits',
-    'time in mode p99',
-    'latency p50',
-    'latency p99',
-  ];
+  const header = TUNE_COLUMNS;
   const rows = t.rows.map((r) => [minutesLabel(r.maxMinutes), ...tuneRowCells(r)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>

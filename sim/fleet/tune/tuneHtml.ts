@@ -4,7 +4,14 @@
  * Pure.
  */
 import { formatPercentile } from '../report/FleetReport.js';
-import { formatShare, minutesLabel, recommendationText, type TuneReport, tuneRowCells } from './runTune.js';
+import {
+  formatShare,
+  minutesLabel,
+  recommendationText,
+  TUNE_COLUMNS,
+  type TuneReport,
+  tuneRowCells,
+} from './runTune.js';
 import { escapeHtml as e, htmlPage } from '../../html/page.js';
 import { lineChart } from '../../html/svgChart.js';
 
@@ -70,18 +77,6 @@ export function tuneHtml(t: TuneReport): string {
       },
     ],
   });
-  const head = [
-    'ProvisioningMaxMinutes',
-    'premature exits',
-    'of task sequences',
-    'stuck client-h',
-    'beyond timeout',
-    'stuck at end',
-    'timeout exits',
-    'time in mode p99',
-    'latency p50',
-    'latency p99',
-  ];
   const body = rows
     .map(
       (r) =>
@@ -101,7 +96,7 @@ export function tuneHtml(t: TuneReport): string {
 ${premature}
 ${stuck}
 ${latency}
-<table><tr>${head.map((h) => `<th>${e(h)}</th>`).join('')}</tr>
+<table><tr>${TUNE_COLUMNS.map((h) => `<th>${e(h)}</th>`).join('')}</tr>
 ${body}
 </table>`,
   );
