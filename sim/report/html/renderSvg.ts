@@ -132,8 +132,8 @@ interface Compiled {
 
 /**
  * [provsim] The compiled templates of this thread, by key, at most `TEMPLATES_KEPT` (the oldest dropped first): a
- * report's charts take a handful of shapes (with or without the checks panel, its optional layers, the number of
- * rows), so a folder of any size compiles a few dozen at most.
+ * report's charts take a handful of shapes (the whole run with or without the checks panel and its optional
+ * layers, the close-up: 4 for the bundled reports), so a folder of any size compiles a few at most.
  */
 const templateCache = new Map<string, Promise<Compiled>>();
 const TEMPLATES_KEPT = 64;
