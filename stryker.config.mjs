@@ -6,14 +6,14 @@
 //   kernel  sim/kernel                  with test/kernel
 //   model   sim/model                   with test/model (the verification folder only with all)
 //   fleet   the fleet's fast path:      with test/fleet and test/model
-//           sim/fleet/simulate/simulateClient.ts, sim/fleet/run/quietClients.ts
+//           sim/fleet/simulate/simulateClient.ts, sim/fleet/run/quietClients.ts, sim/fleet/run/skippingClients.ts
 //   all     (the default) all three     with all four folders
 // Reports: reports/mutation/<target>.html and <target>.json (and <target>.incremental.json, for the next run).
 const target = process.env.PROVSIM_MUTATE ?? 'all';
 const files = {
   kernel: ['sim/kernel/**/*.ts', '!sim/kernel/index.ts'],
   model: ['sim/model/**/*.ts'],
-  fleet: ['sim/fleet/simulate/simulateClient.ts', 'sim/fleet/run/quietClients.ts'],
+  fleet: ['sim/fleet/simulate/simulateClient.ts', 'sim/fleet/run/quietClients.ts', 'sim/fleet/run/skippingClients.ts'],
 };
 if (target !== 'all' && !(target in files)) {
   throw new Error(`PROVSIM_MUTATE must be one of kernel, model, fleet, all; got "${target}"`);

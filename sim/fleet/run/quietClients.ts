@@ -11,7 +11,7 @@
  * holds its summaries to those of the general path, client by client, on every bundled fleet.
  */
 import type { Fleet, Interruptions } from '../load/Fleet.js';
-import { fleetPublications, type FleetSummary } from '../summary/FleetSummary.js';
+import type { FleetSummary } from '../summary/FleetSummary.js';
 import { taskSequenceFor } from '../simulate/clientScenario.js';
 import { clientSeed, fmix32, pickIndex, sampleDuration, Sfc32 } from '../simulate/sample.js';
 import { ccmevalRuns, quietRetrievals, Retrievals } from '../simulate/simulateClient.js';
@@ -23,21 +23,14 @@ const seconds = (ms: number): number => Math.floor(ms / 1000) * 1000;
 
 export class QuietClients {
   private readonly rng = new Sfc32();
-  /** The fleet's publications (fleet time) in the order the model processes them, and their deployment entries. */
-  private readonly pubAt: Float64Array;
-  private readonly pubEntry: Int32Array;
   /** Each outage's start and its downtime (client time), for the client at hand. */
   private outageAt = new Float64Array(64);
   private outageDown = new Float64Array(64);
   private readonly retrievals = new Retrievals();
-  /** Each publication's wait, for the client at hand. */
-  private readonly waits: Float64Array;
+  private readonly publications: FleetPublications;
 
   constructor(readonly fleet: Fleet) {
-    const pubs = fleetPublications(fleet);
-    this.pubAt = Float64Array.from(pubs, (p) => p.at);
-    this.pubEntry = Int32Array.from(pubs, (p) => p.entry);
-    this.waits = new Float64Array(pubs.length);
+    this.publications = new FleetPublications(fleet);
   }
 
   /** Adds client `index` to `summary` if it is quiet, and says whether it did. */
@@ -68,12 +61,11 @@ export class QuietClients {
     const outages = { atMs: this.outageAt, downtimeMs: this.outageDown, count };
     const eventCount =
       1 +
-      this.pubAt.length +
+      this.publications.count +
       quietRetrievals(outages, horizonMs, c, this.retrievals) +
       ccmevalRuns(c.ccmeval, ccmevalFirst, horizonMs);
     summary.addQuiet(release, max, eventCount);
-    this.retrievals.waitsInto(this.pubAt, phase, this.waits);
-    this.addWaits(summary);
+    this.publications.addWaits(this.retrievals, phase, summary);
     return true;
   }
 
@@ -107,24 +99,42 @@ export class QuietClients {
     this.outageAt = at;
     this.outageDown = down;
   }
+}
 
-  /** Adds each publication's wait to its deployment's latency, equal waits of a deployment in a row at once. */
-  private addWaits(summary: FleetSummary): void {
-    const { waits, pubEntry } = this;
-    let entry = -1;
-    let wait = Number.NaN;
-    let times = 0;
-    for (let k = 0; k < waits.length; k++) {
-      const w = waits[k] as number;
-      const e = pubEntry[k] as number;
-      if (e === entry && (w === wait || (Number.isNaN(w) && Number.isNaN(wait)))) times++;
-      else {
-        if (times > 0) summary.addLatency(entry, Number.isNaN(wait) ? null : wait, times);
-        entry = e;
-        wait = w;
-        times = 1;
+/**
+ * A fleet's publications, listed once: each deployment as a series (its first publication, fleet time, its period
+ * and how many fall within the horizon), and the waits of one client's publications added to a summary from its
+ * retrievals, series by series.
+ */
+export class FleetPublications {
+  private readonly firstMs: Float64Array;
+  private readonly everyMs: Float64Array;
+  private readonly counts: Int32Array;
+  /** How many publications in all (each counts as an event of every client's model). */
+  readonly count: number;
+
+  constructor(fleet: Fleet) {
+    const H = fleet.horizonMs;
+    const d = fleet.deployments;
+    this.firstMs = Float64Array.from(d, (x) => x.atMs);
+    this.everyMs = Float64Array.from(d, (x) => x.everyMs ?? 0);
+    // As fleetPublications lists them: nothing after the horizon, a periodic one up to it.
+    this.counts = Int32Array.from(d, (x) =>
+      x.atMs > H ? 0 : x.everyMs === null ? 1 : Math.floor((H - x.atMs) / x.everyMs) + 1,
+    );
+    this.count = this.counts.reduce((a, b) => a + b, 0);
+  }
+
+  /**
+   * Adds the waits of a client whose scenario starts `phase` before the fleet and retrieves policy at `retrievals`
+   * to each deployment's latency.
+   */
+  addWaits(retrievals: Retrievals, phase: number, summary: FleetSummary): void {
+    for (let e = 0; e < this.counts.length; e++) {
+      const count = this.counts[e] as number;
+      if (count > 0) {
+        retrievals.addSeriesWaits(e, (this.firstMs[e] as number) + phase, this.everyMs[e] as number, count, summary);
       }
     }
-    if (times > 0) summary.addLatency(entry, Number.isNaN(wait) ? null : wait, times);
   }
 }

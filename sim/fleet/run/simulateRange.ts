@@ -2,13 +2,13 @@
  * Simulates a contiguous range of a fleet's clients into a summary, and cuts a fleet into shards and chunks. Pure:
  * client `i`'s scenario and outcome depend on nothing but the fleet and `i`, and summaries merge exactly, so any
  * partition of the clients (worker threads, `--shard I/N`, chunk sizes) gives the same merged summary. Quiet
- * clients are drawn straight into numbers (`QuietClients`); the others become scenarios for `simulateClient`.
+ * clients are drawn straight into numbers (`QuietClients`); the others become scenarios on the skipping path
+ * (`SkippingClients`).
  */
-import { clientScenario, phaseOf } from '../simulate/clientScenario.js';
 import type { Fleet } from '../load/Fleet.js';
 import { FleetSummary } from '../summary/FleetSummary.js';
-import { fastPathOf, simulateClient } from '../simulate/simulateClient.js';
 import { QuietClients } from './quietClients.js';
+import { SkippingClients } from './skippingClients.js';
 
 export interface ClientRange {
   /** First client index (included). */
@@ -24,11 +24,9 @@ export function simulateRange(
   summary: FleetSummary = new FleetSummary(fleet),
 ): FleetSummary {
   const quiet = new QuietClients(fleet);
+  const others = new SkippingClients(fleet);
   for (let index = range.from; index < range.to; index++) {
-    if (quiet.tryAdd(index, summary)) continue;
-    const scenario = clientScenario(fleet, index);
-    const path = fastPathOf(scenario);
-    summary.add(index, scenario, phaseOf(fleet, scenario), simulateClient(scenario, path), path);
+    if (!quiet.tryAdd(index, summary)) others.add(index, summary);
   }
   return summary;
 }

@@ -97,6 +97,8 @@ function publications(scenario: Scenario): number[] {
 export class Retrievals {
   private runs = new Float64Array(48);
   private length = 0;
+  /** Where `waitAt` resumes its search (an index into `runs`). */
+  private cursor = 0;
 
   reset(): void {
     this.length = 0;
@@ -115,25 +117,68 @@ export class Retrievals {
   }
 
   /**
+   * The wait of a publication at `at` (-1: never processed), the publications asked for in time order after
+   * `cursor = 0`: the first retrieval at or after it.
+   */
+  private waitAt(at: number): number {
+    const runs = this.runs;
+    for (let i = this.cursor; i < this.length; i += 3) {
+      const from = runs[i] as number;
+      const step = runs[i + 1] as number;
+      if (from + ((runs[i + 2] as number) - 1) * step >= at) {
+        this.cursor = i;
+        return (from >= at ? from : from + Math.ceil((at - from) / step) * step) - at;
+      }
+    }
+    this.cursor = this.length;
+    return -1;
+  }
+
+  /**
    * Into `out[k]`, the wait of the publication at `published[k] + shift` (NaN: never processed); the publications
    * are in time order.
    */
   waitsInto(published: ArrayLike<number>, shift: number, out: Float64Array): void {
+    this.cursor = 0;
+    for (let k = 0; k < published.length; k++) {
+      const wait = this.waitAt((published[k] as number) + shift);
+      out[k] = wait < 0 ? Number.NaN : wait;
+    }
+  }
+
+  /**
+   * Adds the waits of `count` publications of deployment `entry`, at `firstMs + k * everyMs` (k from 0, in time
+   * order), to `sink`: what `waitsInto` finds for them, a run of retrievals at a time where it can. When `everyMs` is a
+   * multiple of a run's step, the publications after the run's first retrieval and up to its last wait alike (each
+   * is as far from the next retrieval), so they are added at once; the others one by one.
+   */
+  addSeriesWaits(entry: number, firstMs: number, everyMs: number, count: number, sink: LatencySink): void {
     const runs = this.runs;
     let i = 0;
-    for (let k = 0; k < published.length; k++) {
-      const at = (published[k] as number) + shift;
-      let wait = Number.NaN;
-      while (i < this.length) {
-        const from = runs[i] as number;
-        const step = runs[i + 1] as number;
-        if (from + ((runs[i + 2] as number) - 1) * step >= at) {
-          wait = (from >= at ? from : from + Math.ceil((at - from) / step) * step) - at;
-          break;
-        }
+    let k = 0;
+    while (k < count) {
+      const at = firstMs + k * everyMs;
+      while (i < this.length && (runs[i] as number) + ((runs[i + 2] as number) - 1) * (runs[i + 1] as number) < at) {
         i += 3;
       }
-      out[k] = wait;
+      if (i >= this.length) {
+        sink.addLatency(entry, null, count - k);
+        return;
+      }
+      const from = runs[i] as number;
+      const step = runs[i + 1] as number;
+      if (from >= at) {
+        sink.addLatency(entry, from - at, 1);
+        k++;
+        continue;
+      }
+      // `at` is after the run's first retrieval and at or before its last (so `step` > 0).
+      const wait = from + Math.ceil((at - from) / step) * step - at;
+      const last = from + ((runs[i + 2] as number) - 1) * step;
+      const times =
+        everyMs > 0 && everyMs % step === 0 ? Math.min(count - k, Math.floor((last - at) / everyMs) + 1) : 1;
+      sink.addLatency(entry, wait, times);
+      k += times;
     }
   }
 
@@ -141,8 +186,15 @@ export class Retrievals {
   waits(published: readonly number[]): (number | null)[] {
     const out = new Float64Array(published.length);
     this.waitsInto(published, 0, out);
-    return Array.from(out, (w) => (Number.isNaN(w) ? null : w));
+    const waits: (number | null)[] = new Array<number | null>(out.length);
+    for (let k = 0; k < out.length; k++) waits[k] = Number.isNaN(out[k]) ? null : (out[k] as number);
+    return waits;
   }
+}
+
+/** Where `Retrievals.addSeriesWaits` adds waits: `times` publications of deployment `entry` that waited `wait` (null: never processed). */
+export interface LatencySink {
+  addLatency(entry: number, wait: number | null, times: number): void;
 }
 
 /** A client's outages (power losses and restarts) in the kernel's order: when each starts, and its downtime. */
@@ -272,10 +324,30 @@ const PERIODIC_KEYS: readonly PeriodicKey[] = ['policy', 'ccmeval', 'check'];
 const CHECK_BIT = 1 << PERIODIC_KEYS.indexOf('check');
 
 function skipping(scenario: Scenario): ClientOutcome {
-  const run = new SkippingRun(scenario);
+  const run = new SkippingRun(scenario, new Retrievals());
   run.driver.runUntil(scenario.horizonMs);
-  return run.outcome();
+  const published = publications(scenario);
+  return run.outcome(run.retrievals.waits(published), published.length);
 }
+
+/**
+ * The skipping path for a caller that reads the deployment waits itself (the fleet's run, whose publications are
+ * the same for every client up to its phase): the outcome with no `deploymentWaits` (an empty list), the client's
+ * retrievals left in `retrievals` (reset first: one object serves client after client) for
+ * `Retrievals.waitsInto`. `publicationCount` is how many publications the scenario has (they count as events).
+ */
+export function skippingRetrievals(
+  scenario: Scenario,
+  retrievals: Retrievals,
+  publicationCount: number,
+): ClientOutcome {
+  retrievals.reset();
+  const run = new SkippingRun(scenario, retrievals);
+  run.driver.runUntil(scenario.horizonMs);
+  return run.outcome(NO_WAITS, publicationCount);
+}
+
+const NO_WAITS: readonly (number | null)[] = Object.freeze([]);
 
 /**
  * One client on the model's driver loop without its deployments (their processing times are read off the
@@ -284,7 +356,6 @@ function skipping(scenario: Scenario): ClientOutcome {
  */
 class SkippingRun {
   readonly driver: ModelDriver;
-  private readonly retrievals = new Retrievals();
   /** Ticks moved past (never fired): events the model would have fired. */
   private skipped = 0;
   // The outcome, read from the trace as it is produced.
@@ -293,7 +364,11 @@ class SkippingRun {
   private policyCyclesSkipped = 0;
   private abandonedAtMs: number | null = null;
 
-  constructor(private readonly scenario: Scenario) {
+  constructor(
+    private readonly scenario: Scenario,
+    /** Where the client's retrievals go (empty). */
+    readonly retrievals: Retrievals,
+  ) {
     this.driver = new ModelDriver(
       scenario,
       scenario.horizonMs,
@@ -382,7 +457,8 @@ class SkippingRun {
     }
   }
 
-  outcome(): ClientOutcome {
+  /** The outcome, once the driver has run to the horizon, with the deployment waits given and their number. */
+  outcome(deploymentWaits: readonly (number | null)[], publicationCount: number): ClientOutcome {
     const { driver, scenario, intervals } = this;
     const { horizonMs } = scenario;
     this.read(finish(driver.state, horizonMs), false);
@@ -395,7 +471,6 @@ class SkippingRun {
     };
     let totalMs = 0;
     for (const i of intervals) totalMs += (i.exitedAtMs ?? horizonMs) - i.enteredAtMs;
-    const published = publications(scenario);
     return {
       intervals,
       totalMs,
@@ -403,8 +478,8 @@ class SkippingRun {
       policyCyclesSkipped: this.policyCyclesSkipped,
       hazards: this.hazards,
       taskSequence,
-      deploymentWaits: this.retrievals.waits(published),
-      eventCount: driver.eventCount + this.skipped + published.length,
+      deploymentWaits,
+      eventCount: driver.eventCount + this.skipped + publicationCount,
     };
   }
 }

@@ -4,32 +4,16 @@
  * quiet clients, the same summary. On every bundled fleet, with its horizon shortened so that some task sequences
  * start after it (quiet clients with a task sequence drawn).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Fleet } from '../../../sim/fleet/load/Fleet.js';
-import { parseFleet } from '../../../sim/fleet/load/loadFleet.js';
 import { QuietClients } from '../../../sim/fleet/run/quietClients.js';
 import { simulateRange } from '../../../sim/fleet/run/simulateRange.js';
-import { clientScenario, phaseOf } from '../../../sim/fleet/simulate/clientScenario.js';
 import { Sfc32 } from '../../../sim/fleet/simulate/sample.js';
-import { fastPathOf, simulateClient } from '../../../sim/fleet/simulate/simulateClient.js';
 import { FleetSummary } from '../../../sim/fleet/summary/FleetSummary.js';
+import { addByScenario, bundled } from './generalPath.js';
 import { createRandom } from '../../../sim/kernel/Random.js';
 
 const DAY = 86_400_000;
-const folder = join(import.meta.dirname, '../../../scenarios/fleets');
-const bundled = readdirSync(folder)
-  .filter((f) => f.endsWith('.fleet.yaml'))
-  .map((f) => parseFleet(readFileSync(join(folder, f), 'utf8'), f));
-
-/** Client `index` the general way, into `summary`. */
-function addByScenario(fleet: Fleet, index: number, summary: FleetSummary): void {
-  const scenario = clientScenario(fleet, index);
-  const path = fastPathOf(scenario);
-  summary.add(index, scenario, phaseOf(fleet, scenario), simulateClient(scenario, path), path);
-}
-
 describe('Sfc32', () => {
   it('draws the bits of createRandom for the same seed, reseeded in place', () => {
     const rng = new Sfc32();
