@@ -1,8 +1,10 @@
 /**
- * The HTML reports of many scenarios rendered on several threads: this one and worker threads, each rendering the
- * next report when done with one. Rendering is pure (`formatHtml`: the same report gives the same bytes), so the
- * pages are those of one thread, whatever the number of threads; each page is handed to `onPage` in this thread,
- * inside the caller's asynchronous context (so `writeAtomic` stages it with the command's other files).
+ * The HTML reports of many scenarios rendered on several threads: this one and worker threads. Reports are added
+ * as they are made (`HtmlPages.add`), so the workers render while this thread still runs the scenarios behind
+ * them; this thread renders too once it has added the last (`finish`). Rendering is pure (`formatHtml`: the same
+ * report gives the same bytes), so the pages are those of one thread, whatever the number of threads; each page is
+ * handed to `onPage` in this thread from `finish` on (nothing is written while scenarios may still fail), inside
+ * the caller's asynchronous context (so `writeAtomic` stages it with the command's other files).
  *
  * Workers run the compiled module `htmlWorker.js` beside this one; when this module runs from TypeScript sources
  * (in the tests) there is none, and every page is rendered in this thread.
@@ -33,12 +35,33 @@ export function htmlThreadsFor(count: number, threads: number): number {
   return Math.max(1, Math.min(Math.floor(threads), Math.floor(count / MIN_REPORTS_PER_WORKER)));
 }
 
-/** Renders every report's page and hands each to `onPage` (in no set order; each exactly once). */
-export async function renderHtmlPages(
-  reports: readonly Report[],
+/** Pages being rendered: reports go in with `add`, pages come out through `onPage` (each exactly once, any order). */
+export interface HtmlPages {
+  /** Queues the page of the next report (its index is the number of reports added before it). */
+  add(report: Report): void;
+  /** Gives the workers the reports added since, and lets their pages in (kept until `finish`). */
+  breathe(): Promise<void>;
+  /**
+   * Hands the pages rendered so far to `onPage`, renders the pages no worker has taken in this thread, and waits
+   * for every page. Then stops the workers.
+   */
+  finish(): Promise<void>;
+  /** Stops the workers at once (after a failure). */
+  stop(): void;
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Starts rendering pages for `expected` reports on up to `threads` threads: the workers start now, and load the
+ * chart renderer while the caller runs its first scenarios.
+ */
+export function startHtmlPages(
+  expected: number,
   threads: number,
   onPage: (index: number, html: string) => void,
-): Promise<void> {
+): HtmlPages {
+  const reports: Report[] = [];
   const pages = new Map<number, string>();
   const flush = () => {
     for (const [index, html] of pages) onPage(index, html);
@@ -48,7 +71,7 @@ export async function renderHtmlPages(
   const take = (): number | undefined => (next < reports.length ? next++ : undefined);
   const pool = startWorkerPool<ToHtmlWorker, FromHtmlWorker>({
     url: WORKER_URL,
-    count: htmlThreadsFor(reports.length, threads) - 1,
+    count: htmlThreadsFor(expected, threads) - 1,
     take: () => {
       const index = take();
       return index === undefined ? undefined : { index, report: reports[index] as Report };
@@ -60,16 +83,31 @@ export async function renderHtmlPages(
     },
     what: 'an HTML worker',
   });
-  try {
-    for (let i = take(); i !== undefined; i = take()) {
-      pages.set(i, await formatHtml(reports[i] as Report));
-      // Let the workers' pages in (each asks for its next report), and write what has arrived.
-      if (pool.size > 0) await new Promise((resolve) => setImmediate(resolve));
-      flush();
-    }
-    await pool.finish();
-    flush();
-  } finally {
-    pool.stop();
-  }
+  const breathe = async () => {
+    if (pool.size === 0) return;
+    pool.feed();
+    await nextTurn();
+  };
+  return {
+    add: (report) => {
+      reports.push(report);
+    },
+    breathe,
+    finish: async () => {
+      try {
+        pool.feed();
+        flush();
+        for (let i = take(); i !== undefined; i = take()) {
+          pages.set(i, await formatHtml(reports[i] as Report));
+          await breathe();
+          flush();
+        }
+        await pool.finish();
+        flush();
+      } finally {
+        pool.stop();
+      }
+    },
+    stop: () => pool.stop(),
+  };
 }

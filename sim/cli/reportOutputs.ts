@@ -17,7 +17,7 @@ import type { Report } from '../report/Report.js';
 import { formatChromeTrace } from '../report/traceEvents.js';
 import { closest } from '../scenario/closest.js';
 import { ASSUMPTION_VALUES, type Assumptions, type Scenario } from '../scenario/Scenario.js';
-import { renderHtmlPages } from './htmlThreads.js';
+import { startHtmlPages } from './htmlThreads.js';
 import { UsageError } from './InputError.js';
 import { parseAssume } from './overrides.js';
 import { reportJson } from './scenarioArgs.js';
@@ -77,24 +77,64 @@ export async function writeRunReports(
   reports: readonly Report[],
   options: { trace: boolean; threads?: number },
 ) {
+  const set = startRunReports(out, reports.length, options);
+  for (const r of reports) set.add(r);
+  await set.finish();
+}
+
+/** A report set whose pages are rendered as its reports are made: see `startRunReports`. */
+export interface RunReports {
+  /** Queues the report's HTML page (for a worker thread, at once). */
+  add(report: Report): void;
+  /** Gives the workers the reports added since: call it between reports. */
+  breathe(): Promise<void>;
+  /**
+   * Writes every file: each report's JSON and Markdown (and trace), the HTML pages (rendering those no worker has
+   * rendered yet), `index.html`; then replaces the previous report set.
+   */
+  finish(): Promise<void>;
+  /** Stops the HTML workers (when making the reports failed: nothing has been written). */
+  stop(): void;
+}
+
+/**
+ * `writeRunReports` for `expected` reports given one at a time: the HTML workers start now and render each page
+ * while the caller makes the next reports. Nothing is written before `finish` (a later scenario may still be bad
+ * input, and then no file may appear); the pages rendered meanwhile wait in memory. The files are those of
+ * `writeRunReports` with the same reports.
+ */
+export function startRunReports(
+  out: string,
+  expected: number,
+  options: { trace: boolean; threads?: number },
+): RunReports {
   const entries: IndexEntry[] = [];
-  for (const r of reports) {
-    const name = r.scenario.name;
-    const files: Record<string, string> = { html: `${name}.html`, json: `${name}.json`, md: `${name}.md` };
-    writeAtomic(join(out, files.json as string), reportJson(r));
-    writeAtomic(join(out, files.md as string), formatMarkdown(r));
-    if (options.trace) {
-      files.trace = `${name}.trace.json`;
-      writeAtomic(join(out, files.trace), formatChromeTrace(r));
-    }
-    entries.push({ report: r, files });
-  }
-  await renderHtmlPages(reports, options.threads ?? 1, (i, html) =>
+  const pages = startHtmlPages(expected, options.threads ?? 1, (i, html) =>
     writeAtomic(join(out, entries[i]?.files.html as string), html),
   );
-  writeAtomic(join(out, 'index.html'), formatIndex(entries));
-  // The set replaces the previous one as a whole (its logs included): no earlier report stays mixed in.
-  replaceReportSet(out);
+  return {
+    add: (r) => {
+      const name = r.scenario.name;
+      const files: Record<string, string> = { html: `${name}.html`, json: `${name}.json`, md: `${name}.md` };
+      if (options.trace) files.trace = `${name}.trace.json`;
+      entries.push({ report: r, files });
+      pages.add(r);
+    },
+    breathe: () => pages.breathe(),
+    finish: async () => {
+      for (const { report: r, files } of entries) {
+        writeAtomic(join(out, files.json as string), reportJson(r));
+        writeAtomic(join(out, files.md as string), formatMarkdown(r));
+        if (files.trace !== undefined) writeAtomic(join(out, files.trace), formatChromeTrace(r));
+        await pages.breathe();
+      }
+      await pages.finish();
+      writeAtomic(join(out, 'index.html'), formatIndex(entries));
+      // The set replaces the previous one as a whole (its logs included): no earlier report stays mixed in.
+      replaceReportSet(out);
+    },
+    stop: () => pages.stop(),
+  };
 }
 
 /** Standard output of `run` for the formats this module owns (`html`, `markdown`). */

@@ -8,7 +8,7 @@ import { COMMANDS, type CommandContext } from './commands.js';
 import { checkOutputFolder } from './outputPaths.js';
 import * as reportOutputs from './reportOutputs.js';
 import { withRunLogOptions, writeRunLogs } from './runLogs.js';
-import { loadAll, reportJson, runAll, scenarioOptions } from './scenarioArgs.js';
+import { budgetOf, loadAll, reportJson, runAll, runChecked, scenarioOptions } from './scenarioArgs.js';
 import { workersOption } from './shardAndWorkers.js';
 
 export function registerRun<T>(cli: Argv<T>, { io, setCode, colour }: CommandContext): Argv<T> {
@@ -38,8 +38,21 @@ export function registerRun<T>(cli: Argv<T>, { io, setCode, colour }: CommandCon
       }
       reportOutputs.checkRunFormat(args.format, scenarios.length, args.out);
       const threads = workersOption(args.workers);
-      const reports = runAll(scenarios, args);
-      await reportOutputs.writeRunReports(args.out, reports, { trace: args.trace, threads });
+      const budget = budgetOf(args);
+      // Each report's HTML page is rendered on a worker thread while this thread runs the next scenarios.
+      const set = reportOutputs.startRunReports(args.out, scenarios.length, { trace: args.trace, threads });
+      const reports: Report[] = [];
+      try {
+        for (const s of scenarios) {
+          reports.push(runChecked(s, budget));
+          set.add(reports[reports.length - 1] as Report);
+          await set.breathe();
+        }
+      } catch (error) {
+        set.stop();
+        throw error;
+      }
+      await set.finish();
       writeRunLogs(args.out, reports, args);
       if (args.format === 'json') {
         io.out(reports.length === 1 ? reportJson(reports[0] as Report) : `${JSON.stringify(reports, null, 2)}\n`);

@@ -67,15 +67,18 @@ export function loadAll(args: ScenarioArgs, files = findScenarioFiles(args.paths
 /** Runs each scenario with its invariants checked (as `run` and `check` do); a runaway run is bad input. */
 export function runAll(scenarios: readonly Scenario[], args: BudgetArgs): Report[] {
   const budget = budgetOf(args);
-  return scenarios.map((s) => {
-    try {
-      const { run, violations } = verifyScenario(s, { rerun: false, ...budget });
-      return buildReport(run, violations);
-    } catch (error) {
-      if (error instanceof RunawayError) throw new InputError(`${s.file ?? s.name}: ${error.message}`);
-      throw error;
-    }
-  });
+  return scenarios.map((s) => runChecked(s, budget));
+}
+
+/** One scenario of `runAll`, with the budget `budgetOf` gives. */
+export function runChecked(s: Scenario, budget: ReturnType<typeof budgetOf>): Report {
+  try {
+    const { run, violations } = verifyScenario(s, { rerun: false, ...budget });
+    return buildReport(run, violations);
+  } catch (error) {
+    if (error instanceof RunawayError) throw new InputError(`${s.file ?? s.name}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** The last report's JSON text, kept: `run --format json` of one scenario writes it to a file, then prints it. */

@@ -1,7 +1,8 @@
 /**
  * Worker threads that take jobs from a queue, for the commands that spread work over the free cores (`explore`'s
  * search, `run`'s HTML pages). Each worker is kept two jobs ahead, so it does not wait for the thread that hands
- * them out; the results come back in whatever order the workers finish, and the caller puts them in order.
+ * them out (`feed` tops them up when jobs arrive later); the results come back in whatever order the workers
+ * finish, and the caller puts them in order.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,8 @@ import { Worker } from 'node:worker_threads';
 export interface WorkerPool {
   /** Worker threads started. */
   readonly size: number;
+  /** Offers jobs (`take`) to the workers that are fewer than two jobs ahead: after new jobs became available. */
+  feed(): void;
   /** Resolves once every job handed out has come back (rejects on a worker's failure). */
   finish(): Promise<void>;
   stop(): void;
@@ -40,17 +43,22 @@ export function startWorkerPool<Job, Result>(options: {
   const check = () => {
     if (failure !== null || outstanding === 0) settle?.();
   };
+  const ahead = new Map<Worker, number>();
   const feed = (w: Worker) => {
-    const job = options.take();
-    if (job === undefined) return;
-    outstanding++;
-    w.postMessage(job);
+    while ((ahead.get(w) ?? 0) < 2) {
+      const job = options.take();
+      if (job === undefined) return;
+      outstanding++;
+      ahead.set(w, (ahead.get(w) ?? 0) + 1);
+      w.postMessage(job);
+    }
   };
   for (let i = 0; i < options.count; i++) {
     const w = new Worker(options.url, { workerData: options.workerData });
     pool.push(w);
     w.on('message', (result: Result) => {
       outstanding--;
+      ahead.set(w, (ahead.get(w) ?? 1) - 1);
       failure ??= options.onResult(result) ?? null;
       feed(w);
       check();
@@ -64,10 +72,12 @@ export function startWorkerPool<Job, Result>(options: {
       check();
     });
     feed(w);
-    feed(w);
   }
   return {
     size: pool.length,
+    feed: () => {
+      for (const w of pool) feed(w);
+    },
     finish: () =>
       new Promise<void>((resolve, reject) => {
         settle = () => (failure === null ? resolve() : reject(failure));

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { provsim } from './edges/builtCli.js';
+import { expectOneLineError, provsim } from './edges/builtCli.js';
 import { cli, reportSetFiles, scenarioFile, tempDir } from './harness.js';
 
 const TINY = `name: tiny
@@ -213,4 +213,14 @@ describe('provsim run --workers', () => {
     expect(Object.keys(one).filter((f) => f.endsWith('.html')).length).toBeGreaterThan(16);
     expect(run('2')).toEqual(one);
   }, 300_000);
+
+  it('writes nothing when a later scenario is bad input, the HTML workers already at work', () => {
+    const dir = tempDir();
+    for (let k = 10; k < 40; k++) scenarioFile(TINY.replace('name: tiny', `name: tiny-${k}`), `a${k}.yaml`, dir);
+    scenarioFile(WMI, 'z.yaml', dir);
+    const out = join(tempDir(), 'reports');
+    const r = provsim(['run', dir, '--out', out, '--workers', '2', '--max-events', '60'], { timeoutMs: 120_000 });
+    expectOneLineError(r, /z\.yaml: Aborting after 60 events/);
+    expect(existsSync(out)).toBe(false);
+  }, 120_000);
 });
