@@ -55,8 +55,8 @@ export function compareFleetWithLowerBound(fleet: Fleet, clients: number, rounds
   const runFleet = () => simulateRange(fleet, { from: 0, to: clients });
   const runLoop = () => fleetLowerBound(fleet, 0, clients);
   const again = 10_000; // after each forced collection (see `timed`)
-  const warmFleet = () => simulateRange(fleet, { from: clients, to: clients + again });
-  const warmLoop = () => fleetLowerBound(fleet, clients, clients + again);
+  const warmFleet = () => simulateRange(fleet, { from: 0, to: Math.min(clients, again) });
+  const warmLoop = () => fleetLowerBound(fleet, 0, Math.min(clients, again));
   const sim: number[] = [];
   const low: number[] = [];
   for (let r = 0; r < rounds; r++) {
