@@ -49,14 +49,12 @@ function timed(body: () => unknown, warmUp: () => unknown = () => undefined): nu
 }
 
 export function compareFleetWithLowerBound(fleet: Fleet, clients: number, rounds: number): FleetVersusLowerBound {
-  const warm = Math.min(clients, 2000);
-  simulateRange(fleet, { from: 0, to: warm });
-  fleetLowerBound(fleet, 0, warm);
   const runFleet = () => simulateRange(fleet, { from: 0, to: clients });
   const runLoop = () => fleetLowerBound(fleet, 0, clients);
-  const again = 10_000; // after each forced collection (see `timed`)
-  const warmFleet = () => simulateRange(fleet, { from: 0, to: Math.min(clients, again) });
-  const warmLoop = () => fleetLowerBound(fleet, 0, Math.min(clients, again));
+  // Before every timed run, after its forced collection (see `timed`): the first clients, untimed.
+  const warm = Math.min(clients, 10_000);
+  const warmFleet = () => simulateRange(fleet, { from: 0, to: warm });
+  const warmLoop = () => fleetLowerBound(fleet, 0, warm);
   const sim: number[] = [];
   const low: number[] = [];
   for (let r = 0; r < rounds; r++) {
