@@ -3,12 +3,12 @@
  * `*.json` (not `*.schema.json`, nor `*.export.json`, a triage input, nor `*.fleet.yaml` / `*.fleet.yml`), in sorted
  * path order so runs are deterministic.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseScenario, ScenarioError } from '../scenario/loadScenario.js';
 import type { Scenario } from '../scenario/Scenario.js';
 import { InputError } from './InputError.js';
-import { readInputText } from './readInput.js';
+import { pathFailure, readInputText } from './readInput.js';
 
 const SCENARIO_FILE = /\.(ya?ml|json)$/i;
 /** Fleet files (`provsim fleet`), which `validate` reads as fleets and the scenario commands leave out. */
@@ -24,8 +24,8 @@ export function findScenarioFiles(paths: readonly string[], options: { fleets?: 
     let stats: ReturnType<typeof statSync>;
     try {
       stats = statSync(path);
-    } catch {
-      throw new InputError(`${path}: no such file or folder`);
+    } catch (error) {
+      throw pathFailure(path, error, 'file or folder');
     }
     if (stats.isDirectory()) {
       const found = walk(path, options.fleets === true);
@@ -42,9 +42,13 @@ export function findScenarioFiles(paths: readonly string[], options: { fleets?: 
 
 function walk(dir: string, fleets: boolean): string[] {
   const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-  )) {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    throw pathFailure(dir, error, 'folder');
+  }
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...walk(path, fleets));
     else if (SCENARIO_FILE.test(entry.name) && !SCHEMA_FILE.test(entry.name)) {

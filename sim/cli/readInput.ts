@@ -39,11 +39,31 @@ function kindOf(stats: Stats): string {
   return 'not a regular file';
 }
 
-function failure(file: string, error: unknown): InputError {
+/** What a failed look at an input path met, by the system's error code (none: the error's own words). */
+const PATH_PROBLEMS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ELOOP: 'a loop of symbolic links',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  ENAMETOOLONG: 'the name is too long',
+};
+
+/**
+ * The one-line `InputError` for an input path that could not be looked at or read: `what` is what was wanted of it
+ * ("file", "file or folder", "folder"). Every command that reads input names such failures here, so that none ends
+ * in a stack trace.
+ */
+export function pathFailure(path: string, error: unknown, what: 'file' | 'file or folder' | 'folder'): InputError {
   const code = (error as { code?: string }).code;
-  if (code === 'ENOENT') return new InputError(`${file}: no such file`);
-  if (code === 'EACCES' || code === 'EPERM') return new InputError(`${file}: permission denied; cannot read the file`);
-  return new InputError(`${file}: cannot read the file (${code ?? String(error)})`);
+  if (code === 'ENOENT') return new InputError(`${path}: no such ${what}`);
+  const problem = code === undefined ? undefined : PATH_PROBLEMS[code];
+  const verb = what === 'folder' ? 'list the folder' : `read the ${what}`;
+  if (problem !== undefined) return new InputError(`${path}: ${problem}; cannot ${verb}`);
+  return new InputError(`${path}: cannot ${verb} (${code ?? String(error)})`);
+}
+
+function failure(file: string, error: unknown): InputError {
+  return pathFailure(file, error, 'file');
 }
 
 /** The bytes of a regular file no larger than the limit of `kind`. */

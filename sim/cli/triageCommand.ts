@@ -20,7 +20,7 @@ import { COMMANDS, type CommandContext } from './commands.js';
 import { InputError, UsageError } from './InputError.js';
 import { parseAssume } from './overrides.js';
 import { checkOutputFolder } from './outputPaths.js';
-import { readInputText } from './readInput.js';
+import { pathFailure, readInputText } from './readInput.js';
 import { writeAtomic } from './writeAtomic.js';
 
 const FORMATS = ['text', 'json', 'csv', 'html'] as const;
@@ -153,11 +153,17 @@ function exportFiles(paths: readonly string[]): string[] {
     let folder = false;
     try {
       folder = statSync(path).isDirectory();
-    } catch {
-      throw new InputError(`${path}: no such file or folder`);
+    } catch (error) {
+      throw pathFailure(path, error, 'file or folder');
     }
     if (!folder) return [path];
-    const found = readdirSync(path)
+    let names: string[];
+    try {
+      names = readdirSync(path);
+    } catch (error) {
+      throw pathFailure(path, error, 'folder');
+    }
+    const found = names
       .filter((name) => /\.(csv|json)$/i.test(name))
       .sort()
       .map((name) => join(path, name));

@@ -3,7 +3,7 @@
  * YAML trap, numbers past 2^53 refused, and the wall clock kept inside the years the registry and the logs express.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, truncateSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { expectOneLineError, provsim, tempDir, VALID, writeFile } from './builtCli.js';
@@ -34,6 +34,49 @@ describe('only regular files are read', () => {
     const file = writeFile(dir, `huge-${command}.yaml`, `name: huge\ndescription: "${'x'.repeat(limit)}"\n`);
     const r = provsim([command, file, '--out', tempDir()]);
     expectOneLineError(r, new RegExp(`huge-${command}\\.yaml: \\d+ bytes, more than the 1 MiB allowed for a ${noun}`));
+  });
+});
+
+describe('a path that cannot be looked at is named, not a stack trace', () => {
+  test('validate and run over a folder with a subfolder they may not list', () => {
+    const folder = tempDir(true);
+    writeFile(folder, 'a.yaml', VALID);
+    const locked = join(folder, 'locked');
+    mkdirSync(locked, { mode: 0o000 });
+    chmodSync(folder, 0o755);
+    for (const args of [
+      ['validate', folder],
+      ['run', folder, '--out', tempDir(true)],
+    ]) {
+      const r = provsim(args, { asNobody: true });
+      expectOneLineError(r, new RegExp(`${locked}: permission denied; cannot list the folder`));
+    }
+  });
+
+  test('triage of a folder it may not list', () => {
+    const locked = join(tempDir(true), 'exports');
+    mkdirSync(locked, { mode: 0o000 });
+    const r = provsim(['triage', locked, '--as-of', '2026-03-04T09:00:00Z'], { asNobody: true });
+    expectOneLineError(r, /exports: permission denied; cannot list the folder/);
+  });
+
+  test.each([
+    ['validate', []],
+    ['triage', ['--as-of', '2026-03-04T09:00:00Z']],
+    ['fleet', ['--out', tempDir()]],
+  ])('%s: a loop of symbolic links, and a path through a file', (command, extra) => {
+    const folder = tempDir();
+    symlinkSync(join(folder, 'loop-b'), join(folder, 'loop-a'));
+    symlinkSync(join(folder, 'loop-a'), join(folder, 'loop-b'));
+    expectOneLineError(
+      provsim([command, join(folder, 'loop-a'), ...extra]),
+      /loop-a: a loop of symbolic links; cannot read/,
+    );
+    const file = writeFile(folder, 'plain.yaml', VALID);
+    expectOneLineError(
+      provsim([command, join(file, 'inside.yaml'), ...extra]),
+      /plain\.yaml\/inside\.yaml: a part of the path is a file, not a folder; cannot read/,
+    );
   });
 });
 
