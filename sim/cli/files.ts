@@ -15,6 +15,8 @@ const SCENARIO_FILE = /\.(ya?ml|json)$/i;
 export const FLEET_FILE = /\.fleet\.ya?ml$/i;
 /** JSON Schemas, and triage inputs (`provsim triage`), which no scenario command reads. */
 const SCHEMA_FILE = /\.schema\.json$|\.export\.json$/i;
+/** The name of `run`'s index page, `<out>/index.html`, which no scenario may take (its report would be lost). */
+export const RUN_INDEX = 'index';
 
 /** The scenario files of `paths` (with `fleets`, the fleet files too), in path order. */
 export function findScenarioFiles(paths: readonly string[], options: { fleets?: boolean } = {}): string[] {
@@ -84,6 +86,11 @@ export function loadScenarioFiles(files: readonly string[]): Scenario[] {
   }
   const seen = new Map<string, string>();
   for (const s of scenarios) {
+    if (s.name === RUN_INDEX) {
+      problems.push(
+        `${s.file}: name "${RUN_INDEX}" is taken by the run's index page (${RUN_INDEX}.html); give the scenario another name`,
+      );
+    }
     const other = seen.get(s.name);
     if (other !== undefined)
       problems.push(`${s.file}: name "${s.name}" is already used by ${other}; scenario names must be unique in a run`);

@@ -17,6 +17,7 @@ import type { Report } from '../report/Report.js';
 import { formatChromeTrace } from '../report/traceEvents.js';
 import { closest } from '../scenario/closest.js';
 import { ASSUMPTION_VALUES, type Assumptions, type Scenario } from '../scenario/Scenario.js';
+import { RUN_INDEX } from './files.js';
 import { startHtmlPages } from './htmlThreads.js';
 import { UsageError } from './InputError.js';
 import { parseAssume } from './overrides.js';
@@ -61,7 +62,7 @@ export function withCheckReportOptions<T>(y: Argv<T>) {
 export function checkRunFormat(format: RunFormat, scenarioCount: number, out: string): void {
   if (format === 'html' && scenarioCount !== 1) {
     throw new UsageError(
-      `--format html prints the report of one scenario, and ${scenarioCount} were given; without --format html, run writes the HTML report of each one to ${out}/ and links them from ${join(out, 'index.html')}`,
+      `--format html prints the report of one scenario, and ${scenarioCount} were given; without --format html, run writes the HTML report of each one to ${out}/ and links them from ${join(out, `${RUN_INDEX}.html`)}`,
     );
   }
 }
@@ -129,7 +130,7 @@ export function startRunReports(
         await pages.breathe();
       }
       await pages.finish();
-      writeAtomic(join(out, 'index.html'), formatIndex(entries));
+      writeAtomic(join(out, `${RUN_INDEX}.html`), formatIndex(entries));
       // The set replaces the previous one as a whole (its logs included): no earlier report stays mixed in.
       replaceReportSet(out);
     },

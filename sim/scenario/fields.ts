@@ -217,10 +217,12 @@ export interface StringOptions {
   readonly pattern?: RegExp;
   /** The message when the pattern does not match; receives the value. */
   readonly patternMessage?: (value: string) => string;
+  /** The most characters allowed, and why (`a name names report files`). */
+  readonly maxLength?: { readonly count: number; readonly why: string };
 }
 
 export function string(options: StringOptions = {}): Spec<string> {
-  const { pattern, patternMessage } = options;
+  const { pattern, patternMessage, maxLength } = options;
   return {
     parse(v, at, cx) {
       if (v.kind !== 'scalar' || typeof v.value !== 'string') {
@@ -232,9 +234,17 @@ export function string(options: StringOptions = {}): Spec<string> {
           : `${JSON.stringify(v.value)} does not match the pattern ${pattern.source}`;
         return report(cx, v, at, text);
       }
+      if (maxLength !== undefined && v.value.length > maxLength.count) {
+        const { count, why } = maxLength;
+        return report(cx, v, at, `at most ${count} characters (${why}); this one has ${v.value.length}`);
+      }
       return v.value;
     },
-    schema: () => (pattern ? { type: 'string', pattern: pattern.source } : { type: 'string' }),
+    schema: () => ({
+      type: 'string',
+      ...(pattern ? { pattern: pattern.source } : {}),
+      ...(maxLength ? { maxLength: maxLength.count } : {}),
+    }),
   };
 }
 

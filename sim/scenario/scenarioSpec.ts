@@ -20,7 +20,15 @@ import {
   type ScenarioEvent,
   type TaskSequenceOutcome,
 } from './Scenario.js';
-import { assumptionsSpec, DWORD_MAX, fmt, MAX_EVENTS, MAX_OCCURRENCES, nameSpec } from './sharedSpecs.js';
+import {
+  assumptionsSpec,
+  DWORD_MAX,
+  fmt,
+  MAX_EVENTS,
+  MAX_OCCURRENCES,
+  NAME_MAX_LENGTH,
+  nameSpec,
+} from './sharedSpecs.js';
 import { taskSequenceSpec } from './taskSequenceSpec.js';
 
 const scenarioName = nameSpec('upgrade-power-loss');
@@ -125,7 +133,7 @@ export const scenarioSpec = F.object({
   props: {
     name: F.required(
       scenarioName,
-      'The scenario name: lowercase letters, digits and hyphens, such as upgrade-power-loss.',
+      `The scenario name: lowercase letters, digits and hyphens, at most ${NAME_MAX_LENGTH} characters, such as upgrade-power-loss; it names the report files (so \`run\` refuses "index", its index page).`,
     ),
     description: F.withDefault(F.string(), '', 'What the scenario shows.'),
     start: F.withDefault(

@@ -22,6 +22,11 @@ export const fmt = (ms: number): string => (Number.isSafeInteger(ms) ? formatDur
 /** The largest REG_DWORD (ProvisioningMaxMinutes), and the largest seed. */
 export const DWORD_MAX = 4_294_967_295;
 export const NAME_PATTERN = /^[a-z0-9-]+$/;
+/**
+ * [provsim] The longest name: a name names report files (`<name>.trace.json`, `<name>-vs-<other>.compare.html`), and a
+ * file name has at most 255 bytes on the usual file systems.
+ */
+export const NAME_MAX_LENGTH = 100;
 const VERSION_PATTERN = /^\d{2}(0[1-9]|1[0-2])$/;
 
 /** A scenario's or fleet's name: lowercase letters, digits and hyphens; `example` is shown in the message. */
@@ -30,6 +35,7 @@ export function nameSpec(example: string): F.Spec<string> {
     pattern: NAME_PATTERN,
     patternMessage: (s) =>
       `${JSON.stringify(s)} is not a valid name; use lowercase letters, digits and hyphens (${NAME_PATTERN.source}), for example ${example}`,
+    maxLength: { count: NAME_MAX_LENGTH, why: 'a name names the report files' },
   });
 }
 
@@ -60,13 +66,18 @@ export const clientVersion = F.custom<string>(
 export const VERSION_DESCRIPTION = `ConfigMgr release YYMM, such as "2403"; releases before ${TIMEOUT_RELEASE} have no timestamp and no timeout.`;
 
 /**
+ * The control characters no name may hold (C0, DEL, C1, and the Unicode line and paragraph separators), as the body
+ * of a character class: in a name they forge log records, move a terminal's cursor or break a line of a report.
+ */
+export const CONTROL_CHARACTERS = '\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029';
+
+/**
  * A name shown in logs and reports (a step, the task sequence, a deployment): one line of text, without control
  * characters (a line break in a step name forged records in the generated smsts.log) and without `]LOG]!>`, which
  * ends a CMTrace record; so the run -> logs -> import round trip keeps every name the loader accepts.
  */
 export const displayName = F.string({
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what the rule refuses
-  pattern: /^(?![\s\S]*\]LOG\]!>)[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/,
+  pattern: new RegExp(`^(?![\\s\\S]*\\]LOG\\]!>)[^${CONTROL_CHARACTERS}]*$`),
   patternMessage: (v) =>
     `${JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v)} holds ${v.includes(']LOG]!>') ? '"]LOG]!>", which ends a CMTrace log record' : 'a control character (a line break, a tab, ...)'}; a name is one line of plain text`,
 });

@@ -10,7 +10,12 @@
  */
 import type { TriageReport } from './triage.js';
 
-const psString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+/**
+ * A PowerShell single-quoted string. PowerShell reads the typographic single quotes (U+2018 to U+201B) as quotes
+ * too, so each of the five is doubled, as the language's escape for a quote inside such a string: a device name
+ * cannot end the string and run as code.
+ */
+export const psString = (s: string): string => `'${s.replace(/['\u2018\u2019\u201a\u201b]/g, (q) => q + q)}'`;
 
 export function formatFixNowScript(r: TriageReport): string {
   const devices = r.devices.filter((d) => d.action === 'fix-now');

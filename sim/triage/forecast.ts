@@ -205,7 +205,8 @@ export function triageScenario(
     snap.device
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '') || 'device';
+      .replace(/^-|-$/g, '')
+      .slice(0, 80) || 'device';
   const service = snap.running
     ? 'CcmExec running'
     : `CcmExec ${snap.startMode === 'disabled' ? 'disabled' : 'stopped'} (simulated as disabled until ccmeval starts it)`;

@@ -37,9 +37,19 @@ export const CSV_COLUMNS = [
   'defaulted',
 ] as const;
 
-/** Every field quoted, as `Export-Csv` writes them, so `Import-Csv` reads the file back; lists joined by " | ". */
+/**
+ * A CSV field that a spreadsheet shows as text: a value that starts like a formula (`=`, `+`, `@`, a tab, a carriage
+ * return, or `-` not followed by a digit; a hostile export's device name `=HYPERLINK(...)`, say) gets a leading `'`,
+ * as OWASP's advice on CSV injection has it. Dates, counts and provsim's own texts never start so.
+ */
+export const spreadsheetText = (v: string): string => (/^[=+@\t\r]|^-(?!\d)/.test(v) ? `'${v}` : v);
+
+/**
+ * Every field quoted, as `Export-Csv` writes them, so `Import-Csv` reads the file back; lists joined by " | ";
+ * formula-like values made text (`spreadsheetText`).
+ */
 export function formatTriageCsv(r: TriageReport): string {
-  const q = (v: string | null) => `"${(v ?? '').replaceAll('"', '""')}"`;
+  const q = (v: string | null) => `"${spreadsheetText(v ?? '').replaceAll('"', '""')}"`;
   const lines = [CSV_COLUMNS.map((c) => q(c)).join(',')];
   for (const d of r.devices.map(deviceJson)) {
     lines.push(

@@ -14,6 +14,7 @@ import { releaseOfBuild } from '../import/importSmstsLogs.js';
 import type { TimeZone } from '../time/TimeZone.js';
 import type { ExportError } from './ExportError.js';
 import { errorAt, type Source, where } from './ExportError.js';
+import { CONTROL_CHARACTERS } from '../scenario/sharedSpecs.js';
 import { type Cell, readCsv } from './readCsv.js';
 import { type DateFormat, readDate } from './readDate.js';
 
@@ -89,6 +90,12 @@ const DWORD_MAX = 4_294_967_295;
 /** 9999-12-31T23:59:59Z in Unix seconds. */
 const UNIX_SECONDS_MAX = 253_402_300_799;
 
+/**
+ * A device name goes into the terminal, the reports and `fix-now.ps1`: one with a control character (an escape
+ * sequence would drive the terminal) is refused.
+ */
+const CONTROL = new RegExp(`[${CONTROL_CHARACTERS}]`);
+
 /** Reads every file and joins the records by device; throws `ExportError` on the first problem. */
 export function readExports(files: readonly ExportFile[], options: ReadOptions): DeviceRecord[] {
   const devices = new Map<string, { device: string; at: Source; fields: Record<string, Observed<unknown>> }>();
@@ -118,6 +125,16 @@ export function readExports(files: readonly ExportFile[], options: ReadOptions):
     const rows = /^\uFEFF?\s*[[{]/.test(f.text) ? jsonRows(f) : csvRows(f);
     for (const row of rows) {
       if (row.device.text.trim() === '') throw errorAt(row.device, row.deviceColumn, 'the device name is empty');
+      if (CONTROL.test(row.device.text)) {
+        const shown = JSON.stringify(
+          row.device.text.length > 40 ? `${row.device.text.slice(0, 37)}...` : row.device.text,
+        );
+        throw errorAt(
+          row.device,
+          row.deviceColumn,
+          `the device name ${shown} holds a control character (an escape, a line break, ...); a device name is one line of plain text`,
+        );
+      }
       // A device listed with no values at all is still a device (every value takes its default).
       recordOf(row.device);
       for (const [field, cell] of row.values) {

@@ -168,6 +168,23 @@ describe('bad input', () => {
     expect(r.err).toContain('/nonexistent/scenario.yaml: no such file or folder');
   });
 
+  it('refuses the name "index", which the run\'s index page takes', async () => {
+    await rejects(
+      VALID.replace('name: tiny', 'name: index'),
+      /name "index" is taken by the run's index page \(index\.html\); give the scenario another name/,
+    );
+  });
+
+  it('refuses two scenarios of one name in a run, naming both files', async () => {
+    const a = scenarioFile(VALID);
+    const b = scenarioFile(VALID);
+    const out = join(tempDir(), 'reports');
+    const r = await cli('run', a, b, '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`provsim: ${b}: name "tiny" is already used by ${a}; scenario names must be unique in a run\n`);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('reports an empty file', async () => {
     await rejects('', /empty/);
   });

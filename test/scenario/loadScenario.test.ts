@@ -585,6 +585,13 @@ taskSequence:
     expect(issueOf('seed: 3').message).toMatch(/^missing required key "name"/);
   });
 
+  it('checks the name length (it names the report files)', () => {
+    const issue = issueOf(`name: ${'x'.repeat(101)}`);
+    expect(issue.path).toBe('name');
+    expect(issue.message).toBe('at most 100 characters (a name names the report files); this one has 101');
+    expect(parseScenario(`name: ${'x'.repeat(100)}\n`, 'x.yaml').name).toHaveLength(100);
+  });
+
   it('leaves absent expect keys absent', () => {
     const s = scenarioWith('expect: { exitReason: null }');
     expect(s.expect).toStrictEqual({ exitReason: null });
@@ -1061,6 +1068,10 @@ function schemaErrors(schema: Schema, value: unknown, root: Schema, path = ''): 
       case 'pattern':
         if (typeof value === 'string' && !new RegExp(arg as string, 'u').test(value))
           fail(`does not match ${String(arg)}`);
+        break;
+      case 'maxLength':
+        // Characters as JSON Schema counts them: code points.
+        if (typeof value === 'string' && [...value].length > (arg as number)) fail('too long');
         break;
       case 'minimum':
         if (typeof value === 'number' && value < (arg as number)) fail('below minimum');

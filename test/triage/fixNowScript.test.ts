@@ -4,7 +4,7 @@
  * all checked before the one SetClientProvisioningMode($false) call, which sits inside ShouldProcess.
  */
 import { describe, expect, it } from 'vitest';
-import { formatFixNowScript } from '../../sim/triage/fixNowScript.js';
+import { formatFixNowScript, psString } from '../../sim/triage/fixNowScript.js';
 import { triage } from '../../sim/triage/triage.js';
 import { AS_OF_MS, cmpivotExports, simulateFleet } from './simulatedFleet.js';
 
@@ -59,5 +59,30 @@ describe('fix-now.ps1', () => {
     const count = (c: string) => code.split(c).length - 1;
     expect(count('{')).toBe(count('}'));
     expect(count('(')).toBe(count(')'));
+  });
+});
+
+describe('a device name in fix-now.ps1', () => {
+  // PowerShell reads U+2018 to U+201B as single quotes too: each must be doubled, or a hostile export's device name
+  // would end the string and run as code.
+  const QUOTES = /['\u2018\u2019\u201a\u201b]/;
+  /** Whether `literal` is one single-quoted string: every quote inside it doubled (a pair of the same character). */
+  const oneString = (literal: string): boolean =>
+    QUOTES.test(literal[0] ?? '') &&
+    QUOTES.test(literal.at(-1) ?? '') &&
+    !QUOTES.test(literal.slice(1, -1).replace(/(['\u2018\u2019\u201a\u201b])\1/g, ''));
+
+  it.each(["O'Brien-PC", 'X\u2019; Write-Host pwned; \u2019', 'a\u2018b\u201ac\u201bd', "''", 'PC1'])(
+    '%s stays one string',
+    (name) => {
+      const literal = psString(name);
+      expect(oneString(literal)).toBe(true);
+      // Undoubling gives the name back.
+      expect(literal.slice(1, -1).replace(/(['\u2018\u2019\u201a\u201b])\1/g, '$1')).toBe(name);
+    },
+  );
+
+  it('an unescaped typographic quote would end the string (the check above can fail)', () => {
+    expect(oneString(`'${'X\u2019; Write-Host pwned; \u2019'.replaceAll("'", "''")}'`)).toBe(false);
   });
 });

@@ -88,6 +88,20 @@ describe('readExports', () => {
     ]).toEqual(['true', 'disabled', 'stopped', '1810']);
   });
 
+  it('refuses a device name with a control character (CSV and JSON), naming where it is', () => {
+    const csv = '"ComputerName","ProvisioningMode"\n"PC1","true"\n"X\u001b[31mRED","true"\n';
+    expect(() => readExports([{ file: 'w.csv', text: csv }], options)).toThrow(
+      'w.csv:3:1: ComputerName: the device name "X\\u001b[31mRED" holds a control character (an escape, a line break, ...); a device name is one line of plain text',
+    );
+    const json = '[{ "Hostname": "A\\u0007B", "ProvisioningMode": "true" }]';
+    expect(() => readExports([{ file: 'h.json', text: json }], options)).toThrow(
+      /h\.json:1:\d+: Hostname: the device name "A\\u0007B" holds a control character/,
+    );
+    expect(() =>
+      readExports([{ file: 'q.csv', text: 'Device,Property,Value\n"PC\u2028","ProvisioningMode",true\n' }], options),
+    ).toThrow(/q\.csv:2:1: Device: the device name/);
+  });
+
   it('keeps a device whose row has no value at all', () => {
     const records = readExports([{ file: 'w.csv', text: '"ComputerName","ProvisioningMode"\n"PC1",""\n' }], options);
     expect(records.map((r) => [r.device, Object.keys(r.fields).length])).toEqual([['PC1', 0]]);
