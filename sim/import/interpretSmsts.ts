@@ -28,6 +28,7 @@
  */
 import { parseDuration } from '../time/Duration.js';
 import type { Environment } from '../scenario/Scenario.js';
+import { CONTROL_CHARACTERS } from '../scenario/sharedSpecs.js';
 import type { LogRecord } from './readLogRecords.js';
 
 /** Where a fact was read: `smsts.log:123`. */
@@ -117,6 +118,15 @@ export interface LoggedSequence {
   /** Records recognised as task-sequence lines. */
   readonly recognised: number;
 }
+
+/**
+ * A name as the log gives it (a step, a group, the task sequence), made one line of plain text: each control
+ * character (a line break, an escape, ...) becomes U+FFFD, so that a hostile or damaged log cannot break the
+ * scenario's comments, a report's lines or a terminal; every name read from the log passes here, so they still
+ * compare equal.
+ */
+const CONTROL = new RegExp(`[${CONTROL_CHARACTERS}]`, 'g');
+export const plainName = (raw: string | undefined): string => (raw ?? '').replace(CONTROL, '\uFFFD');
 
 const INSTRUCTION = /^Start executing an instruction\. Instruction name: ([\s\S]*?)\. Instruction pointer: (\d+)\s*$/;
 const INSTRUCTION_NEW =
@@ -236,7 +246,7 @@ class SequenceReader {
   private instruction(instruction: RegExpExecArray, at: Timed): void {
     const ref = at.ref;
     const cur = this.cur;
-    const stepName = instruction[1] ?? '';
+    const stepName = plainName(instruction[1]);
     const pointer = Number(instruction[2]);
     const again = cur !== null && cur.name === stepName && cur.pointer === pointer && !cur.group;
     if (again && cur !== null && cur.restart !== null && cur.restart.interruption === null) {
@@ -294,9 +304,9 @@ class SequenceReader {
     const cur = this.cur;
     let m: RegExpExecArray | null;
     if ((m = GROUP_STARTED.exec(msg))) {
-      if (cur !== null && cur.name === m[1]) cur.group = true;
+      if (cur !== null && cur.name === plainName(m[1])) cur.group = true;
     } else if ((m = SKIPPED.exec(msg))) {
-      const skippedName = m[1] ?? m[2];
+      const skippedName = plainName(m[1] ?? m[2]);
       if (cur !== null && cur.name === skippedName) cur.skipped = at.ref;
     } else if ((m = COMPLETED.exec(msg))) {
       if (cur !== null && cur.restart === null) cur.completed = at;
@@ -304,7 +314,7 @@ class SequenceReader {
       if (cur !== null) {
         cur.failed = at;
         cur.completed = at;
-        const failedName = (m[1] ?? '').trim();
+        const failedName = plainName(m[1]).trim();
         if (failedName !== '' && failedName !== cur.name && `${failedName}.` !== cur.name) {
           this.notes.push(
             `${refText(at.ref)}: "Failed to run the action: ${failedName}" while step "${cur.name}" runs; taken as that step's failure`,
@@ -339,7 +349,7 @@ class SequenceReader {
     } else if (EXIT.test(msg)) {
       this.exits.push(at);
     } else if ((m = PACKAGE.exec(msg))) {
-      this.name ??= { ...at, value: (m[1] ?? '').trim() };
+      this.name ??= { ...at, value: plainName(m[1]).trim() };
     } else if ((m = SIM_ABANDON.exec(msg))) {
       this.abandon = {
         ...at,

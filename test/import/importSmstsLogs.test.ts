@@ -242,6 +242,21 @@ describe('bad input', () => {
     expect([plain[1], got[1]]).toEqual(['Install Applications 2m46s800ms', 'Install Applications 539ms']);
   });
 
+  it('makes a step name with control characters one line of plain text (each U+FFFD; a line break in the log reads as one), the same at every mention', () => {
+    const log = readFileSync(join(fixtures, 'inplace-upgrade-smsts.log'), 'utf8')
+      .replaceAll("'Check Readiness'", "'Check\u001b[31m Readiness\u2028x'")
+      .replaceAll("'Upgrade Operating System'", "'Upgrade\r\nevents: []'");
+    const r = importSmstsLogs([text('evil.log', log)]);
+    expect(steps(r.scenario).slice(0, 3)).toEqual([
+      'Check\uFFFD[31m Readiness\uFFFDx 4s760ms',
+      'Download Package Content 12m30s130ms',
+      'Upgrade\uFFFDevents: [] 52m46s890ms restart disablesClient',
+    ]);
+    expect(provisioningAt(r.scenario)).toBe('Upgrade\uFFFDevents: []');
+    // The scenario written reads back as itself.
+    expect(parseScenario(r.yaml, 'evil.log')).toStrictEqual({ ...r.scenario, file: 'evil.log' });
+  });
+
   it('refuses a log with no instruction at all', () => {
     const noSteps = log
       .split('\r\n')
