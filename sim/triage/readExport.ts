@@ -166,6 +166,20 @@ function csvRows(f: ExportFile): Row[] {
     );
   }
   const deviceColumn = (table.header[deviceIndex] as Cell).text;
+  const read = new Set(
+    [...DEVICE_COLUMNS, ...FIELDS, 'Property', 'Value', 'Name', 'StartMode', 'State'].map((n) => n.toLowerCase()),
+  );
+  table.header.forEach((h, i) => {
+    const key = h.text.trim().toLowerCase();
+    const earlier = table.header.findIndex((g) => g.text.trim().toLowerCase() === key);
+    if (earlier < i && read.has(key)) {
+      throw errorAt(
+        h,
+        null,
+        `the header names ${JSON.stringify(h.text.trim())} twice (columns ${earlier + 1} and ${i + 1}); keep one of them`,
+      );
+    }
+  });
   if (table.rows.length === 0) throw errorAt(first, null, 'the file has a header but no rows');
   const property = col('Property');
   const value = col('Value');
@@ -267,6 +281,15 @@ function parseField(field: FieldName, cell: Cell, options: ReadOptions): unknown
   const t = cell.text.trim();
   switch (field) {
     case 'ProvisioningMode':
+      // REG_SZ, which the client writes "true" or "false" and reads case-insensitively ([spec] model.md, State). Any
+      // other text would read as out of the mode: a 1 or 0 that a database made of the value would hide a stuck
+      // device among the healthy ones, so it is refused.
+      if (/^(true|false)$/i.test(t)) return cell.text;
+      throw errorAt(
+        cell,
+        field,
+        `${JSON.stringify(t)} is neither "true" nor "false", the values the client writes; the client reads anything but "true" as out of provisioning mode, so a 1 or 0 from a database would be misread: export the registry text`,
+      );
     case 'SystemTaskExcludes':
       // REG_SZ: any string.
       return cell.text;

@@ -102,6 +102,35 @@ describe('readExports', () => {
     ).toThrow(/q\.csv:2:1: Device: the device name/);
   });
 
+  it('refuses a ProvisioningMode that is neither "true" nor "false" (a 1 from a database would hide a stuck device)', () => {
+    for (const [file, text, where] of [
+      ['w.csv', '"ComputerName","ProvisioningMode"\n"PC1","TRUE"\n"PC2","1"\n', 'w.csv:3:7'],
+      ['h.json', '[{ "Hostname": "PC1", "ProvisioningMode": 0 }]', 'h.json:1:43'],
+      ['l.csv', 'Device,Property,Value\nPC1,ProvisioningMode,yes\n', 'l.csv:2:22'],
+    ] as const) {
+      expect(() => readExports([{ file, text }], options)).toThrow(
+        new RegExp(
+          `^${where.replace('.', '\\.')}: ProvisioningMode: "(1|0|yes)" is neither "true" nor "false", the values the client writes`,
+        ),
+      );
+    }
+    const ok =
+      '[{ "Hostname": "PC1", "ProvisioningMode": true }, { "Hostname": "PC2", "ProvisioningMode": " False " }]';
+    expect(readExports([{ file: 'h.json', text: ok }], options).map((r) => r.fields.ProvisioningMode?.value)).toEqual([
+      'true',
+      ' False ',
+    ]);
+  });
+
+  it('refuses a header that names a column it reads twice', () => {
+    expect(() =>
+      readExports([{ file: 'd.csv', text: 'Device,device ,ProvisioningMode\nPC1,PC2,true\n' }], options),
+    ).toThrow('d.csv:1:8: the header names "device" twice (columns 1 and 2); keep one of them');
+    // A column it does not read may repeat.
+    const twice = 'Device,Note,Note,ProvisioningMode\nPC1,a,b,true\n';
+    expect(readExports([{ file: 'n.csv', text: twice }], options)).toHaveLength(1);
+  });
+
   it('keeps a device whose row has no value at all', () => {
     const records = readExports([{ file: 'w.csv', text: '"ComputerName","ProvisioningMode"\n"PC1",""\n' }], options);
     expect(records.map((r) => [r.device, Object.keys(r.fields).length])).toEqual([['PC1', 0]]);
