@@ -128,6 +128,11 @@ function runImport(args: ImportArgs, io: Io): ImportResult {
   }
 }
 
+/** The lines the logs had that could not be read, for `--format json`. */
+function problemsJson(result: ImportResult): { file: string; line: number | null; message: string }[] {
+  return result.problems.map((p) => ({ file: p.file, line: p.line, message: p.message }));
+}
+
 function problemLines(result: ImportResult): string {
   const p = result.problems;
   const shown = p
@@ -142,16 +147,32 @@ export function registerImport<T>(cli: Argv<T>, { io, colour }: CommandContext):
       COMMANDS.import.command,
       COMMANDS.import.describe,
       (y) =>
-        importOptions(y).option('out', {
-          type: 'string',
-          describe: 'write the scenario here (default: standard output)',
-        }),
+        formatOption(
+          importOptions(y).option('out', {
+            type: 'string',
+            describe: 'write the scenario here (default: standard output)',
+          }),
+        ),
       (args) => {
         if (args.out !== undefined) checkOutputFile('--out', args.out);
         const result = runImport(args, io);
         const s: Scenario = result.scenario;
         const yaml = result.yaml;
         const steps = s.taskSequence?.steps.length ?? 0;
+        if (args.out !== undefined) writeAtomic(args.out, yaml);
+        if (args.format === 'json') {
+          printJson(io, {
+            schemaVersion: 1,
+            kind: 'provsim-import',
+            logs: args.logs,
+            scenario: { name: s.name, steps, outcome: result.facts.outcome },
+            yaml,
+            written: args.out ?? null,
+            problems: problemsJson(result),
+            notes: result.summary,
+          });
+          return;
+        }
         const report =
           `Imported ${args.logs.join(', ')}: ${steps} steps, outcome ${result.facts.outcome}, scenario "${s.name}".\n` +
           (result.problems.length === 0 ? '' : `Problems (${result.problems.length}):\n${problemLines(result)}`) +
@@ -160,7 +181,6 @@ export function registerImport<T>(cli: Argv<T>, { io, colour }: CommandContext):
           io.out(yaml);
           io.err(report);
         } else {
-          writeAtomic(args.out, yaml);
           io.out(`${report}Scenario written to ${args.out}; run it with: provsim run ${args.out}\n`);
         }
       },
@@ -239,7 +259,7 @@ function replayResult(logs: string[], answer: ReplayAnswer, result: ImportResult
       lines: answer.lines,
       unanswerable: answer.unanswerable,
     },
-    problems: result.problems.map((p) => ({ file: p.file, line: p.line, message: p.message })),
+    problems: problemsJson(result),
     notes: result.summary,
     report,
   };

@@ -77,6 +77,17 @@ describe('--format json', () => {
     expect((goals.goals as { name: string }[]).map((g) => g.name)).toContain('premature-exit');
   });
 
+  it('import: the scenario as YAML and a summary; with --out the file, which reads back as the same YAML', () => {
+    const log = 'test/import/fixtures/inplace-upgrade-smsts.log';
+    const printed = json('import', 0, 'import', log);
+    expect(printed).toMatchObject({ scenario: { steps: 6, outcome: 'success' }, written: null });
+    expect(printed.yaml).toMatch(/^name: imported-windows-11-24h2-in-place-upgrade$/m);
+    const out = join(tempDir(), 'upgrade.yaml');
+    const written = json('import', 0, 'import', log, '--out', out);
+    expect(written.written).toBe(out);
+    expect(readFileSync(out, 'utf8')).toBe(printed.yaml);
+  });
+
   it('replay: the answer and the report, and with --out the report set of run', () => {
     const out = tempDir();
     const r = json('replay', 0, 'replay', 'test/import/fixtures/cut-mid-step-smsts.log', '--out', out);
