@@ -39,6 +39,7 @@ import {
   isTaskSequenceRecord,
   type LoggedSequence,
   type LoggedStep,
+  plainName,
   type Ref,
   refText,
   type Timed,
@@ -850,7 +851,7 @@ export function importSmstsLogs(inputs: readonly LogInput[], options: ImportOpti
   const tsName = seq.name?.value ?? 'Imported task sequence';
   const scenario = createScenario({
     name: slug(tsName),
-    description: `Imported by provsim import from ${inputs.map((i) => i.file).join(', ')} (${formatIsoSeconds(seq.first.t)} to ${formatIsoSeconds(seq.last.t)}).`,
+    description: `Imported by provsim import from ${inputs.map((i) => plainName(i.file)).join(', ')} (${formatIsoSeconds(seq.first.t)} to ${formatIsoSeconds(seq.last.t)}).`,
     file: null,
     startMs: line.startMs,
     horizonMs: horizonOf(line.lastSimMs, maxMinutes.value, line.startMs),

@@ -28,6 +28,7 @@ import {
   MAX_OCCURRENCES,
   NAME_MAX_LENGTH,
   nameSpec,
+  plainText,
 } from './sharedSpecs.js';
 import { taskSequenceSpec } from './taskSequenceSpec.js';
 
@@ -135,7 +136,7 @@ export const scenarioSpec = F.object({
       scenarioName,
       `The scenario name: lowercase letters, digits and hyphens, at most ${NAME_MAX_LENGTH} characters, such as upgrade-power-loss; it names the report files (so \`run\` refuses "index", its index page).`,
     ),
-    description: F.withDefault(F.string(), '', 'What the scenario shows.'),
+    description: F.withDefault(plainText, '', 'What the scenario shows.'),
     start: F.withDefault(
       dateTime,
       formatIsoSeconds(DEFAULT_START_MS),

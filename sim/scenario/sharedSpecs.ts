@@ -82,6 +82,17 @@ export const displayName = F.string({
     `${JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v)} holds ${v.includes(']LOG]!>') ? '"]LOG]!>", which ends a CMTrace log record' : 'a control character (a line break, a tab, ...)'}; a name is one line of plain text`,
 });
 
+/**
+ * Free text (a description): line breaks and tabs are fine; any other control character is refused (an escape
+ * sequence would drive the terminal that prints the summary, and the reports would carry it).
+ */
+export const plainText = F.string({
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what the rule refuses
+  pattern: /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$/,
+  patternMessage: (v) =>
+    `${JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v)} holds a control character other than a line break or a tab (an escape, ...); write plain text`,
+});
+
 /** The `assumptions` block, shared with fleet files. */
 export const assumptionsSpec = F.object({
   what: 'the assumptions',

@@ -585,6 +585,15 @@ taskSequence:
     expect(issueOf('seed: 3').message).toMatch(/^missing required key "name"/);
   });
 
+  it('takes line breaks and tabs in a description, and refuses any other control character', () => {
+    expect(scenarioWith('description: "two\\nlines\\tand a tab"').description).toBe('two\nlines\tand a tab');
+    const issue = issueWith('description: "a\\u001b[31m red"');
+    expect(issue.path).toBe('description');
+    expect(issue.message).toBe(
+      '"a\\u001b[31m red" holds a control character other than a line break or a tab (an escape, ...); write plain text',
+    );
+  });
+
   it('checks the name length (it names the report files)', () => {
     const issue = issueOf(`name: ${'x'.repeat(101)}`);
     expect(issue.path).toBe('name');
@@ -882,6 +891,9 @@ const text = fc.oneof(fc.string({ maxLength: 20 }), fc.string({ unit: 'binary', 
 /** Names (steps, the task sequence, deployments): one line, no control characters, no "]LOG]!>". */
 // eslint-disable-next-line no-control-regex -- the loader refuses exactly these
 const nameText = text.filter((t) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(t) && !t.includes(']LOG]!>'));
+/** A description: line breaks and tabs, but no other control character. */
+// eslint-disable-next-line no-control-regex -- the loader refuses exactly these
+const plainText = text.filter((t) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/.test(t));
 const repeatArb = fc.record({ everyMs: fc.integer({ min: 1, max: D }), count: fc.integer({ min: 1, max: 10 }) });
 
 const eventArb: fc.Arbitrary<ScenarioEvent> = fc
@@ -923,7 +935,7 @@ const stepArb = fc.record({
 const scenarioArb: fc.Arbitrary<Scenario> = fc
   .record({
     name: fc.stringMatching(/^[a-z0-9-]{1,20}$/),
-    description: text,
+    description: plainText,
     file: fc.constantFrom('a.yaml', 'dir/b.yml'),
     // Inside the wall-clock range the loader allows, with room for 30 days and 6 x 10 jumps of 5 days either way.
     startMs: fc.integer({ min: Date.UTC(1971, 0, 1), max: Date.UTC(9998, 11, 31, 23, 59, 59, 999) }),

@@ -15,10 +15,12 @@ import {
   checkProvisioningAt,
   clientVersion,
   DAY,
+  displayName,
   DWORD_MAX,
   fmt,
   MINUTE,
   nameSpec,
+  plainText,
   provisioningAtProp,
   stepContinueOnErrorProp,
   stepRestartProp,
@@ -281,7 +283,7 @@ const step = F.object({
   what: 'a task sequence step',
   description: 'One step; its duration is drawn for each client from a distribution.',
   props: {
-    name: F.required(F.string(), 'The step name, such as "Upgrade Operating System".'),
+    name: F.required(displayName, 'The step name, such as "Upgrade Operating System".'),
     duration: F.required(distribution, 'A duration (fixed), or { fixed | uniform | lognormal }.'),
     restart: stepRestartProp,
     disablesClient: F.withDefault(
@@ -321,7 +323,7 @@ const taskSequence = F.object({
   what: 'a task sequence',
   description: 'A task sequence that a share of the clients run once, at a random moment of its start window.',
   props: {
-    name: F.withDefault(F.string(), 'Task sequence', 'The task sequence name.'),
+    name: F.withDefault(displayName, 'Task sequence', 'The task sequence name.'),
     share: F.required(share, 'The share of clients that run it, such as 3%.'),
     startWindow: F.withDefault(startWindow, {}, 'When the clients start it (default: any time in the run).'),
     provisioningAt: provisioningAtProp,
@@ -420,7 +422,7 @@ const deployment = F.object({
   what: 'a deployment',
   description: 'A required deployment published to every client, once or repeatedly.',
   props: {
-    name: F.required(F.string(), 'The deployment name.'),
+    name: F.required(displayName, 'The deployment name.'),
     at: F.required(zeroDuration, 'When it is first published, as a duration since the fleet start.'),
     every: F.optional(positiveDuration, 'Published again every this long, up to the horizon (at least 1h).'),
   },
@@ -445,7 +447,7 @@ const fleet = F.object({
     'A provsim fleet: a population of ConfigMgr clients described by distributions, each client simulated with the same model rules as a scenario.',
   props: {
     name: F.required(fleetName, 'The fleet name: lowercase letters, digits and hyphens.'),
-    description: F.withDefault(F.string(), '', 'What the fleet represents.'),
+    description: F.withDefault(plainText, '', 'What the fleet represents.'),
     clients: F.required(F.integer(1, MAX_FLEET_CLIENTS), 'How many clients (1 or more).'),
     start: F.withDefault(F.dateTime(), formatIsoSeconds(DEFAULT_FLEET_START_MS), 'Wall clock at fleet time 0 (UTC).'),
     horizon: F.withDefault(positiveDuration, '30d', 'How long to simulate (at most 366d).'),

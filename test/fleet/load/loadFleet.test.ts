@@ -126,6 +126,22 @@ interruptions:
     );
   });
 
+  it('holds its names and description to the rules of a scenario file (no control characters)', () => {
+    const lines = problems(`${MINIMAL}description: "a\\u001b[31m"
+taskSequences:
+  - { name: "TS\\n2", share: 1%, steps: [{ name: "]LOG]!>", duration: { fixed: 1m } }] }
+deployments: [{ name: "App\\u0007", at: 1h }]
+`);
+    expect(
+      lines.some((l) =>
+        /description: "a\\u001b\[31m" holds a control character other than a line break or a tab/.test(l),
+      ),
+    ).toBe(true);
+    expect(lines.some((l) => /taskSequences\[0\]\.name: "TS\\n2" holds a control character/.test(l))).toBe(true);
+    expect(lines.some((l) => /taskSequences\[0\]\.steps\[0\]\.name: "\]LOG\]!>" holds "\]LOG\]!>"/.test(l))).toBe(true);
+    expect(lines.some((l) => /deployments\[0\]\.name: "App\\u0007" holds a control character/.test(l))).toBe(true);
+  });
+
   it('refuses a horizon past a year and intervals under a minute', () => {
     const lines = problems(`${MINIMAL}horizon: 400d\nclient: { policyInterval: 30s }\n`);
     expect(lines.some((l) => /horizon: the horizon is 400d; a fleet runs at most 366d/.test(l))).toBe(true);
