@@ -7,7 +7,7 @@
  * are read whatever the format. Pure.
  */
 import { parseDateTime } from '../scenario/fields.js';
-import type { TimeZone } from '../time/TimeZone.js';
+import { type TimeZone, UTC } from '../time/TimeZone.js';
 
 /** A .NET-style pattern: d dd M MM yyyy H HH h hh m mm s ss tt, other characters literal. */
 export interface DateFormat {
@@ -69,6 +69,11 @@ export function parseDateFormat(text: string): DateFormat | null {
 
 const DOTNET_JSON = /^\/Date\((-?\d+)(?:[+-]\d{4})?\)\/$/;
 const SORTABLE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
+/**
+ * A CIM datetime (the DMTF form), as `Get-WmiObject` returns one (`Win32_OperatingSystem.LastBootUpTime`, say):
+ * `yyyyMMddHHmmss.ffffff` and the offset from UTC in minutes, `+060` for UTC+1.
+ */
+const CIM_DATETIME = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})\.(\d{6})([+-])(\d{3})$/;
 
 /**
  * Reads a date-time into epoch milliseconds, or `null`. `allowSeconds`: a bare integer is Unix seconds. A local
@@ -77,6 +82,13 @@ const SORTABLE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
 export function readDate(text: string, format: DateFormat, zone: TimeZone, allowSeconds: boolean): number | null {
   const t = text.trim();
   if (allowSeconds && /^\d+$/.test(t)) return Number(t) * 1000;
+  const cim = CIM_DATETIME.exec(t);
+  if (cim) {
+    const [, y, mo, d, h, mi, s, micro, sign, offset] = cim;
+    const local = fromLocal(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s), UTC);
+    const offsetMs = (sign === '-' ? -1 : 1) * Number(offset) * 60_000;
+    return local === null ? null : local + Math.floor(Number(micro) / 1000) - offsetMs;
+  }
   const json = DOTNET_JSON.exec(t);
   if (json) return Number(json[1]);
   const iso = parseDateTime(t);

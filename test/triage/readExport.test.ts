@@ -44,6 +44,15 @@ describe('readCsv', () => {
 
 describe('readDate', () => {
   const berlin = parseTimeZone('Europe/Berlin') ?? UTC;
+  it('reads a CIM datetime (Get-WmiObject), its own offset in minutes whatever the zone', () => {
+    const f = enUS ?? fail();
+    expect(readDate('20260304040000.000000+060', f, berlin, true)).toBe(Date.UTC(2026, 2, 4, 3, 0, 0));
+    expect(readDate('20260304040000.250000-300', f, UTC, false)).toBe(Date.UTC(2026, 2, 4, 9, 0, 0, 250));
+    expect(readDate('20260230040000.000000+000', f, UTC, true)).toBeNull();
+    // Without the fraction and offset it is not a CIM datetime: a bare integer is Unix seconds where those are allowed.
+    expect(readDate('20260304040000', f, UTC, false)).toBeNull();
+  });
+
   it('reads en-US and de-DE as PowerShell prints them, in the export time zone', () => {
     expect(readDate('10/18/2019 2:20:57 PM', enUS ?? fail(), berlin, false)).toBe(Date.UTC(2019, 9, 18, 12, 20, 57));
     expect(readDate('18.10.2019 14:20:57', parseDateFormat('de-DE') ?? fail(), berlin, false)).toBe(
