@@ -6,7 +6,8 @@
  *
  * Handled: a UTF-8 byte-order mark; the `#TYPE System.Management.Automation.PSCustomObject` first line that
  * Windows PowerShell 5.1 writes without `-NoTypeInformation`; `;` as the delimiter where the header uses it
- * (`Export-Csv -UseCulture` in de-DE and fr-FR); CRLF or LF line ends; blank lines at the end.
+ * (`Export-Csv -UseCulture` in de-DE and fr-FR), or a tab where it uses one (Excel's "Unicode Text", which is
+ * UTF-16 with a byte-order mark); CRLF or LF line ends; blank lines at the end.
  */
 import { ExportError, type Source } from './ExportError.js';
 
@@ -45,11 +46,15 @@ export function readCsv(text: string, file: string): CsvTable {
   return { header, rows };
 }
 
-/** Splits into records of cells; blank lines are skipped. The delimiter is `;` if the first line has one and no comma. */
+/**
+ * Splits into records of cells; blank lines are skipped. The delimiter is the first line's (outside quotes): a tab
+ * where it has one (Excel's "Unicode Text", `Export-Csv -Delimiter "`t"`), else `;` where it has one and no comma,
+ * else a comma.
+ */
 function tokenize(text: string, file: string): Cell[][] {
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
   const unquoted = firstLine.replace(/"[^"]*"/g, '');
-  const delimiter = unquoted.includes(';') && !unquoted.includes(',') ? ';' : ',';
+  const delimiter = unquoted.includes('\t') ? '\t' : unquoted.includes(';') && !unquoted.includes(',') ? ';' : ',';
   const records: Cell[][] = [];
   let record: Cell[] = [];
   let line = 1;

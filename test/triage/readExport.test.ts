@@ -29,6 +29,15 @@ describe('readCsv', () => {
     expect(t.rows[0]?.map((c) => c.text)).toEqual(['PC1', 'a,b']);
   });
 
+  it('takes a tab as the delimiter where the header uses one (Excel\'s "Unicode Text")', () => {
+    const t = readCsv('Device\tValue\r\nPC1\t"a,b;c"\r\n', 'f.txt');
+    expect(t.header.map((c) => c.text)).toEqual(['Device', 'Value']);
+    expect(t.rows[0]?.map((c) => [c.text, c.column])).toEqual([
+      ['PC1', 1],
+      ['a,b;c', 5],
+    ]);
+  });
+
   it('keeps a line break inside quotes, and counts lines after it', () => {
     const t = readCsv('A,B\n"one\ntwo",x\ny,z\n', 'f.csv');
     expect(t.rows.map((r) => r[0]?.line)).toEqual([2, 4]);
