@@ -8,9 +8,17 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDuration } from '../time/Duration.js';
 import { EVENT_TYPES, type Scenario } from '../scenario/Scenario.js';
-import { assumptionCombinations, type ExhaustiveResult, exploreExhaustive, variantsOf } from '../verify/exhaustive.js';
+import {
+  assumptionCombinations,
+  type ExhaustiveResult,
+  exploreExhaustive,
+  gridTimes,
+  MAX_GRID_TIMES,
+  variantsOf,
+} from '../verify/exhaustive.js';
 import { counterexampleYaml } from '../verify/explore.js';
 import { findScenarioFiles, loadScenarioFiles } from './files.js';
+import { InputError } from './InputError.js';
 import type { ExploreDocument } from './exploreOutput.js';
 import { type Io, printJson } from './output.js';
 import {
@@ -45,6 +53,7 @@ export function runExhaustive(args: ExploreArgs, c: ExploreContext, io: Io): num
   const maxStates = positiveInteger(args['max-states'], '--max-states');
   const timeBudgetMs = positiveDuration(args['time-budget'], '--time-budget');
   const bases = args.base.length === 0 ? bundledBases() : loadScenarioFiles(findScenarioFiles(args.base));
+  checkGrid(bases, gridMs, String(args.grid));
   const sets = assumptionCombinations(c.assume, args['all-assumptions']).length;
   say(
     `provsim explore --exhaustive: depth ${depth}, grid ${formatDuration(gridMs)}, ${variantsOf(c.kinds).length} event variants (${(c.kinds ?? EVENT_TYPES).join(', ')}); ${bases.length} base scenario(s) x ${sets} assumption set(s)\n`,
@@ -83,6 +92,21 @@ export function runExhaustive(args: ExploreArgs, c: ExploreContext, io: Io): num
     observed.print(say);
   }
   return result.verdict === 'holds' && !observed.failed ? 0 : 1;
+}
+
+/** Refuses a grid so fine that a base would have more than `MAX_GRID_TIMES` insertion times. */
+function checkGrid(bases: readonly Scenario[], gridMs: number, raw: string): void {
+  for (const base of bases) {
+    const times = gridTimes(base.horizonMs, gridMs);
+    if (times > MAX_GRID_TIMES) {
+      throw new InputError(
+        `--grid ${raw.trim()}: ${base.file ?? base.name} (horizon ${formatDuration(base.horizonMs)}) would have ` +
+          `${times.toLocaleString('en-US')} insertion times; at most ${MAX_GRID_TIMES.toLocaleString('en-US')} ` +
+          `are allowed (the limit on grid times per base): give a coarser grid, such as ` +
+          `${formatDuration(Math.ceil(base.horizonMs / (MAX_GRID_TIMES - 1) / 60_000) * 60_000)}`,
+      );
+    }
+  }
 }
 
 function exhaustiveHow(result: ExhaustiveResult, depth: number, gridMs: number, c: ExploreContext): string {

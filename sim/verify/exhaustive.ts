@@ -67,6 +67,18 @@ export const EVENT_VARIANTS: Readonly<Record<ScenarioEventType, readonly EventVa
 /** [provsim] The default grid: an event may be inserted every 6 hours of simulation time (0 included). */
 export const DEFAULT_GRID_MS = 6 * H;
 
+/**
+ * [provsim] The most grid times one base may have (its horizon over the grid, 0 included): a year on an hourly grid
+ * fits (8,761). A finer grid is refused before the search: `--grid 1ms` on a 5-day base asked for 432 million
+ * times, and the list alone ended the process with a fatal V8 error (exit 133).
+ */
+export const MAX_GRID_TIMES = 10_000;
+
+/** How many times an event may be inserted at on a base of this horizon: 0, grid, 2 grid, ... up to the horizon. */
+export function gridTimes(horizonMs: number, gridMs: number): number {
+  return Math.floor(horizonMs / gridMs) + 1;
+}
+
 export interface ExhaustiveOptions extends CheckOptions {
   readonly bases: readonly Scenario[];
   readonly depth: number;
