@@ -16,7 +16,7 @@ import { type Fleet, MAX_FLEET_CLIENTS, MAX_FLEET_HORIZON_MS } from '../fleet/lo
 import { buildFleetReport, type FleetReport, formatFleetText, type ShardInfo } from '../fleet/report/FleetReport.js';
 import { fleetHtml } from '../fleet/report/fleetHtml.js';
 import { formatJson } from '../fleet/report/formatJson.js';
-import { fleetJsonSchema, parseFleet } from '../fleet/load/loadFleet.js';
+import { fleetJsonSchema, fleetWallClockProblem, parseFleet } from '../fleet/load/loadFleet.js';
 import { runFleet } from '../fleet/run/runFleet.js';
 import { formatTuneText, runTune } from '../fleet/tune/runTune.js';
 import { shardRange } from '../fleet/run/simulateRange.js';
@@ -112,6 +112,9 @@ export function loadFleet(args: FleetArgs): Fleet {
   const horizonMs = parseDays(args.days);
   const seed = parseSeed(args.seed);
   const fleet = readFleet(args.file);
+  const problem =
+    horizonMs === undefined ? null : fleetWallClockProblem(fleet.startMs, horizonMs, fleet.client.policyIntervalMs);
+  if (problem !== null) throw new InputError(`--days ${String(args.days).trim()}: ${problem.why}`);
   return {
     ...fleet,
     clients: clients ?? fleet.clients,

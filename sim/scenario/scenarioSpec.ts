@@ -81,7 +81,8 @@ const expect = F.object({
 export const MIN_WALL_MS = 0;
 export const MAX_WALL_MS = Date.UTC(9999, 11, 31) - 1000;
 
-const wallText = (ms: number): string => (Math.abs(ms) <= 8.64e15 ? formatIsoSeconds(ms) : `${ms} ms after 1970`);
+export const wallText = (ms: number): string =>
+  Math.abs(ms) <= 8.64e15 ? formatIsoSeconds(ms) : `${ms} ms after 1970`;
 
 function checkWallClock(
   startMs: number | undefined,

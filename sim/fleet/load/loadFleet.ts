@@ -10,6 +10,7 @@ import { TIMEOUT_RELEASE } from '../../model/timeout.js';
 import { formatIsoSeconds } from '../../time/formatWall.js';
 import * as F from '../../scenario/fields.js';
 import { parseYamlWith } from '../../scenario/parseYamlWith.js';
+import { MAX_WALL_MS, MIN_WALL_MS, wallText } from '../../scenario/scenarioSpec.js';
 import {
   assumptionsSpec,
   checkProvisioningAt,
@@ -440,6 +441,39 @@ const fleetName = nameSpec('upgrade-wave');
 
 const DEFAULT_FLEET_START_MS = Date.UTC(2026, 0, 1);
 
+/**
+ * [provsim] Every client's scenario keeps its wall clock in the years a scenario file allows (from 1970 to
+ * 9999-12-30T23:59:59Z, `MIN_WALL_MS` to `MAX_WALL_MS`): it starts up to one policy interval before the fleet (the
+ * phase of its policy cycle) and ends at the fleet's horizon. A fleet past them ran, and `--explain` printed a client
+ * scenario that `provsim validate` refuses. The problem (the key it belongs to and why), or null; `--days` is
+ * checked by the same function.
+ */
+export function fleetWallClockProblem(
+  startMs: number,
+  horizonMs: number,
+  policyIntervalMs: number,
+): { readonly key: 'start' | 'horizon'; readonly why: string } | null {
+  const earliest = MIN_WALL_MS + policyIntervalMs;
+  if (startMs < earliest) {
+    return {
+      key: 'start',
+      why:
+        `the start must lie at ${formatIsoSeconds(earliest)} or later: each client's scenario starts up to one ` +
+        `policy interval (${fmt(policyIntervalMs)}) before the fleet, and a scenario starts in 1970 or later`,
+    };
+  }
+  const end = startMs + horizonMs;
+  if (end > MAX_WALL_MS) {
+    return {
+      key: 'horizon',
+      why:
+        `the wall clock reaches ${wallText(end)} at the horizon; it must stay up to ${formatIsoSeconds(MAX_WALL_MS)} ` +
+        '(the years the registry and the logs can express): shorten the horizon or start earlier',
+    };
+  }
+  return null;
+}
+
 const fleet = F.object({
   title: 'provsim fleet',
   what: 'a fleet',
@@ -492,6 +526,10 @@ const fleet = F.object({
     const tsTotal = (v.taskSequences ?? []).reduce((sum, t) => sum + t.share, 0);
     if (tsTotal > 1 + 1e-9) {
       o.issue('taskSequences', `the task sequences' shares add up to ${round(tsTotal * 100)}%; use 100% or less`);
+    }
+    if (v.start !== undefined && v.horizon !== undefined && v.client !== undefined) {
+      const problem = fleetWallClockProblem(v.start, v.horizon, v.client.policyIntervalMs);
+      if (problem !== null) o.issue(problem.key, problem.why);
     }
     if (v.horizon !== undefined) {
       for (const d of v.deployments ?? []) {

@@ -31,3 +31,42 @@ describe('explore --exhaustive --grid', () => {
     expectOneLineError(past, /would have 10,001 insertion times; at most 10,000/);
   });
 });
+
+describe("a fleet's wall clock stays in the years a scenario allows", () => {
+  const fleet = (name: string, start: string, horizon = '1d') =>
+    writeFile(
+      dir,
+      `${name}.fleet.yaml`,
+      `name: ${name}\nclients: 20\nstart: ${start}\nhorizon: ${horizon}\n` +
+        'taskSequences:\n  - { name: Upgrade, share: 50%, steps: [{ name: Upgrade, duration: 1h }] }\n',
+    );
+
+  test('--days past the end of 9999 is refused, as the same horizon in the file is', () => {
+    const late = fleet('late', '9999-12-01T00:00:00Z');
+    expectOneLineError(
+      provsim(['fleet', late, '--days', '300', '--out', tempDir()]),
+      /^provsim: --days 300: the wall clock reaches \+010000-09-26T00:00:00Z at the horizon; it must stay up to 9999-12-30T23:59:59Z/,
+    );
+    expectOneLineError(
+      provsim(['remediate', late, '--strategy', 'wait', '--days', '300', '--out', tempDir()]),
+      /^provsim: --days 300: the wall clock reaches/,
+    );
+    expectOneLineError(
+      provsim(['fleet', fleet('late-file', '9999-12-01T00:00:00Z', '40d'), '--out', tempDir()]),
+      /late-file\.fleet\.yaml:4:10: horizon: the wall clock reaches \+010000-01-10T00:00:00Z at the horizon/,
+    );
+    expect(provsim(['fleet', late, '--days', '29', '--out', tempDir()]).code).toBe(0);
+  });
+
+  test('a start less than one policy interval after 1970 is refused; a client it explains validates', () => {
+    expectOneLineError(
+      provsim(['fleet', fleet('early', '1970-01-01T00:00:00Z'), '--out', tempDir()]),
+      /early\.fleet\.yaml:3:8: start: the start must lie at 1970-01-01T01:00:00Z or later: each client's scenario starts up to one policy interval \(1h\) before the fleet/,
+    );
+    const first = fleet('first', '1970-01-01T01:00:00Z');
+    const explained = provsim(['fleet', first, '--explain', '1', '--out', tempDir()]);
+    expect(explained.code).toBe(0);
+    const client = writeFile(dir, 'first-client.yaml', explained.out);
+    expect(provsim(['validate', client]).code).toBe(0);
+  });
+});
