@@ -113,10 +113,34 @@ async function registerCommands(cli: Argv, wanted: CommandGroup | undefined, con
 }
 
 /**
+ * `--timezone -05:00` as `--timezone=-05:00`. The argument parser reads a value that starts with a hyphen as options
+ * unless it is a plain negative number, so the negative offset the help names was refused as "Unknown arguments: 0,
+ * 5", naming neither the option nor the value. A value that reads as a negative offset (`-H:MM` or `-HH:MM`) after an
+ * option written without `=` is joined to it (not after `--`, which ends the options); whatever the option then makes
+ * of it, its message names it.
+ */
+export function withNegativeOffsetsJoined(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    if (arg === '--') return [...out, ...argv.slice(i)];
+    if (/^--[^=]+$/.test(arg) && next !== undefined && /^-\d{1,2}:\d{2}$/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+/**
  * Runs `provsim ...argv` and returns its exit code. `io` defaults to the console, with colour where it is a
  * terminal (see `colour.ts`); a given `io` (tests, embedding) gets no colour.
  */
-export async function main(argv: readonly string[], given?: Io): Promise<number> {
+export async function main(args: readonly string[], given?: Io): Promise<number> {
+  const argv = withNegativeOffsetsJoined(args);
   const colour = given === undefined && useColour(process.stdout);
   const io = given ?? processIo();
   let code = 0;

@@ -2,7 +2,10 @@
  * Options of `explore`, `fleet`, `remediate` and `tune` that were accepted when they were nonsense, or ran the
  * process out of memory: each is now one line naming the option, the value and what is allowed, exit 2.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { withNegativeOffsetsJoined } from '../../../sim/cli/main.js';
 import { expectOneLineError, provsim, tempDir, VALID, writeFile } from './builtCli.js';
 
 const dir = tempDir();
@@ -68,5 +71,34 @@ describe("a fleet's wall clock stays in the years a scenario allows", () => {
     expect(explained.code).toBe(0);
     const client = writeFile(dir, 'first-client.yaml', explained.out);
     expect(provsim(['validate', client]).code).toBe(0);
+  });
+});
+
+describe('a negative offset after --timezone', () => {
+  const scenario = writeFile(dir, 'tz.yaml', VALID.replace('name: edge-valid', 'name: tz'));
+
+  test('--timezone -05:00 is read as the offset the help names, not as unknown options "0, 5"', () => {
+    const out = tempDir();
+    const r = provsim(['run', scenario, '--logs', '--timezone', '-05:00', '--out', out]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(out, 'tz', 'smsts.log'), 'utf8')).toContain('+300"');
+    expect(provsim(['import', join(out, 'tz', 'smsts.log'), '--timezone', '-05:00']).code).toBe(0);
+  });
+
+  test('an offset out of range is named with its option', () => {
+    const r = provsim(['run', scenario, '--logs', '--timezone', '-25:00', '--out', tempDir()]);
+    expect(r.err).toMatch(/^provsim: --timezone -25:00: not a time zone; use UTC, a fixed offset/);
+    expect(r.code).toBe(2);
+  });
+
+  test('after --, the arguments stay as given', () => {
+    expect(withNegativeOffsetsJoined(['run', '--timezone', '-05:00', '--', '--x', '-05:00'])).toEqual([
+      'run',
+      '--timezone=-05:00',
+      '--',
+      '--x',
+      '-05:00',
+    ]);
   });
 });
