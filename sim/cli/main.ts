@@ -113,6 +113,20 @@ async function registerCommands(cli: Argv, wanted: CommandGroup | undefined, con
 }
 
 /**
+ * A message as the terminal should show it: every control character but the line break and the tab (the escape, the
+ * carriage return, C1 codes) and every bidirectional override (U+202A-U+202E, U+2066-U+2069) written as `\\u001b`.
+ * Messages quote what they were given (an option's value, an environment variable, a file name): an escape sequence
+ * there went raw to the terminal (`JOB_COMPLETION_INDEX=$'1\\e[31m'`). Every one-line error passes through here.
+ */
+export function visibleControls(message: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is made visible
+  return message.replace(
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/**
  * `--timezone -05:00` as `--timezone=-05:00`. The argument parser reads a value that starts with a hyphen as options
  * unless it is a plain negative number, so the negative offset the help names was refused as "Unknown arguments: 0,
  * 5", naming neither the option nor the value. A value that reads as a negative offset (`-H:MM` or `-HH:MM`) after an
@@ -172,13 +186,13 @@ export async function main(args: readonly string[], given?: Io): Promise<number>
     await writeAllOrNothing(() => cli.parseAsync());
   } catch (error) {
     if (error instanceof InputError) {
-      io.err(`provsim: ${error.message}\n`);
+      io.err(`provsim: ${visibleControls(error.message)}\n`);
       if (error instanceof UsageError) io.err('Run provsim --help for usage.\n');
       return 2;
     }
     if (error instanceof (await import('../kernel/Simulator.js')).RunawayError) {
       // A runaway run outside runAll (replay, explore --replay): still bad input, one line.
-      io.err(`provsim: ${error.message}\n`);
+      io.err(`provsim: ${visibleControls(error.message)}\n`);
       return 2;
     }
     throw error;

@@ -102,3 +102,17 @@ describe('a negative offset after --timezone', () => {
     ]);
   });
 });
+
+describe('what a message quotes is shown, not run by the terminal', () => {
+  test('an escape sequence in an environment variable or a file name is written as \\u001b', () => {
+    const fleet = writeFile(dir, 'env.fleet.yaml', 'name: env\nclients: 10\nhorizon: 1d\n');
+    const r = provsim(['fleet', fleet, '--shard', 'auto', '--shards', '4', '--out', tempDir()], {
+      env: { JOB_COMPLETION_INDEX: '1\u001b[31m' },
+    });
+    expectOneLineError(r, /JOB_COMPLETION_INDEX=1\\u001b\[31m is not a shard index from 0 to 3 \(--shards 4\)/);
+    expect(r.err).not.toContain('\u001b');
+    const missing = provsim(['validate', join(dir, 'a\u001b[2Jb\u202e.yaml')]);
+    expectOneLineError(missing, /a\\u001b\[2Jb\\u202e\.yaml: no such file/);
+    expect(missing.err).not.toMatch(/[\u001b\u202e]/);
+  });
+});
