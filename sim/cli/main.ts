@@ -119,8 +119,8 @@ async function registerCommands(cli: Argv, wanted: CommandGroup | undefined, con
  * there went raw to the terminal (`JOB_COMPLETION_INDEX=$'1\\e[31m'`). Every one-line error passes through here.
  */
 export function visibleControls(message: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is made visible
   return message.replace(
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is made visible
     /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
