@@ -58,8 +58,26 @@ export function parseShard(
   return { index, count };
 }
 
+/**
+ * The first of `names` set in `env`, or undefined. [provsim] Two of them set to different values (two engines' variables
+ * in one environment, one of them inherited) are refused rather than the first one read: a wrong slice would be
+ * computed without a word, and the merge would then miss a shard or find one twice.
+ */
+function firstSet(names: readonly string[], env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const set = names.filter((v) => env[v] !== undefined && env[v] !== '');
+  const first = set[0];
+  const other = set.find((v) => (env[v] ?? '').trim() !== (env[first ?? ''] ?? '').trim());
+  if (first !== undefined && other !== undefined) {
+    throw new InputError(
+      `--shard auto: ${first}=${env[first] ?? ''} and ${other}=${env[other] ?? ''} disagree; unset the one ` +
+        'that does not come from the engine running this task',
+    );
+  }
+  return first;
+}
+
 function autoShard(shards: unknown, env: Readonly<Record<string, string | undefined>>): Shard {
-  const indexVar = SHARD_INDEX_VARIABLES.find((v) => env[v] !== undefined && env[v] !== '');
+  const indexVar = firstSet(SHARD_INDEX_VARIABLES, env);
   if (indexVar === undefined) {
     throw new InputError(
       `--shard auto: no shard index in the environment (${SHARD_INDEX_VARIABLES.join(', ')}; 0-based); ` +
@@ -73,7 +91,7 @@ function autoShard(shards: unknown, env: Readonly<Record<string, string | undefi
     countFrom = `--shards ${String(shards)}`;
     if (count === null) throw new InputError(`${countFrom}: expected a whole number from 1 to ${MAX_SHARDS}`);
   } else {
-    const countVar = SHARD_COUNT_VARIABLES.find((v) => env[v] !== undefined && env[v] !== '');
+    const countVar = firstSet(SHARD_COUNT_VARIABLES, env);
     if (countVar === undefined) {
       throw new InputError(
         `--shard auto: how many shards? give --shards N (the job's completions or array size), or set ${SHARD_COUNT_VARIABLES.join(' or ')}`,

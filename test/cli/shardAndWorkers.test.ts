@@ -26,6 +26,11 @@ describe('parseShard', () => {
       index: 2,
       count: 2,
     });
+    // Two engines' variables that agree (a Cloud Run job on Google Batch's variables too) are one shard.
+    expect(parseShard('auto', '4', { JOB_COMPLETION_INDEX: '2', BATCH_TASK_INDEX: '2' })).toEqual({
+      index: 3,
+      count: 4,
+    });
   });
 
   it.each([
@@ -38,6 +43,14 @@ describe('parseShard', () => {
     [['2/4', '4', {}], /--shards goes with --shard auto/],
     [[undefined, '4', {}], /--shards N goes with --shard auto/],
     [['0/3', undefined, {}], /--shard 0\/3: expected I\/N/],
+    [
+      ['auto', '4', { JOB_COMPLETION_INDEX: '0', BATCH_TASK_INDEX: '3' }],
+      /--shard auto: JOB_COMPLETION_INDEX=0 and BATCH_TASK_INDEX=3 disagree; unset the one/,
+    ],
+    [
+      ['auto', undefined, { CLOUD_RUN_TASK_INDEX: '1', BATCH_TASK_COUNT: '4', CLOUD_RUN_TASK_COUNT: '3' }],
+      /--shard auto: BATCH_TASK_COUNT=4 and CLOUD_RUN_TASK_COUNT=3 disagree/,
+    ],
   ] as const)('refuses %j', (args, message) => {
     const [raw, shards, env] = args;
     expect(() => parseShard(raw, shards, env)).toThrow(InputError);
