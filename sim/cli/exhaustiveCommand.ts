@@ -48,12 +48,12 @@ function bundledBases(): Scenario[] {
 
 export function runExhaustive(args: ExploreArgs, c: ExploreContext, io: Io): number {
   const say = sayer(c, io);
-  const depth = wholeNumber(args.depth, '--depth');
-  const gridMs = positiveDuration(args.grid, '--grid');
-  const maxStates = positiveInteger(args['max-states'], '--max-states');
-  const timeBudgetMs = positiveDuration(args['time-budget'], '--time-budget');
+  const depth = wholeNumber(args.depth ?? '2', '--depth');
+  const gridMs = positiveDuration(args.grid ?? '6h', '--grid');
+  const maxStates = positiveInteger(args['max-states'] ?? '5000000', '--max-states');
+  const timeBudgetMs = positiveDuration(args['time-budget'] ?? '10m', '--time-budget');
   const bases = args.base.length === 0 ? bundledBases() : loadScenarioFiles(findScenarioFiles(args.base));
-  checkGrid(bases, gridMs, String(args.grid));
+  checkGrid(bases, gridMs, args.grid ?? '6h');
   const sets = assumptionCombinations(c.assume, args['all-assumptions']).length;
   say(
     `provsim explore --exhaustive: depth ${depth}, grid ${formatDuration(gridMs)}, ${variantsOf(c.kinds).length} event variants (${(c.kinds ?? EVENT_TYPES).join(', ')}); ${bases.length} base scenario(s) x ${sets} assumption set(s)\n`,

@@ -105,8 +105,8 @@ function exploreOptions<T>(y: Argv<T>) {
       default: false,
       describe: 'check every scenario of up to --depth inserted events on the grid',
     })
-    .option('depth', { type: 'string', default: '2', describe: 'exhaustive: most inserted events' })
-    .option('grid', { type: 'string', default: '6h', describe: 'exhaustive: the times events are inserted at' })
+    .option('depth', { type: 'string', describe: 'exhaustive: most inserted events (default 2)' })
+    .option('grid', { type: 'string', describe: 'exhaustive: the times events are inserted at (default 6h)' })
     .option('events', {
       type: 'string',
       array: true,
@@ -121,13 +121,11 @@ function exploreOptions<T>(y: Argv<T>) {
     })
     .option('max-states', {
       type: 'string',
-      default: '5000000',
-      describe: 'exhaustive: stop (incomplete) after this many distinct states',
+      describe: 'exhaustive: stop (incomplete) after this many distinct states (default 5000000)',
     })
     .option('time-budget', {
       type: 'string',
-      default: '10m',
-      describe: 'exhaustive: stop (incomplete) after this much time',
+      describe: 'exhaustive: stop (incomplete) after this much time (default 10m)',
     })
     .option('goal', {
       type: 'string',
@@ -202,7 +200,43 @@ async function exploreHandler(args: ExploreArgs, io: Io, setCode: (code: number)
   if (args.exhaustive && args.shard !== undefined) {
     throw new InputError('--shard cuts the random search; the exhaustive search (--exhaustive) runs whole');
   }
+  checkSearchOptions(args);
   setCode(args.exhaustive ? runExhaustive(args, common, io) : await runRandom(args, common, io));
+}
+
+/**
+ * [provsim] An option of one search given to the other is refused, not ignored: `explore --depth -1` (no
+ * `--exhaustive`) ran the random search and said nothing of the depth, `--exhaustive --runs 5` checked every scenario.
+ */
+function checkSearchOptions(args: ExploreArgs): void {
+  const given = (o: Record<string, unknown>) => Object.keys(o).find((k) => o[k] !== undefined && o[k] !== false);
+  if (args.exhaustive) {
+    const random = given({
+      runs: args.runs,
+      seed: args.seed,
+      path: args.path,
+      swarm: args.swarm,
+      workers: args.workers,
+    });
+    if (random !== undefined) {
+      throw new InputError(
+        `--${random} goes with the random search; the exhaustive search (--exhaustive) checks every scenario of up to --depth events (leave out --${random})`,
+      );
+    }
+  } else {
+    const exhaustive =
+      given({
+        depth: args.depth,
+        grid: args.grid,
+        'max-states': args['max-states'],
+        'time-budget': args['time-budget'],
+      }) ?? (args.base.length > 0 ? 'base' : undefined);
+    if (exhaustive !== undefined) {
+      throw new InputError(
+        `--${exhaustive} goes with --exhaustive; the random search draws its scenarios (add --exhaustive, or leave out --${exhaustive})`,
+      );
+    }
+  }
 }
 
 /** The runs this process checks: all of them, or its shard's slice (`--shard`), from the `--path` given. */

@@ -59,12 +59,12 @@ export interface ExploreArgs {
   replay?: string;
   format: 'text' | 'json';
   exhaustive: boolean;
-  depth: string;
-  grid: string;
+  depth?: string;
+  grid?: string;
   events: string[];
   base: string[];
-  'max-states': string;
-  'time-budget': string;
+  'max-states'?: string;
+  'time-budget'?: string;
   goal: string[];
   'list-goals': boolean;
   swarm: boolean;

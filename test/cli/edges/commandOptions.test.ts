@@ -117,3 +117,17 @@ describe('what a message quotes is shown, not run by the terminal', () => {
     expect(missing.err).not.toContain('\u202e');
   });
 });
+
+describe("explore: one search's options given to the other are refused, not ignored", () => {
+  test.each([
+    [['--depth', '-1'], /^provsim: --depth goes with --exhaustive; the random search draws its scenarios/],
+    [['--grid', '1ms'], /^provsim: --grid goes with --exhaustive/],
+    [['--base', 'nowhere.yaml'], /^provsim: --base goes with --exhaustive/],
+    [['--time-budget', '1s'], /^provsim: --time-budget goes with --exhaustive/],
+    [['--exhaustive', '--runs', '5'], /^provsim: --runs goes with the random search; the exhaustive search/],
+    [['--exhaustive', '--swarm'], /^provsim: --swarm goes with the random search/],
+    [['--exhaustive', '--seed', '1'], /^provsim: --seed goes with the random search/],
+  ])('explore %j', (args, message) => {
+    expectOneLineError(provsim(['explore', ...args, '--out', tempDir()]), message);
+  });
+});
