@@ -34,6 +34,13 @@ import { mergeShardFiles } from './shardFiles.js';
 import { defaultWorkers, parseShard } from './shardAndWorkers.js';
 import { writeAtomic } from './writeAtomic.js';
 
+/**
+ * [provsim] The most `--max-minutes` values `tune` takes: each runs the whole fleet (a list of 5,000 values on a
+ * 10-client fleet wrote a 5 MB page; on a 4,000-client fleet it would run 5,000 fleets); every 30 minutes up to a
+ * week is 336 values.
+ */
+const MAX_TUNED_VALUES = 1000;
+
 /** Example values of `--max-minutes`, up to the default. */
 const MAX_MINUTES_EXAMPLE = [60, 120, 240, 480, 1440, DEFAULT_MAX_MINUTES].join(',');
 
@@ -84,7 +91,14 @@ function parseMinutesList(raw: unknown): number[] {
       `--max-minutes ${String(raw)}: expected a comma-separated list of minutes from 1 to 4294967295, such as ${MAX_MINUTES_EXAMPLE}`,
     );
   }
-  return [...new Set(values)];
+  const distinct = [...new Set(values)];
+  if (distinct.length > MAX_TUNED_VALUES) {
+    throw new InputError(
+      `--max-minutes: ${distinct.length} values; at most ${MAX_TUNED_VALUES} are allowed (the limit on tuned values: ` +
+        'each one runs the whole fleet); every 30 minutes up to a week is 336',
+    );
+  }
+  return distinct;
 }
 
 export function readFleet(file: string): Fleet {

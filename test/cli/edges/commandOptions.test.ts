@@ -131,3 +131,17 @@ describe("explore: one search's options given to the other are refused, not igno
     expectOneLineError(provsim(['explore', ...args, '--out', tempDir()]), message);
   });
 });
+
+describe('tune --max-minutes', () => {
+  const fleet = writeFile(dir, 'tune.fleet.yaml', 'name: tune\nclients: 2\nhorizon: 2h\n');
+  const list = (n: number) => Array.from({ length: n }, (_, i) => i + 1).join(',');
+
+  test('more than 1,000 values are refused with the limit; 1,000 (a repeat counted once) run', () => {
+    expectOneLineError(
+      provsim(['tune', fleet, '--max-minutes', list(1001), '--out', tempDir()]),
+      /^provsim: --max-minutes: 1001 values; at most 1000 are allowed \(the limit on tuned values: each one runs the whole fleet\)/,
+    );
+    const r = provsim(['tune', fleet, '--max-minutes', `${list(1000)},1000`, '--out', tempDir(), '--format', 'json']);
+    expect(r.code).toBe(0);
+  });
+});
