@@ -114,14 +114,15 @@ async function registerCommands(cli: Argv, wanted: CommandGroup | undefined, con
 
 /**
  * A message as the terminal should show it: every control character but the line break and the tab (the escape, the
- * carriage return, C1 codes) and every bidirectional override (U+202A-U+202E, U+2066-U+2069) written as `\\u001b`.
+ * carriage return, C1 codes, the line and paragraph separators U+2028 and U+2029) and every bidirectional override
+ * (U+202A-U+202E, U+2066-U+2069) written as `\u001b`.
  * Messages quote what they were given (an option's value, an environment variable, a file name): an escape sequence
- * there went raw to the terminal (`JOB_COMPLETION_INDEX=$'1\\e[31m'`). Every one-line error passes through here.
+ * there went raw to the terminal (`JOB_COMPLETION_INDEX=$'1\e[31m'`). Every one-line error passes through here.
  */
 export function visibleControls(message: string): string {
   return message.replace(
     // eslint-disable-next-line no-control-regex -- control characters are exactly what is made visible
-    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }

@@ -111,8 +111,8 @@ describe('what a message quotes is shown, not run by the terminal', () => {
     });
     expectOneLineError(r, /JOB_COMPLETION_INDEX=1\\u001b\[31m is not a shard index from 0 to 3 \(--shards 4\)/);
     expect(r.err).not.toContain('\u001b');
-    const missing = provsim(['validate', join(dir, 'a\u001b[2Jb\u202e.yaml')]);
-    expectOneLineError(missing, /a\\u001b\[2Jb\\u202e\.yaml: no such file/);
+    const missing = provsim(['validate', join(dir, 'a\u001b[2Jb\u202e\u2028.yaml')]);
+    expectOneLineError(missing, /a\\u001b\[2Jb\\u202e\\u2028\.yaml: no such file/);
     expect(missing.err).not.toContain('\u001b');
     expect(missing.err).not.toContain('\u202e');
   });
