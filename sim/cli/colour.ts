@@ -11,6 +11,8 @@ const CODES: Record<string, string> = {
   HAZARD: '\u001b[35m', // magenta
 };
 const RESET = '\u001b[0m';
+/** Every sequence `paint` writes: what a terminal's standard output may carry raw (see `visibleControls`). */
+export const COLOUR_SEQUENCES: readonly string[] = [...new Set([...Object.values(CODES), RESET])];
 const WORDS = new RegExp(`\\b(${Object.keys(CODES).join('|')})\\b`, 'g');
 
 export function useColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { closest } from '../scenario/closest.js';
-import { useColour } from './colour.js';
+import { COLOUR_SEQUENCES, useColour } from './colour.js';
 import { COMMANDS, type CommandContext, type CommandGroup, groupOf, HIDDEN_COMMANDS } from './commands.js';
 import { InputError, UsageError } from './InputError.js';
 import type { Io } from './output.js';
@@ -30,9 +30,12 @@ function processIo(): Io {
       }
     });
   }
+  // On a terminal, what standard output quotes from the input (a file name, a description) is shown, not obeyed: the
+  // same rule as the error messages, keeping provsim's own colours. Piped or redirected, the bytes go as they are.
+  const terminal = process.stdout.isTTY === true;
   return {
     out: (text) => {
-      if (!stdoutClosed) process.stdout.write(text);
+      if (!stdoutClosed) process.stdout.write(terminal ? visibleControls(text, COLOUR_SEQUENCES) : text);
     },
     err: (text) => process.stderr.write(text),
   };
@@ -117,13 +120,15 @@ async function registerCommands(cli: Argv, wanted: CommandGroup | undefined, con
  * carriage return, C1 codes, the line and paragraph separators U+2028 and U+2029) and every bidirectional override
  * (U+202A-U+202E, U+2066-U+2069) written as `\u001b`.
  * Messages quote what they were given (an option's value, an environment variable, a file name): an escape sequence
- * there went raw to the terminal (`JOB_COMPLETION_INDEX=$'1\e[31m'`). Every one-line error passes through here.
+ * there went raw to the terminal (`JOB_COMPLETION_INDEX=$'1\e[31m'`). Every one-line error passes through here, and
+ * standard output on a terminal, keeping the sequences in `keep` (provsim's colours).
  */
-export function visibleControls(message: string): string {
+export function visibleControls(message: string, keep: readonly string[] = []): string {
   return message.replace(
     // eslint-disable-next-line no-control-regex -- control characters are exactly what is made visible
     /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    (c, at: number, text: string) =>
+      keep.some((k) => text.startsWith(k, at)) ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
 

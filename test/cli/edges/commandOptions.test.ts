@@ -2,11 +2,13 @@
  * Options of `explore`, `fleet`, `remediate` and `tune` that were accepted when they were nonsense, or ran the
  * process out of memory: each is now one line naming the option, the value and what is allowed, exit 2.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { withNegativeOffsetsJoined } from '../../../sim/cli/main.js';
-import { expectOneLineError, provsim, tempDir, VALID, writeFile } from './builtCli.js';
+import { COLOUR_SEQUENCES } from '../../../sim/cli/colour.js';
+import { visibleControls, withNegativeOffsetsJoined } from '../../../sim/cli/main.js';
+import { BIN, expectOneLineError, provsim, tempDir, VALID, writeFile } from './builtCli.js';
 
 const dir = tempDir();
 
@@ -143,5 +145,29 @@ describe('tune --max-minutes', () => {
     );
     const r = provsim(['tune', fleet, '--max-minutes', `${list(1000)},1000`, '--out', tempDir(), '--format', 'json']);
     expect(r.code).toBe(0);
+  });
+});
+
+describe('standard output on a terminal shows what it quotes', () => {
+  test('a file name with an escape sequence is written as \\u001b on a terminal, as it is when piped', () => {
+    const folder = join(tempDir(), 'in');
+    mkdirSync(folder);
+    writeFile(folder, 'e\u001b[31mvil\u202e.yaml', VALID);
+    // `script` gives the command a pseudo-terminal for its standard output.
+    const tty = spawnSync('script', ['-qfec', `${process.execPath} ${BIN} validate ${folder}`, '/dev/null'], {
+      encoding: 'utf8',
+    });
+    expect(tty.stdout).toContain('e\\u001b[31mvil\\u202e.yaml (edge-valid)');
+    expect(tty.stdout).not.toContain('\u001b');
+    const piped = provsim(['validate', folder]);
+    expect(piped.out).toContain('e\u001b[31mvil\u202e.yaml (edge-valid)');
+  });
+
+  test("provsim's own colours stay; anything else is shown", () => {
+    const red = COLOUR_SEQUENCES[0] as string;
+    expect(visibleControls(`${red}FAIL\u001b[0m x\u001b[2J\r`, COLOUR_SEQUENCES)).toBe(
+      `${red}FAIL\u001b[0m x\\u001b[2J\\u000d`,
+    );
+    expect(visibleControls('a\nb\tc\u0085')).toBe('a\nb\tc\\u0085');
   });
 });
