@@ -156,6 +156,28 @@ export function withNegativeOffsetsJoined(argv: readonly string[]): string[] {
 }
 
 /**
+ * A usage message of yargs in one line: its "Invalid values:" message lists each option on a line of its own
+ * (`  Argument: format, Given: "xml", Choices: "text", "json"`), which becomes `--format xml: expected one of text,
+ * json`; any other message keeps its words, its lines joined.
+ */
+export function oneLine(message: string): string {
+  const invalid = [...message.matchAll(/Argument: ([^,\n]+), Given: ("(?:[^"\\]|\\.)*"|[^,\n]+), Choices: ([^\n]+)/g)];
+  if (message.startsWith('Invalid values:') && invalid.length > 0) {
+    return invalid
+      .map(([, name, given, choices]) => {
+        const value = given?.startsWith('"') ? (JSON.parse(given) as string) : given;
+        return `--${name} ${value}: expected one of ${(choices ?? '').replaceAll('"', '')}`;
+      })
+      .join('; ');
+  }
+  return message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .join(' ');
+}
+
+/**
  * Runs `provsim ...argv` and returns its exit code. `io` defaults to the console, with colour where it is a
  * terminal (see `colour.ts`); a given `io` (tests, embedding) gets no colour.
  */
@@ -179,7 +201,7 @@ export async function main(args: readonly string[], given?: Io): Promise<number>
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new UsageError(message);
+      throw error ?? new UsageError(oneLine(message));
     });
   try {
     // `provsim` alone lists every command and exits 0 ([provsim]: the spec gives no code; a listing asked for is no

@@ -23,6 +23,11 @@ export function parseAssume(pairs: readonly string[]): Partial<Assumptions> {
     if (value === undefined) {
       throw new InputError(`--assume ${pair}: "${raw}" is not a value of ${key}; allowed: ${allowed.join(', ')}`);
     }
+    if (Object.hasOwn(out, key)) {
+      throw new InputError(
+        `--assume ${key} is given twice (${String(out[key])}, then ${raw}); give each assumption once`,
+      );
+    }
     out[key] = value;
   }
   return out as Partial<Assumptions>;

@@ -98,7 +98,7 @@ export function registerTriage(cli: Argv, { io }: CommandContext): void {
       result = triage(files, {
         asOfMs,
         clientVersion: version ?? null,
-        checkIntervalMs: duration('check-interval', args['check-interval'], 1),
+        checkIntervalMs: checkInterval(duration('check-interval', args['check-interval'], 1), args['check-interval']),
         tsWindowMs: duration('ts-window', args['ts-window'], 0),
         assumptions: parseAssume(args.assume),
         dateFormat,
@@ -110,6 +110,11 @@ export function registerTriage(cli: Argv, { io }: CommandContext): void {
     }
     const { report } = result;
     if (args.explain !== undefined) {
+      if (args.format !== 'text' && args.format !== 'json') {
+        throw new UsageError(
+          `--explain prints the device's scenarios, as YAML (--format text) or JSON (--format json); --format ${args.format} prints the triage of every device`,
+        );
+      }
       const wanted = args.explain.toLowerCase();
       const entry = [...result.scenarios].find(([name]) => name.toLowerCase() === wanted);
       if (entry === undefined) throw new InputError(`--explain ${args.explain}: no such device in the export`);
@@ -145,6 +150,19 @@ export function registerTriage(cli: Argv, { io }: CommandContext): void {
     io.out(byFormat[args.format]);
     if (args.out !== undefined && args.format === 'text') io.out(`Triage written to ${args.out}/\n`);
   });
+}
+
+/**
+ * [provsim] The shortest `--check-interval`: a minute, as in fleet files. The forecast runs each device a week ahead,
+ * and a millisecond interval made it a runaway; real clients check every 60 minutes.
+ */
+const MIN_CHECK_INTERVAL_MS = 60_000;
+
+function checkInterval(ms: number, text: string): number {
+  if (ms < MIN_CHECK_INTERVAL_MS) {
+    throw new UsageError(`--check-interval ${text}: at least 1m (the client checks every 60m; default 60m)`);
+  }
+  return ms;
 }
 
 /** Files as given; a folder stands for its `*.csv` and `*.json` files (not recursive), in sorted order. */

@@ -65,6 +65,9 @@ export const clientVersion = F.custom<string>(
 /** What a client's `version` means, in the schemas of both formats. */
 export const VERSION_DESCRIPTION = `ConfigMgr release YYMM, such as "2403"; releases before ${TIMEOUT_RELEASE} have no timestamp and no timeout.`;
 
+/** A text in a message: JSON-quoted (so a control character shows as its escape), cut to 40 characters. */
+export const quoted = (v: string): string => JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v);
+
 /**
  * The control characters no name may hold (C0, DEL, C1, and the Unicode line and paragraph separators), as the body
  * of a character class: in a name they forge log records, move a terminal's cursor or break a line of a report.
@@ -79,7 +82,7 @@ export const CONTROL_CHARACTERS = '\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029'
 export const displayName = F.string({
   pattern: new RegExp(`^(?![\\s\\S]*\\]LOG\\]!>)[^${CONTROL_CHARACTERS}]*$`),
   patternMessage: (v) =>
-    `${JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v)} holds ${v.includes(']LOG]!>') ? '"]LOG]!>", which ends a CMTrace log record' : 'a control character (a line break, a tab, ...)'}; a name is one line of plain text`,
+    `${quoted(v)} holds ${v.includes(']LOG]!>') ? '"]LOG]!>", which ends a CMTrace log record' : 'a control character (a line break, a tab, ...)'}; a name is one line of plain text`,
 });
 
 /**
@@ -90,7 +93,7 @@ export const plainText = F.string({
   // eslint-disable-next-line no-control-regex -- control characters are exactly what the rule refuses
   pattern: /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$/,
   patternMessage: (v) =>
-    `${JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v)} holds a control character other than a line break or a tab (an escape, ...); write plain text`,
+    `${quoted(v)} holds a control character other than a line break or a tab (an escape, ...); write plain text`,
 });
 
 /** The `assumptions` block, shared with fleet files. */

@@ -14,7 +14,7 @@ import { releaseOfBuild } from '../import/importSmstsLogs.js';
 import type { TimeZone } from '../time/TimeZone.js';
 import type { ExportError } from './ExportError.js';
 import { errorAt, type Source, where } from './ExportError.js';
-import { CONTROL_CHARACTERS } from '../scenario/sharedSpecs.js';
+import { CONTROL_CHARACTERS, quoted } from '../scenario/sharedSpecs.js';
 import { type Cell, readCsv } from './readCsv.js';
 import { type DateFormat, readDate } from './readDate.js';
 
@@ -126,13 +126,10 @@ export function readExports(files: readonly ExportFile[], options: ReadOptions):
     for (const row of rows) {
       if (row.device.text.trim() === '') throw errorAt(row.device, row.deviceColumn, 'the device name is empty');
       if (CONTROL.test(row.device.text)) {
-        const shown = JSON.stringify(
-          row.device.text.length > 40 ? `${row.device.text.slice(0, 37)}...` : row.device.text,
-        );
         throw errorAt(
           row.device,
           row.deviceColumn,
-          `the device name ${shown} holds a control character (an escape, a line break, ...); a device name is one line of plain text`,
+          `the device name ${quoted(row.device.text)} holds a control character (an escape, a line break, ...); a device name is one line of plain text`,
         );
       }
       // A device listed with no values at all is still a device (every value takes its default).

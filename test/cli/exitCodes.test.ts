@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scenarioFile, tempDir } from './harness.js';
+import { oneLine } from '../../sim/cli/main.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/provsim.js');
@@ -107,6 +108,31 @@ describe('exit 2: bad input, bad usage, an output that cannot be written', () =>
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/Unknown argument/);
     expect(r.err).not.toMatch(noStack);
+  });
+
+  it("names a value outside an option's choices in one line, with the choices", () => {
+    const r = provsim('run', 'scenarios', '--format', 'xml');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(
+      'provsim: --format xml: expected one of text, json, html, markdown\nRun provsim --help for usage.\n',
+    );
+  });
+
+  it("joins every invalid value of yargs' message, and any other message's lines, into one line", () => {
+    const message =
+      'Invalid values:\n  Argument: format, Given: "x\\"y", Choices: "text", "json"\n  Argument: mode, Given: "b", Choices: "a"';
+    expect(oneLine(message)).toBe('--format x"y: expected one of text, json; --mode b: expected one of a');
+    expect(oneLine('Not enough non-option arguments:\n  got 0, need at least 1\n')).toBe(
+      'Not enough non-option arguments: got 0, need at least 1',
+    );
+  });
+
+  it('refuses an assumption given twice', () => {
+    const r = provsim('run', 'scenarios', '--assume', 'checkLoop=flow', '--assume', 'checkLoop=continuous');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(
+      'provsim: --assume checkLoop is given twice (flow, then continuous); give each assumption once\n',
+    );
   });
 
   it('refuses a truncated shard in merge', () => {

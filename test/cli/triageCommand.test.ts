@@ -211,4 +211,24 @@ describe('provsim triage refuses bad input', () => {
     expect(b.code).toBe(2);
     expect(b.err).toMatch(/^provsim: --as-of yesterday: expected an ISO 8601 date-time/);
   });
+
+  it('refuses a check interval under a minute (the week-long forecast ran away), and --explain in CSV or HTML', async () => {
+    const asOf = ['--as-of', '2026-03-04T09:00:00Z'];
+    const short = await cli('triage', 'scenarios/triage', ...asOf, '--check-interval', '1ms');
+    expect(short.code).toBe(2);
+    expect(short.err).toMatch(
+      /^provsim: --check-interval 1ms: at least 1m \(the client checks every 60m; default 60m\)\n/,
+    );
+    expect((await cli('triage', 'scenarios/triage', ...asOf, '--check-interval', '1m')).code).toBe(0);
+    for (const format of ['csv', 'html']) {
+      const r = await cli('triage', 'scenarios/triage', ...asOf, '--explain', 'WKS-0003', '--format', format);
+      expect(r.code).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err).toMatch(
+        new RegExp(
+          `^provsim: --explain prints the device's scenarios, as YAML \\(--format text\\) or JSON \\(--format json\\); --format ${format} prints the triage of every device\n`,
+        ),
+      );
+    }
+  });
 });
