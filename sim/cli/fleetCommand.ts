@@ -101,6 +101,28 @@ function parseMinutesList(raw: unknown): number[] {
   return distinct;
 }
 
+/**
+ * The client `--explain N` names (0 to the client count - 1), for `fleet` and `remediate`. [provsim] Its scenario is
+ * printed as YAML, whole: `--format json` and `--shard` (which printed the YAML all the same, the shard unread) are
+ * refused rather than ignored.
+ */
+export function explainedClient(
+  args: { explain?: string | undefined; format: string; shard?: string | undefined },
+  fleet: Fleet,
+): number {
+  if (args.format !== 'text') {
+    throw new InputError(
+      `--explain prints the client's scenario as YAML, for provsim run; --format ${args.format} goes with the report (leave out one of them)`,
+    );
+  }
+  if (args.shard !== undefined) {
+    throw new InputError(
+      `--explain prints one client of the whole fleet; --shard ${args.shard} goes with a run (leave out one of them)`,
+    );
+  }
+  return wholeNumber(args.explain, 'explain', 0, fleet.clients - 1) as number;
+}
+
 export function readFleet(file: string): Fleet {
   const text = readInputText(file, 'fleet');
   try {
@@ -249,8 +271,7 @@ export function fleetCommands(io: Io, mergers: readonly ShardMerger[] = []): Com
       const workers = workersOf(args);
       const f = loadFleet(args);
       if (args.explain !== undefined) {
-        const index = wholeNumber(args.explain, 'explain', 0, f.clients - 1) as number;
-        io.out(scenarioToYaml(clientScenario(f, index)));
+        io.out(scenarioToYaml(clientScenario(f, explainedClient(args, f))));
         return;
       }
       checkOutputFolder('--out', args.out);

@@ -13,7 +13,7 @@ import { fleetDigest, sealShard } from '../shard/mergeShards.js';
 import { shardRange } from '../fleet/run/simulateRange.js';
 import { parseStrategy, type Strategy } from '../remediate/Strategy.js';
 import { scenarioToYaml } from '../scenario/loadScenario.js';
-import { type FleetArgs, loadFleet, progress, type ShardMerger } from './fleetCommand.js';
+import { explainedClient, type FleetArgs, loadFleet, progress, type ShardMerger } from './fleetCommand.js';
 import { parseShard } from './shardAndWorkers.js';
 import { COMMANDS, type CommandContext } from './commands.js';
 import { InputError } from './InputError.js';
@@ -97,12 +97,7 @@ export function registerRemediate(cli: Argv, { io }: CommandContext): void {
       const strategies = strategiesOf(args.strategy);
       const f = loadFleet(args);
       if (args.explain !== undefined) {
-        const index = Number(args.explain);
-        if (!/^\d+$/.test(String(args.explain).trim()) || index > f.clients - 1) {
-          throw new InputError(
-            `--explain ${String(args.explain)}: expected a client number from 0 to ${f.clients - 1}`,
-          );
-        }
+        const index = explainedClient(args, f);
         if (strategies.length !== 1) throw new InputError('--explain takes exactly one --strategy');
         io.out(scenarioToYaml(remediateScenario(f, strategies[0] as Strategy, index)));
         return;

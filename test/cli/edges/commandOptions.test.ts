@@ -171,3 +171,34 @@ describe('standard output on a terminal shows what it quotes', () => {
     expect(visibleControls('a\nb\tc\u0085')).toBe('a\nb\tc\\u0085');
   });
 });
+
+describe('--explain of fleet and remediate', () => {
+  const fleet = writeFile(dir, 'explain.fleet.yaml', 'name: explain\nclients: 10\nhorizon: 1d\n');
+
+  test.each([
+    [
+      ['fleet', fleet, '--explain', '5', '--format', 'json'],
+      /^provsim: --explain prints the client's scenario as YAML, for provsim run; --format json goes with the report/,
+    ],
+    [
+      ['fleet', fleet, '--explain', '5', '--shard', '1/2'],
+      /^provsim: --explain prints one client of the whole fleet; --shard 1\/2 goes with a run/,
+    ],
+    [
+      ['remediate', fleet, '--strategy', 'wait', '--explain', '5', '--format', 'json'],
+      /^provsim: --explain prints the client's scenario as YAML/,
+    ],
+    [
+      ['remediate', fleet, '--strategy', 'wait', '--explain', '5', '--shard', 'nonsense'],
+      /^provsim: --explain prints one client of the whole fleet; --shard nonsense/,
+    ],
+    [
+      ['remediate', fleet, '--strategy', 'wait', '--explain', '10'],
+      /^provsim: --explain 10: expected a whole number from 0 to 9, in decimal digits/,
+    ],
+  ])('%j is refused, not answered in YAML', (args, message) => {
+    const r = provsim(args);
+    expectOneLineError(r, message);
+    expect(r.out).toBe('');
+  });
+});
