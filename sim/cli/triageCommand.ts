@@ -10,6 +10,9 @@ import { parseTimeZone, TIME_ZONE_FORMS } from '../time/TimeZone.js';
 import { DURATION_FORMS, parseDuration } from '../time/Duration.js';
 import { scenarioToYaml } from '../scenario/loadScenario.js';
 import { parseDateTime } from '../scenario/fields.js';
+import { MAX_WALL_MS, MIN_WALL_MS } from '../scenario/scenarioSpec.js';
+import { FORECAST_LIMIT_MS } from '../triage/forecast.js';
+import { formatIsoSeconds } from '../time/formatWall.js';
 import { ExportError } from '../triage/ExportError.js';
 import { formatFixNowScript } from '../triage/fixNowScript.js';
 import { formatTriageCsv, formatTriageJson, formatTriageText } from '../triage/formatTriage.js';
@@ -71,6 +74,15 @@ export function registerTriage(cli: Argv, { io }: CommandContext): void {
     const asOfMs = parseDateTime(args['as-of']);
     if (asOfMs === null)
       throw new UsageError(`--as-of ${args['as-of']}: expected an ISO 8601 date-time such as 2026-03-04T09:00:00Z`);
+    // [provsim] The forecast's scenarios keep the wall clock a scenario file allows: `--as-of` 1960 or 9999-12-31 gave
+    // scenarios starting in 1959 or running into year 10000, which provsim validate refuses.
+    const latestAsOfMs = MAX_WALL_MS - FORECAST_LIMIT_MS;
+    if (asOfMs < MIN_WALL_MS || asOfMs > latestAsOfMs)
+      throw new InputError(
+        `--as-of ${args['as-of']}: expected a date-time from ${formatIsoSeconds(MIN_WALL_MS)} to ` +
+          `${formatIsoSeconds(latestAsOfMs)} (a forecast runs up to ${FORECAST_LIMIT_MS / 86_400_000} days past it, ` +
+          `and a scenario's wall clock ends by ${formatIsoSeconds(MAX_WALL_MS)})`,
+      );
     const duration = (name: string, text: string, min: number): number => {
       const ms = parseDuration(text);
       if (ms === null || ms < min)

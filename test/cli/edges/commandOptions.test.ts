@@ -202,3 +202,22 @@ describe('--explain of fleet and remediate', () => {
     expect(r.out).toBe('');
   });
 });
+
+describe('triage --as-of', () => {
+  const exports = join(import.meta.dirname, '../../../scenarios/triage');
+
+  test('past 400 days before the end of 9999, or before 1970, is refused; the last allowed one explains valid scenarios', () => {
+    for (const asOf of ['1960-01-01T00:00:00Z', '9999-12-31T00:00:00Z', '9998-11-26T00:00:00Z']) {
+      expectOneLineError(
+        provsim(['triage', exports, '--as-of', asOf]),
+        new RegExp(
+          `^provsim: --as-of ${asOf}: expected a date-time from 1970-01-01T00:00:00Z to 9998-11-25T23:59:59Z \\(a forecast runs up to 400 days past it`,
+        ),
+      );
+    }
+    const out = tempDir();
+    const last = provsim(['triage', exports, '--as-of', '9998-11-25T23:59:59Z', '--explain', 'LAP-0101', '--out', out]);
+    expect(last.code).toBe(0);
+    expect(provsim(['validate', out]).code).toBe(0);
+  });
+});
