@@ -12,6 +12,7 @@ import {
   remediateReport,
   type StrategySummaryJson,
 } from '../remediate/runRemediate.js';
+import { parseStrategy, STRATEGY_FORMS } from '../remediate/Strategy.js';
 import { bodyOf, canonicalJson, digestOf } from './digest.js';
 import { histogramShape } from './fleetShards.js';
 import { any, count, firstDifference, integer, list, number, object, type Shape, string } from './shape.js';
@@ -57,6 +58,15 @@ const reportShape: Shape = object({
 
 /** One strategy's counts add up: within the clients, one slot per hour, a maximum wait iff some wait. */
 function checkSummary(file: string, r: RemediateReport, x: StrategySummaryJson, k: number): void {
+  // The label as provsim writes it (`parseStrategy` gives it back unchanged), so that nothing but a strategy reaches
+  // the merged report's text, page and JSON: a label with an escape sequence, resealed, merged.
+  const parsed = parseStrategy(x.strategy);
+  mustHold(
+    file,
+    typeof parsed !== 'string' && parsed.label === x.strategy,
+    () =>
+      `summaries[${k}].strategy: ${JSON.stringify(x.strategy)} is not a strategy as provsim writes it (${STRATEGY_FORMS})`,
+  );
   const path = `summaries[${k}] (${x.strategy})`;
   const holds = (ok: boolean, what: () => string) => mustHold(file, ok, () => `${path}: ${what()}`);
   const clients = (r.shard as RemediateShard).toClient - (r.shard as RemediateShard).fromClient;

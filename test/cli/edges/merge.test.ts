@@ -193,6 +193,20 @@ describe('merge verifies remediate shards with the same checks', () => {
     );
   });
 
+  test('a strategy label that is not one provsim writes is refused, though resealed', () => {
+    const label = (text: string) => (r: Json) => {
+      ((r.summaries as { strategy: string }[])[0] as { strategy: string }).strategy = text;
+    };
+    refuses(
+      [edited(shards[0] as string, label('\u001b[2J<script>x</script>'), true), shards[1] as string],
+      /summaries\[0\]\.strategy: "\\u001b\[2J<script>x<\/script>" is not a strategy as provsim writes it \(wait, max=/,
+    );
+    refuses(
+      [edited(shards[0] as string, label('max=0480'), true), shards[1] as string],
+      /summaries\[0\]\.strategy: "max=0480" is not a strategy as provsim writes it/,
+    );
+  });
+
   test('a shard of a fleet with another release mix is foreign, though its header is the same', () => {
     const out = tempDir();
     const other = writeFile(
