@@ -79,8 +79,11 @@ export const CONTROL_CHARACTERS = '\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029'
  * characters (a line break in a step name forged records in the generated smsts.log) and without `]LOG]!>`, which
  * ends a CMTrace record; so the run -> logs -> import round trip keeps every name the loader accepts.
  */
+/** What `displayName` accepts, for readers of names written elsewhere (shard reports). */
+export const DISPLAY_NAME_PATTERN = new RegExp(`^(?![\\s\\S]*\\]LOG\\]!>)[^${CONTROL_CHARACTERS}]*$`);
+
 export const displayName = F.string({
-  pattern: new RegExp(`^(?![\\s\\S]*\\]LOG\\]!>)[^${CONTROL_CHARACTERS}]*$`),
+  pattern: DISPLAY_NAME_PATTERN,
   patternMessage: (v) =>
     `${quoted(v)} holds ${v.includes(']LOG]!>') ? '"]LOG]!>", which ends a CMTrace log record' : 'a control character (a line break, a tab, ...)'}; a name is one line of plain text`,
 });
@@ -89,9 +92,12 @@ export const displayName = F.string({
  * Free text (a description): line breaks and tabs are fine; any other control character is refused (an escape
  * sequence would drive the terminal that prints the summary, and the reports would carry it).
  */
+/** What `plainText` accepts, for readers of text written elsewhere (shard reports). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what the rule refuses
+export const PLAIN_TEXT_PATTERN = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$/;
+
 export const plainText = F.string({
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what the rule refuses
-  pattern: /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$/,
+  pattern: PLAIN_TEXT_PATTERN,
   patternMessage: (v) =>
     `${quoted(v)} holds a control character other than a line break or a tab (an escape, ...); write plain text`,
 });

@@ -17,6 +17,7 @@ import {
 } from '../fleet/summary/FleetSummary.js';
 import { bucketBounds, bucketOf, type HistogramJson } from '../fleet/summary/Histogram.js';
 import { HAZARD_KINDS } from '../scenario/Scenario.js';
+import { DISPLAY_NAME_PATTERN, PLAIN_TEXT_PATTERN } from '../scenario/sharedSpecs.js';
 import { bodyOf, canonicalJson } from './digest.js';
 import {
   any,
@@ -45,7 +46,7 @@ export const histogramShape: Shape = list(tuple(count, count, integer(1)), 100_0
 /** The fields of the fleet that merge and the pages read; the rest is compared whole between shards. */
 const fleetShape: Shape = object({
   name: string(/^[a-z0-9-]+$/),
-  description: string(),
+  description: string(PLAIN_TEXT_PATTERN),
   file: nullable(string()),
   clients: integer(1, MAX_FLEET_CLIENTS),
   startMs: integer(0, LAST_WALL_MS),
@@ -60,7 +61,11 @@ const fleetShape: Shape = object({
   reboot: any('object', 'null'),
   initiallyStuck: any('object', 'null'),
   deployments: list(
-    object({ name: string(), atMs: integer(0, MAX_FLEET_HORIZON_MS), everyMs: nullable(integer(3_600_000)) }),
+    object({
+      name: string(DISPLAY_NAME_PATTERN),
+      atMs: integer(0, MAX_FLEET_HORIZON_MS),
+      everyMs: nullable(integer(3_600_000)),
+    }),
     1000,
   ),
 });
@@ -74,7 +79,7 @@ const latencyShape: Shape = object({
 });
 
 const groupShape: Shape = object({
-  key: string(),
+  key: string(DISPLAY_NAME_PATTERN),
   clients: count,
   entered: count,
   timeoutExits: count,

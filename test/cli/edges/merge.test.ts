@@ -161,6 +161,20 @@ describe('merge verifies fleet shards', () => {
     refuses([shards[0] as string, halves[1] as string], /shard 2\/2, but .* is one of 3 shards/);
   });
 
+  test('a name or description with a control character is refused, though resealed', () => {
+    const description = (r: Json) => ((r.fleet as { description: string }).description = 'a\u001b[2Jb');
+    refuses(
+      [edited(shards[0] as string, description, true), shards[1] as string, shards[2] as string],
+      /fleet\.description: expected a string matching .*, got string "a\\u001b\[2Jb"/,
+    );
+    const key = (r: Json) =>
+      (((r.summary as { byRelease: { key: string }[] }).byRelease[0] as { key: string }).key = 'x\ny');
+    refuses(
+      [edited(shards[0] as string, key, true), shards[1] as string, shards[2] as string],
+      /summary\.byRelease\[0\]\.key: expected a string matching .*, got string "x\\ny"/,
+    );
+  });
+
   test('a file that is not a shard report', () => {
     refuses([writeFile(dir, 'array.json', '[1, 2]')], /array\.json: not a provsim shard report \(a JSON array/);
     refuses(
