@@ -10,6 +10,7 @@ import { formatDuration } from '../time/Duration.js';
 import { EVENT_TYPES, type Scenario } from '../scenario/Scenario.js';
 import {
   assumptionCombinations,
+  DEFAULT_GRID_MS,
   type ExhaustiveResult,
   exploreExhaustive,
   gridTimes,
@@ -49,11 +50,12 @@ function bundledBases(): Scenario[] {
 export function runExhaustive(args: ExploreArgs, c: ExploreContext, io: Io): number {
   const say = sayer(c, io);
   const depth = wholeNumber(args.depth ?? '2', '--depth');
-  const gridMs = positiveDuration(args.grid ?? '6h', '--grid');
+  const gridText = args.grid ?? formatDuration(DEFAULT_GRID_MS);
+  const gridMs = positiveDuration(gridText, '--grid');
   const maxStates = positiveInteger(args['max-states'] ?? '5000000', '--max-states');
   const timeBudgetMs = positiveDuration(args['time-budget'] ?? '10m', '--time-budget');
   const bases = args.base.length === 0 ? bundledBases() : loadScenarioFiles(findScenarioFiles(args.base));
-  checkGrid(bases, gridMs, args.grid ?? '6h');
+  checkGrid(bases, gridMs, gridText);
   const sets = assumptionCombinations(c.assume, args['all-assumptions']).length;
   say(
     `provsim explore --exhaustive: depth ${depth}, grid ${formatDuration(gridMs)}, ${variantsOf(c.kinds).length} event variants (${(c.kinds ?? EVENT_TYPES).join(', ')}); ${bases.length} base scenario(s) x ${sets} assumption set(s)\n`,

@@ -17,7 +17,7 @@ import {
 } from '../fleet/summary/FleetSummary.js';
 import { bucketBounds, bucketOf, type HistogramJson } from '../fleet/summary/Histogram.js';
 import { HAZARD_KINDS } from '../scenario/Scenario.js';
-import { DISPLAY_NAME_PATTERN, PLAIN_TEXT_PATTERN } from '../scenario/sharedSpecs.js';
+import { DISPLAY_NAME_PATTERN, NAME_PATTERN, PLAIN_TEXT_PATTERN } from '../scenario/sharedSpecs.js';
 import { bodyOf, canonicalJson } from './digest.js';
 import {
   any,
@@ -45,7 +45,7 @@ export const histogramShape: Shape = list(tuple(count, count, integer(1)), 100_0
 
 /** The fields of the fleet that merge and the pages read; the rest is compared whole between shards. */
 const fleetShape: Shape = object({
-  name: string(/^[a-z0-9-]+$/),
+  name: string(NAME_PATTERN),
   description: string(PLAIN_TEXT_PATTERN),
   file: nullable(string()),
   clients: integer(1, MAX_FLEET_CLIENTS),
